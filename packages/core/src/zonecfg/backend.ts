@@ -1,0 +1,33 @@
+/** The zonecfg session's view of the on-disk store ($ZONES_ROOT/etc/zones). */
+import { writeFileSync } from 'node:fs';
+import type { ConfigBackend, ZoneStateName } from '../lang/session.js';
+import { ZoneStore } from '../store/zone-store.js';
+import { resolveTemplate } from '../store/templates.js';
+
+export function storeBackend(root?: string): ConfigBackend {
+  const store = new ZoneStore(root);
+  return {
+    lookup(name) {
+      const entry = store.get(name);
+      if (!entry || name === 'global') {
+        // The global zone's own settings live in global.yaml when someone saved them.
+        const cfg = name === 'global' ? store.load(name) : undefined;
+        return cfg ? { config: cfg, state: 'installed' } : undefined;
+      }
+      const config = store.load(name);
+      return config ? { config, state: entry.state as ZoneStateName } : undefined;
+    },
+    template(name) {
+      return resolveTemplate(name, store, name);
+    },
+    save(config, previousName) {
+      store.save(config, previousName !== undefined ? { previousName } : {});
+    },
+    remove(name) {
+      store.remove(name);
+    },
+    writeFile(path, text) {
+      writeFileSync(path, text, { mode: 0o644 });
+    },
+  };
+}

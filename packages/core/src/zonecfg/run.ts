@@ -1,0 +1,66 @@
+/**
+ * The three ways zonecfg takes commands (zones-reference 1.1/1.2): the interactive shell or a
+ * pipe, `-f FILE` (stops at the first error, messages prefixed `On line N of FILE:`), and the
+ * commands given as arguments (joined with spaces, continuing after an error). Returns the exit
+ * status: 0 ok, 1 an error was seen or the configuration was left unsaved.
+ */
+import { readFileSync } from 'node:fs';
+import { Session, type ConfigBackend, type SessionIO } from '../lang/session.js';
+
+export interface OutputStreams {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+function nonInteractiveIO(streams: OutputStreams): SessionIO {
+  return {
+    ...streams,
+    // Questions are only asked at a terminal; every caller checks first.
+    confirm: async () => false,
+  };
+}
+
+export async function runArgvCommands(
+  zonename: string,
+  words: string[],
+  backend: ConfigBackend,
+  streams: OutputStreams,
+): Promise<number> {
+  const session = new Session(backend, nonInteractiveIO(streams), { zonename, mode: 'argv' });
+  await session.run(words.join(' ') + '\n');
+  return session.finish();
+}
+
+export async function runCommandFile(
+  zonename: string,
+  file: string,
+  backend: ConfigBackend,
+  streams: OutputStreams,
+  readStdin: () => string = () => readFileSync(0, 'utf8'),
+): Promise<number> {
+  let text: string;
+  try {
+    text = file === '-' ? readStdin() : readFileSync(file, 'utf8');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    streams.err(`could not open file ${file}: ${describeErrno(err)}`);
+    return 1;
+  }
+  const session = new Session(backend, nonInteractiveIO(streams), { zonename, mode: 'file', fileName: file });
+  // Processing stops at the first error; what was read so far is still committed at the end.
+  await session.run(text.endsWith('\n') ? text : text + '\n');
+  return session.finish();
+}
+
+export function describeErrno(e: NodeJS.ErrnoException): string {
+  switch (e.code) {
+    case 'ENOENT':
+      return 'No such file or directory';
+    case 'EACCES':
+      return 'Permission denied';
+    case 'EISDIR':
+      return 'Is a directory';
+    default:
+      return e.message;
+  }
+}

@@ -1,0 +1,26 @@
+import type { Resource, ZoneConfig } from '../../src/model/types.js';
+
+/** A configuration as `create -b` leaves it, with optional overrides. */
+export function blankConfig(globals: Partial<ZoneConfig['globals']> = {}, resources: Resource[] = []): ZoneConfig {
+  return {
+    globals: {
+      zonename: 'z1',
+      zonepath: '/zones/z1',
+      brand: 'native',
+      autoboot: 'false',
+      bootargs: '',
+      pool: '',
+      limitpriv: '',
+      'scheduling-class': '',
+      'ip-type': 'shared',
+      hostid: '',
+      'fs-allowed': '',
+      ...globals,
+    },
+    resources,
+  };
+}
+
+export function rctl(name: string, ...values: Array<[string, string, string]>): Resource {
+  return { type: 'rctl', props: { name, value: values.map(([priv, limit, action]) => ({ priv, limit, action })) } };
+}
