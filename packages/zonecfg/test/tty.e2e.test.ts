@@ -19,7 +19,7 @@ const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8
 const screen = () => tmux('capture-pane', '-p', '-N', '-t', session);
 const keys = (...k: string[]) => tmux('send-keys', '-t', session, ...k);
 
-async function waitFor(pred: (s: string) => boolean, what: string, ms = 8000): Promise<string> {
+async function waitFor(pred: (s: string) => boolean, what: string, ms = 20000): Promise<string> {
   const until = Date.now() + ms;
   let last = '';
   while (Date.now() < until) {
@@ -132,5 +132,5 @@ describe('zonecfg on a terminal', () => {
     await waitText('Are you sure you want to delete zone ttyzone (y/[n])? ');
     keys('y', 'Enter');
     await waitText('[exit 0]');
-  }, 60000);
+  }, 180000);
 });

@@ -23,8 +23,8 @@ const HIDDEN_FOR_GLOBAL = new Set([
 ]);
 const HIDDEN_TYPES_FOR_GLOBAL = new Set(['fs', 'net', 'device', 'attr', 'dataset', 'inherit-pkg-dir']);
 
-/** Characters that would not survive the lexer inside a bare token. */
-const NEEDS_QUOTES = /[\s;=[\](),"#]/;
+/** Characters that end a bare token after the command word (zonecfg_lex.l's TSTATE). */
+const NEEDS_QUOTES = /[\s;=[\]()"]/;
 
 export function quoteIfNeeded(value: string): string {
   return value === '' || NEEDS_QUOTES.test(value) ? `"${value}"` : value;

@@ -61,6 +61,8 @@ export interface ConfigBackend {
   save(config: ZoneConfig, previousName: string | undefined): void;
   remove(name: string): void;
   writeFile(path: string, text: string): void;
+  /** Whether this process may write the zone's configuration (else zonecfg is read-only). */
+  writable(name: string): boolean;
 }
 
 export interface SessionIO {
@@ -89,6 +91,7 @@ interface Scope {
 }
 
 const CAPPED: ReadonlySet<string> = new Set(['capped-cpu', 'capped-memory']);
+const MODIFYING: ReadonlySet<string> = new Set(['add', 'clear', 'commit', 'create', 'delete', 'remove', 'revert', 'select', 'set']);
 
 export class Session {
   readonly mode: InputMode;
@@ -103,6 +106,7 @@ export class Session {
   private currentLine = 0;
   private exitRequested = false;
   private prefixPrinted = false;
+  private readonly readOnly: boolean;
 
   constructor(
     private readonly backend: ConfigBackend,
@@ -111,6 +115,7 @@ export class Session {
   ) {
     this.mode = options.mode;
     this.name = options.zonename;
+    this.readOnly = this.name.startsWith('SUNW') || !backend.writable(this.name);
     this.reload();
   }
 
@@ -142,6 +147,10 @@ export class Session {
 
   /** What the interactive shell prints once at start (the seed's first screen). */
   greeting(): void {
+    if (this.readOnly && !this.name.startsWith('SUNW')) {
+      this.io.err(`WARNING: you do not have write access to this zone's configuration file;`);
+      this.io.err('going into read-only mode.');
+    }
     if (!this.config && this.interactive && !this.isGlobalZone) {
       this.io.err(`${this.name}: No such zone configured`);
       this.io.out(`Use 'create' to begin configuring a new zone.`);
@@ -209,7 +218,13 @@ export class Session {
   // ---------------------------------------------------------------- state
 
   private reload(): void {
-    const found = this.backend.lookup(this.name);
+    // Templates can be looked at (info, export) but never changed.
+    const found = this.name.startsWith('SUNW')
+      ? (() => {
+          const t = this.backend.template(this.name);
+          return t ? { config: t, state: 'configured' as const } : undefined;
+        })()
+      : this.backend.lookup(this.name);
     this.config = found ? structuredClone(found.config) : undefined;
     this.state = found?.state;
     this.savedName = found ? this.name : undefined;
@@ -241,7 +256,16 @@ export class Session {
 
   // ---------------------------------------------------------------- dispatch
 
+  /** Modifying commands refuse templates (SUNW*) and stores this user cannot write. */
+  private refusedReadOnly(cmd: Command): boolean {
+    if (!this.readOnly || !MODIFYING.has(cmd.name)) return false;
+    if (this.name.startsWith('SUNW')) this.error(`${this.name}: zones beginning with SUNW are read-only.`);
+    else this.error(`${this.name}: cannot ${cmd.name} in read-only mode.`);
+    return true;
+  }
+
   private async execute(cmd: Command): Promise<void> {
+    if (this.refusedReadOnly(cmd)) return;
     switch (cmd.name) {
       case 'add':
         return this.add(cmd);

@@ -7,7 +7,7 @@
  */
 import { mkdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { dump, load } from 'js-yaml';
+import { createRequire } from 'node:module';
 import type { GlobalPropName, PropValue, Resource, ResourceType, ZoneConfig } from '../model/types.js';
 import { writeFileAtomic, fsyncDir } from './atomic.js';
 import { withLock, withLocks, type LockOptions, LockTimeoutError } from './lock.js';
@@ -26,6 +26,16 @@ import { PERSISTED_STATES, type ZoneState } from './states.js';
 import { ZoneStoreError } from './errors.js';
 
 export type { IndexEntry } from './index-file.js';
+
+/**
+ * js-yaml is loaded on first use (synchronously, through require), so commands that only read the
+ * index or the globals (`zoneadm list`) do not pay for it at startup.
+ */
+let yamlLib: typeof import('js-yaml') | undefined;
+function yaml(): typeof import('js-yaml') {
+  yamlLib ??= createRequire(import.meta.url)('js-yaml') as typeof import('js-yaml');
+  return yamlLib;
+}
 
 /** Names the store accepts as file names (Solaris zonename syntax, at most 64 characters). */
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -87,6 +97,28 @@ export class ZoneStore {
       throw err;
     }
     return parseConfigYaml(text, name, path);
+  }
+
+  /**
+   * Only the global properties of a zone (what `zoneadm list` needs: brand, ip-type, zonepath).
+   * Files in the layout the store writes are scanned directly, without a YAML parse; anything else
+   * (hand-edited, unusual quoting) falls back to {@link load}, with the same errors.
+   */
+  readGlobals(name: string): Record<GlobalPropName, string> | undefined {
+    if (!SAFE_NAME.test(name)) return undefined;
+    let text: string;
+    try {
+      text = readFileSync(this.configPath(name), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+    const fast = scanGlobals(text);
+    if (fast) {
+      fast.zonename = name;
+      return fast;
+    }
+    return parseConfigYaml(text, name, this.configPath(name)).globals;
   }
 
   /**
@@ -217,7 +249,7 @@ function checkName(name: string): void {
 export function formatConfigYaml(cfg: ZoneConfig): string {
   const globals: Record<string, string> = {};
   for (const k of GLOBAL_PROPS) globals[k] = cfg.globals[k] ?? '';
-  return dump({ globals, resources: cfg.resources.map((r) => ({ type: r.type, props: r.props })) });
+  return yaml().dump({ globals, resources: cfg.resources.map((r) => ({ type: r.type, props: r.props })) });
 }
 
 /**
@@ -230,7 +262,7 @@ export function parseConfigYaml(text: string, name: string, path = `${name}.yaml
   };
   let doc: unknown;
   try {
-    doc = load(text);
+    doc = yaml().load(text);
   } catch (err) {
     const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
     return bad(msg);
@@ -271,6 +303,41 @@ function propValue(v: unknown, fail: () => never): PropValue {
     }
   }
   return fail();
+}
+
+/**
+ * Fast path for {@link ZoneStore.readGlobals}: the `globals:` block exactly as formatConfigYaml
+ * writes it (first key of the document, two-space indented `key: value` lines with plain or
+ * single-quoted scalars). Returns undefined as soon as anything else shows up.
+ */
+export function scanGlobals(text: string): Record<GlobalPropName, string> | undefined {
+  const lines = text.split('\n');
+  if (lines[0] !== 'globals:') return undefined;
+  const out = {} as Record<GlobalPropName, string>;
+  for (const k of GLOBAL_PROPS) out[k] = '';
+  const known = new Set<string>(GLOBAL_PROPS);
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (!line.startsWith('  ')) {
+      if (line === '' || /^[a-z]/.test(line)) return out;
+      return undefined;
+    }
+    const m = /^  ([a-z-]+): (.*)$/.exec(line);
+    if (!m || !known.has(m[1])) return undefined;
+    const raw = m[2];
+    let v: string;
+    if (raw.startsWith("'")) {
+      if (!/^'(?:[^']|'')*'$/.test(raw)) return undefined;
+      v = raw.slice(1, -1).replace(/''/g, "'");
+    } else {
+      // plain scalars only when YAML would read them as the same string (no numbers, bools, nulls)
+      if (!/^[A-Za-z/_][^#:]*$/.test(raw) || /\s$/.test(raw)) return undefined;
+      if (/^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$/.test(raw)) return undefined;
+      v = raw;
+    }
+    out[m[1] as GlobalPropName] = v;
+  }
+  return out;
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {

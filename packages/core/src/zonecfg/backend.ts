@@ -1,5 +1,6 @@
 /** The zonecfg session's view of the on-disk store ($ZONES_ROOT/etc/zones). */
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { ConfigBackend, ZoneStateName } from '../lang/session.js';
 import { ZoneStore } from '../store/zone-store.js';
 import { resolveTemplate } from '../store/templates.js';
@@ -25,6 +26,17 @@ export function storeBackend(root?: string): ConfigBackend {
     },
     remove(name) {
       store.remove(name);
+    },
+    writable() {
+      // The nearest existing directory on the way to etc/zones decides, as a save would create the rest.
+      for (let dir = store.configDir; ; dir = dirname(dir)) {
+        try {
+          accessSync(dir, constants.W_OK);
+          return true;
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || dir === dirname(dir)) return false;
+        }
+      }
     },
     writeFile(path, text) {
       writeFileSync(path, text, { mode: 0o644 });

@@ -35,6 +35,10 @@ export class MemoryBackend implements ConfigBackend {
   remove(name: string): void {
     this.zones.delete(name);
   }
+  readOnly = false;
+  writable(): boolean {
+    return !this.readOnly;
+  }
   writeFile(path: string, text: string): void {
     this.files.set(path, text);
   }

@@ -1,1 +1,33 @@
-export {};
+/**
+ * zoneadm [-R root] [-z zone] [-u uuid-match] list [-cipv]   (zones-reference 4.3)
+ */
+import * as Flags from '@oclif/core/flags';
+import { ZoneCommand } from '../zone-command.js';
+import { runList } from '../list-main.js';
+
+export default class List extends ZoneCommand {
+  static summary = 'List zones.';
+  static description =
+    'By default only running zones; -i adds installed zones, -c all configured zones. ' +
+    'With -z/-u, lists that zone regardless of state (-c and -i are not allowed). ' +
+    '-v prints a table, -p colon-separated fields; they are mutually exclusive.';
+  // oclif always renders `$ zoneadm list ...`; the Solaris-order synopsis is in `zoneadm help`.
+  static usage = ['[-cipv]', '[-pv] -z zone', '[-pv] -u uuid-match'];
+  static flags = {
+    configured: Flags.boolean({ char: 'c', description: 'list all configured zones' }),
+    installed: Flags.boolean({ char: 'i', description: 'list installed zones too' }),
+    parsable: Flags.boolean({ char: 'p', description: 'machine-parsable output' }),
+    verbose: Flags.boolean({ char: 'v', description: 'verbose output' }),
+  };
+  static strict = true;
+
+  protected readonly subcommand = 'list';
+
+  async run(): Promise<void> {
+    const { flags } = (await this.parseArgs(List)) as unknown as {
+      flags: { zone?: string; uuid?: string; root?: string; configured: boolean; installed: boolean; parsable: boolean; verbose: boolean };
+    };
+    const code = runList(flags);
+    if (code !== 0) process.exitCode = code;
+  }
+}

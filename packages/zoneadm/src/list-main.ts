@@ -1,0 +1,77 @@
+/**
+ * The body of `zoneadm list`, without oclif: the oclif command calls it after parsing, and
+ * bin/run.js calls it directly for plain `list [-cipv]` command lines (startup fast path).
+ */
+import { ZoneStore } from '@zones/core/store/zone-store';
+import { isZoneStoreError } from '@zones/core/store/errors';
+import {
+  formatZoneList,
+  LIST_PV_EXCLUSIVE,
+  listFormat,
+  selectZone,
+  selectZones,
+  type ListWarning,
+  type ZoneSource,
+} from '@zones/core/zoneadm/list';
+import { checkRoot, checkUuid, die, EXIT_ERR, exitStatus, subUsage, ZoneadmExit, zerror } from './common.js';
+
+export interface ListOptions {
+  zone?: string;
+  uuid?: string;
+  root?: string;
+  configured?: boolean;
+  installed?: boolean;
+  parsable?: boolean;
+  verbose?: boolean;
+}
+
+function printWarnings(ws: ListWarning[]): void {
+  for (const w of ws) process.stderr.write(`zoneadm: ${w.zone}: ${w.message}\n`);
+}
+
+/** Run `list`; prints to stdout/stderr and returns the exit status. */
+export function runList(o: ListOptions): number {
+  let target = o.zone;
+  try {
+    return exitStatus(() => {
+      const root = checkRoot(target, o.root);
+      checkUuid(target, o.uuid);
+      const store = new ZoneStore(root);
+      if (o.uuid) {
+        const byUuid = store.findByUuid(o.uuid);
+        if (byUuid) target = byUuid.name;
+      }
+      if (target !== undefined && !store.exists(target)) die(undefined, `${target}: No such zone configured`);
+      if (target !== undefined && (o.configured || o.installed)) {
+        process.stderr.write(`zoneadm: illegal option -- ${o.configured ? 'c' : 'i'}\n`);
+        subUsage('list');
+      }
+      const format = listFormat(!!o.verbose, !!o.parsable);
+      if (format === undefined) die(target, LIST_PV_EXCLUSIVE);
+
+      const src: ZoneSource = {
+        entries: store.list(),
+        load: (n) => {
+          const globals = store.readGlobals(n);
+          return globals && { globals };
+        },
+      };
+      if (target !== undefined) {
+        const r = selectZone(src, target);
+        printWarnings(r.warnings);
+        if (r.zone) process.stdout.write(formatZoneList([r.zone], format));
+        else throw new ZoneadmExit(EXIT_ERR);
+        return;
+      }
+      const r = selectZones(src, { configured: o.configured, installed: o.installed });
+      process.stdout.write(formatZoneList(r.zones, format));
+      printWarnings(r.warnings);
+    });
+  } catch (err) {
+    if (isZoneStoreError(err)) {
+      zerror(target, err.message);
+      return EXIT_ERR;
+    }
+    throw err;
+  }
+}

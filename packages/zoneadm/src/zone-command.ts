@@ -1,0 +1,62 @@
+/**
+ * Base of every zoneadm subcommand: the global options -z/-u/-R (moved after the subcommand by
+ * bin/run.js), Solaris-style messages (`zoneadm: zone 'z': msg`) and exit codes (0 ok, 1 error,
+ * 2 usage). Nothing here prints oclif decorations or stack traces.
+ */
+import { Command } from '@oclif/core/command';
+import * as Flags from '@oclif/core/flags';
+import { EXIT_ERR, EXIT_OK, EXIT_USAGE, subUsage, ZoneadmExit, zerror } from './common.js';
+
+export { EXIT_ERR, EXIT_OK, EXIT_USAGE, ZoneadmExit } from './common.js';
+
+export abstract class ZoneCommand extends Command {
+  static baseFlags = {
+    zone: Flags.string({ char: 'z', helpGroup: 'GLOBAL', description: 'zone to operate on' }),
+    uuid: Flags.string({ char: 'u', helpGroup: 'GLOBAL', description: 'zone uuid to operate on' }),
+    root: Flags.string({ char: 'R', helpGroup: 'GLOBAL', description: 'alternate root (instead of ZONES_ROOT)' }),
+  };
+
+  /** Subcommand name, for sub_usage. */
+  protected abstract readonly subcommand: string;
+
+  /** The zone named by -z (or resolved from -u), once known: zerror prefixes it. */
+  protected targetZone: string | undefined;
+
+  protected zerror(msg: string): void {
+    zerror(this.targetZone, msg);
+  }
+
+  /**
+   * oclif's parse with getopt-like reporting: an unknown option prints
+   * `zoneadm: illegal option -- x` and the sub-usage (exit 2); `-?` prints the sub-usage (exit 0).
+   */
+  protected async parseArgs<T extends typeof Command>(cls: T): Promise<{ flags: Record<string, unknown> }> {
+    try {
+      return (await this.parse(cls as never)) as never;
+    } catch (err) {
+      this.parsed = true; // reported here; keeps oclif from warning "did not parse its arguments"
+      const flags: string[] = ((err as { flags?: string[] }).flags ?? []).filter((f) => typeof f === 'string');
+      if (flags.includes('-?')) subUsage(this.subcommand, EXIT_OK);
+      const bad = flags[0];
+      if (bad) process.stderr.write(`zoneadm: illegal option -- ${bad.startsWith('--') ? bad.slice(2) : bad.slice(1, 2)}\n`);
+      else if (err instanceof Error && /expects a value/.test(err.message)) {
+        process.stderr.write(`zoneadm: option requires an argument -- ${/--(\w+)/.exec(err.message)?.[1]?.[0] ?? '?'}\n`);
+      }
+      return subUsage(this.subcommand, EXIT_USAGE);
+    }
+  }
+
+  /** No stack traces, no oclif decorations: every failure is a `zoneadm:` line and an exit code. */
+  async catch(err: Error & { oclif?: { exit?: number } }): Promise<void> {
+    if (err instanceof ZoneadmExit) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    if (err.oclif?.exit !== undefined && err.message.startsWith('EEXIT')) {
+      process.exitCode = err.oclif.exit;
+      return;
+    }
+    this.zerror(err.message);
+    process.exitCode = EXIT_ERR;
+  }
+}
