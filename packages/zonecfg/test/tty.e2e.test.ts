@@ -131,6 +131,11 @@ describe('zonecfg on a terminal', () => {
     keys('Enter');
     await waitText('Are you sure you want to delete zone ttyzone (y/[n])? ');
     keys('y', 'Enter');
+    // The session goes on after a delete, with nothing left to commit.
+    await waitFor((x) => lastLine(x) === 'zonecfg:ttyzone>', 'prompt after delete');
+    await type('exit');
+    keys('Enter');
     await waitText('[exit 0]');
+    expect(execFileSync(resolve(here, '../../../bin/zoneadm'), ['list', '-c'], { env: { ...process.env, ZONES_ROOT: root }, encoding: 'utf8' }).trim()).toBe('global');
   }, 180000);
 });

@@ -5,3 +5,4 @@ export * from './rctl.js';
 export * from './capped.js';
 export * from './privileges.js';
 export * from './validate.js';
+export * from './set-checks.js';

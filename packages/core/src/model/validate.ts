@@ -318,8 +318,8 @@ export function verifyReport(cfg: ZoneConfig, opts: VerifyOptions): VerifyReport
   const g = cfg.globals;
 
   if (!opts.isGlobal && g.zonepath === '') {
-    // An absent zonepath gets both lines from zonecfg; our config cannot tell absent from empty.
-    fail('zonepath not specified', 'Required resource missing');
+    // Templates carry zonepath="" (the DTD requires the attribute), so an unset zonepath reads as
+    // empty in zonecfg and only this line prints.
     fail('zonepath cannot be empty.', 'Required resource missing');
   }
   if (!opts.isGlobal && g.brand !== '' && !(BRANDS as readonly string[]).includes(g.brand)) {

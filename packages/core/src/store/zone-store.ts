@@ -129,6 +129,12 @@ export class ZoneStore {
    */
   save(cfg: ZoneConfig, opts: SaveOptions = {}): void {
     const name = cfg.globals.zonename;
+    if (name === GLOBAL_ZONENAME && opts.previousName === undefined) {
+      // The global zone's resource-management settings: a config file, never an index line.
+      this.ensureDir();
+      this.locked([zoneLockPath(name, this.root)], () => writeFileAtomic(this.configPath(name), formatConfigYaml(cfg), 0o644));
+      return;
+    }
     checkName(name);
     const prev = opts.previousName;
     this.ensureDir();

@@ -1,13 +1,15 @@
 /**
- * What `zonecfg` does with its parsed options: choose the input mode, open the store, run.
- * Kept in core so the CLI only parses and prints.
+ * What `zonecfg` does with its command line (docs/research/zonecfg-behaviour.md section 3.1):
+ * options, the usage and help forms, the zone-name check, then one of the three input modes.
+ * Kept in core so the CLI only hands over argv and sets the exit status.
  */
 import { isAbsolute } from 'node:path';
 import { statSync } from 'node:fs';
-import { isValidZoneName, ZONE_NAME_RULE } from '../lang/zonename.js';
-import { helpText, type HelpTopic } from '../lang/help.js';
+import { isValidZoneName } from '../lang/zonename.js';
+import { SYNTAX_BLOCK, USAGE_BLOCK, helpFor, subcommandsBlock, META_BLOCK } from '../lang/help.js';
 import { storeBackend } from './backend.js';
 import { runArgvCommands, runCommandFile } from './run.js';
+import { exitQuietlyOnClosedPipe } from '../streams.js';
 
 export interface ZonecfgArgs {
   zone?: string;
@@ -16,58 +18,101 @@ export interface ZonecfgArgs {
   words: string[];
 }
 
-export function usageText(): string[] {
-  return [
-    'usage:\tzonecfg -z <zone>\t\t\t(interactive)',
-    '\tzonecfg -z <zone> <command>',
-    '\tzonecfg -z <zone> -f <command-file>',
-  ];
-}
+/** Result of reading the options: the arguments, or what to print and the exit status. */
+export type ParsedArgs = { ok: true; args: ZonecfgArgs } | { ok: false; stdout: string[]; stderr: string[]; status: number };
 
 const err = (l: string) => process.stderr.write(l + '\n');
 const out = (l: string) => process.stdout.write(l + '\n');
 
-export async function zonecfgMain(args: ZonecfgArgs): Promise<number> {
-  if (args.zone === undefined) {
-    if (args.words[0] === 'help') {
-      const lines = helpText((args.words[1] ?? 'general') as HelpTopic);
-      if (lines.length === 0) {
-        err(`Unknown help subject ${args.words[1]}.`);
-        for (const l of helpText('meta')) err(l);
-        return 1;
-      }
-      for (const l of lines) out(l);
-      return 0;
+/** getopt("?f:R:z:") as zonecfg uses it: options first, the first other word starts the commands. */
+export function parseZonecfgArgs(argv: readonly string[]): ParsedArgs {
+  const args: ZonecfgArgs = { words: [] };
+  const usage = (first?: string): ParsedArgs => ({
+    ok: false,
+    stdout: [],
+    stderr: [...(first ? [first] : []), ...USAGE_BLOCK],
+    status: 2,
+  });
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      i++;
+      break;
     }
-    for (const l of usageText()) err(l);
+    if (!a.startsWith('-') || a === '-') break;
+    for (let j = 1; j < a.length; j++) {
+      const ch = a[j]!;
+      if (ch === '?') return { ok: false, stdout: [...USAGE_BLOCK, ...subcommandsBlock(true)], stderr: [], status: 2 };
+      if (ch === 'z' || ch === 'f' || ch === 'R') {
+        const value = j + 1 < a.length ? a.slice(j + 1) : argv[++i];
+        if (value === undefined) return usage(`zonecfg: option requires an argument -- ${ch}`);
+        if (ch === 'z') args.zone = value;
+        else if (ch === 'f') args.file = value;
+        else args.root = value;
+        break;
+      }
+      return usage(`zonecfg: illegal option -- ${ch}`);
+    }
+  }
+  args.words = argv.slice(i);
+  return { ok: true, args };
+}
+
+/** The whole program: argv in, exit status out. */
+export async function zonecfgCli(argv: readonly string[]): Promise<number> {
+  exitQuietlyOnClosedPipe();
+  if (argv.length === 0) {
+    [...USAGE_BLOCK, ...subcommandsBlock(false)].forEach(err);
     return 2;
   }
+  if (argv[0] === 'help') {
+    // A one-off help command with no zone; zonecfg always exits 0 here.
+    const lines = helpFor(argv[1], undefined);
+    if (lines) lines.forEach(out);
+    else [`Unknown help subject ${argv[1]}.  ${META_BLOCK[0]}`, ...META_BLOCK.slice(1)].forEach(err);
+    return 0;
+  }
+  const parsed = parseZonecfgArgs(argv);
+  if (!parsed.ok) {
+    parsed.stdout.forEach(out);
+    parsed.stderr.forEach(err);
+    return parsed.status;
+  }
+  return zonecfgMain(parsed.args);
+}
+
+export async function zonecfgMain(args: ZonecfgArgs): Promise<number> {
   if (args.root !== undefined) {
     if (!isAbsolute(args.root)) {
-      err(`zonecfg: root path must be absolute: ${args.root}`);
+      err(`root path must be absolute: ${args.root}`);
       return 2;
     }
+    let isDir = false;
     try {
-      if (!statSync(args.root).isDirectory()) throw new Error();
+      isDir = statSync(args.root).isDirectory();
     } catch {
-      err(`zonecfg: root path must be a directory: ${args.root}`);
+      // reported below
+    }
+    if (!isDir) {
+      err(`root path must be a directory: ${args.root}`);
       return 2;
     }
+  }
+  if (args.zone === undefined) {
+    USAGE_BLOCK.forEach(err);
+    return 2;
   }
   const zone = args.zone;
   if (zone !== 'global' && !isValidZoneName(zone)) {
-    err(`${zone}: Bogus zone name`);
-    for (const l of ZONE_NAME_RULE) err(l);
-    return 2;
-  }
-  if (args.file !== undefined && args.words.length > 0) {
-    for (const l of usageText()) err(l);
+    [`${zone}: Bogus zone name`, '', ...SYNTAX_BLOCK].forEach(err);
     return 2;
   }
   const backend = storeBackend(args.root);
   const streams = { out, err };
-  if (args.file !== undefined) return runCommandFile(zone, args.file, backend, streams);
-  if (args.words.length > 0) return runArgvCommands(zone, args.words, backend, streams);
+  const alternateRoot = args.root !== undefined;
+  if (args.words.length > 0) return runArgvCommands(zone, args.words, backend, streams, alternateRoot);
+  if (args.file !== undefined) return runCommandFile(zone, args.file, backend, streams, alternateRoot);
   const { runRepl } = await import('../repl.js');
   const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const home = process.env.HOME;

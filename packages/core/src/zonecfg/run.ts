@@ -4,8 +4,9 @@
  * commands given as arguments (joined with spaces, continuing after an error). Returns the exit
  * status: 0 ok, 1 an error was seen or the configuration was left unsaved.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { Session, type ConfigBackend, type SessionIO } from '../lang/session.js';
+import { errnoText } from '../errno.js';
 
 export interface OutputStreams {
   out(line: string): void;
@@ -25,8 +26,9 @@ export async function runArgvCommands(
   words: string[],
   backend: ConfigBackend,
   streams: OutputStreams,
+  alternateRoot = false,
 ): Promise<number> {
-  const session = new Session(backend, nonInteractiveIO(streams), { zonename, mode: 'argv' });
+  const session = new Session(backend, nonInteractiveIO(streams), { zonename, mode: 'argv', alternateRoot });
   await session.run(words.join(' ') + '\n');
   return session.finish();
 }
@@ -36,31 +38,23 @@ export async function runCommandFile(
   file: string,
   backend: ConfigBackend,
   streams: OutputStreams,
+  alternateRoot = false,
   readStdin: () => string = () => readFileSync(0, 'utf8'),
 ): Promise<number> {
   let text: string;
   try {
+    if (file !== '-' && !statSync(file).isFile()) {
+      streams.err(`${file} is not a regular file.`);
+      return 1;
+    }
     text = file === '-' ? readStdin() : readFileSync(file, 'utf8');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    streams.err(`could not open file ${file}: ${describeErrno(err)}`);
+    streams.err(`could not open file ${file}: ${errnoText(err)}`);
     return 1;
   }
-  const session = new Session(backend, nonInteractiveIO(streams), { zonename, mode: 'file', fileName: file });
+  const session = new Session(backend, nonInteractiveIO(streams), { zonename, mode: 'file', fileName: file, alternateRoot });
   // Processing stops at the first error; what was read so far is still committed at the end.
   await session.run(text.endsWith('\n') ? text : text + '\n');
   return session.finish();
-}
-
-export function describeErrno(e: NodeJS.ErrnoException): string {
-  switch (e.code) {
-    case 'ENOENT':
-      return 'No such file or directory';
-    case 'EACCES':
-      return 'Permission denied';
-    case 'EISDIR':
-      return 'Is a directory';
-    default:
-      return e.message;
-  }
 }

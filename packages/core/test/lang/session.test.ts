@@ -154,6 +154,7 @@ describe('confirmations', () => {
     const { session, io } = open('z1', 'interactive', backend);
     io.answers.push('y');
     await session.run('create\nset zonepath=/b\nexit\n');
+    expect(await session.finish()).toBe(0);
     expect(io.questions).toEqual(['Zone z1 already exists; create anyway (y/[n])? ']);
     expect(backend.zones.get('z1')!.config.globals.zonepath).toBe('/b');
   });

@@ -195,7 +195,7 @@ describe('verify', () => {
   });
   test('zonepath', () => {
     expect(verifyReport(blankConfig({ zonepath: '' }), { isGlobal: false })).toEqual({
-      messages: ['zonepath not specified', 'zonepath cannot be empty.'],
+      messages: ['zonepath cannot be empty.'],
       error: 'Required resource missing',
     });
     expect(verifyConfig(blankConfig({ zonepath: '' }), { isGlobal: true })).toEqual([]);

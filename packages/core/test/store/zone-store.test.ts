@@ -130,7 +130,14 @@ describe('ZoneStore', () => {
 
   test('unsafe names are rejected', () => {
     expect(() => store.save(zone('../x'))).toThrow(ZoneStoreError);
-    expect(() => store.save(zone('global'))).toThrow('Invalid zone name');
+    expect(() => store.save(zone('global'), { previousName: 'a' })).toThrow('Invalid zone name');
+  });
+
+  test('the global zone keeps its settings in global.yaml, never in the index', () => {
+    store.save(zone('global', ''));
+    expect(store.load('global')!.globals.zonename).toBe('global');
+    expect(store.list().map((e) => e.name)).not.toContain('global');
+    expect(store.get('global')).toMatchObject({ name: 'global', state: 'installed', zonepath: '/' });
   });
 
   test('a malformed yaml gives a clear ZoneStoreError, not a parser stack', () => {
