@@ -689,10 +689,8 @@ export class Session {
       return this.error(`${pair.name} is not a valid property for the global zone.`);
     }
     if (!g && !alias) return this.error('Cannot set a resource-specific property from the global scope.');
-    if (force) {
-      if (pair.name !== 'zonepath') return this.error('Only zonepath setting can be forced.');
-      if (!this.options.alternateRoot) return this.error('Zonepath is changeable only in an alternate root.');
-    }
+    // The grammar takes -F only before zonepath.
+    if (force && !this.options.alternateRoot) return this.error('Zonepath is changeable only in an alternate root.');
     const value = this.simpleValue(pair.value);
     if (value === undefined) return;
 
