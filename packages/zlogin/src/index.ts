@@ -12,7 +12,7 @@ import * as Flags from '@oclif/core/flags';
 import * as Args from '@oclif/core/args';
 import { statSync } from 'node:fs';
 import { ZoneStore } from '@zones/core/store/zone-store';
-import { ZONE_STATE_ORDER } from '@zones/core/store/states';
+import { ZONE_STATE_ORDER } from '@zones/core/model/states';
 import { operandsAfterStop } from '@zones/core/argv';
 import { parseEscapeChar } from './escape.js';
 

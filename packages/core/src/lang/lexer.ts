@@ -58,6 +58,16 @@ const TOKEN_STOP: Record<'token' | 'list' | 'complex', RegExp> = {
   complex: /[ \t\n",;=()]/,
 };
 
+/**
+ * The punctuation each state recognises, the token it makes and the state it moves to
+ * (`outer` = back to where the `(` was seen).
+ */
+const PUNCTUATION: Record<'token' | 'list' | 'complex', Record<string, [TokenKind, State | 'outer' | undefined]>> = {
+  token: { '[': ['lbracket', 'list'], '(': ['lparen', 'complex'] },
+  list: { ']': ['rbracket', 'token'], '(': ['lparen', 'complex'], ',': ['comma', undefined] },
+  complex: { ')': ['rparen', 'outer'], ',': ['comma', undefined] },
+};
+
 export interface LexerOptions {
   /** Words recognised as keywords after the command word (resource types and property names). */
   keywords: ReadonlySet<string>;
@@ -137,51 +147,19 @@ export function tokenize(input: string, options: LexerOptions): Token[] {
       i++;
       continue;
     }
-    if (state === 'token') {
-      if (c === '[') {
-        push('lbracket', '[');
-        state = 'list';
-        i++;
-        continue;
-      }
-      if (c === '(') {
-        push('lparen', '(');
-        outer = 'token';
-        state = 'complex';
-        i++;
-        continue;
-      }
-    } else if (state === 'list') {
-      if (c === ']') {
-        push('rbracket', ']');
-        state = 'token';
-        i++;
-        continue;
-      }
-      if (c === '(') {
-        push('lparen', '(');
-        outer = 'list';
-        state = 'complex';
-        i++;
-        continue;
-      }
-      if (c === ',') {
-        push('comma', ',');
-        i++;
-        continue;
-      }
-    } else {
-      if (c === ')') {
-        push('rparen', ')');
+    const punct: [TokenKind, State | 'outer' | undefined] | undefined = PUNCTUATION[state][c];
+    if (punct) {
+      const kind: TokenKind = punct[0];
+      const next: State | 'outer' | undefined = punct[1];
+      push(kind, c);
+      if (next === 'outer') {
         state = outer;
-        i++;
-        continue;
+      } else if (next) {
+        if (next === 'complex') outer = state as 'token' | 'list';
+        state = next;
       }
-      if (c === ',') {
-        push('comma', ',');
-        i++;
-        continue;
-      }
+      i++;
+      continue;
     }
 
     let j = i;

@@ -46,28 +46,11 @@ import {
   usageErrorExtras,
 } from './help.js';
 import { isValidZoneName } from './zonename.js';
+import { ZONE_STATE_ORDER as STATE_ORDER, type ZoneState } from '../model/states.js';
 import { errnoText } from '../errno.js';
 
-export type ZoneStateName =
-  | 'configured'
-  | 'incomplete'
-  | 'installed'
-  | 'ready'
-  | 'running'
-  | 'shutting_down'
-  | 'down'
-  | 'mounted';
-
-const STATE_ORDER: Record<ZoneStateName, number> = {
-  configured: 0,
-  incomplete: 1,
-  installed: 2,
-  ready: 3,
-  running: 4,
-  shutting_down: 5,
-  down: 6,
-  mounted: 7,
-};
+/** The zone states the session cares about (configured, installed, ...), in libzonecfg order. */
+export type ZoneStateName = ZoneState;
 
 /** The configuration store, as the session needs it. */
 export interface ConfigBackend {

@@ -6,3 +6,4 @@ export * from './capped.js';
 export * from './privileges.js';
 export * from './validate.js';
 export * from './set-checks.js';
+export * from './states.js';

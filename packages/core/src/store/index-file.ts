@@ -3,7 +3,7 @@
  * inside zonepath escaped as `\:`. Comment and blank lines are allowed. Lines that cannot be parsed
  * are kept verbatim (and reported), so rewriting the index never destroys anything.
  */
-import { isZoneState, type ZoneState } from './states.js';
+import { isZoneState, type ZoneState } from '../model/states.js';
 
 export interface IndexEntry {
   name: string;

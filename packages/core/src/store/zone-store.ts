@@ -22,7 +22,7 @@ import {
   type ParsedIndex,
 } from './index-file.js';
 import { configDir, configPath, indexLockPath, indexPath, zoneLockPath, zonesRoot } from './paths.js';
-import { PERSISTED_STATES, type ZoneState } from './states.js';
+import { PERSISTED_STATES, type ZoneState } from '../model/states.js';
 import { ZoneStoreError } from './errors.js';
 
 export type { IndexEntry } from './index-file.js';

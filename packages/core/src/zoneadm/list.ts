@@ -6,7 +6,7 @@
  */
 import type { ZoneConfig } from '../model/types.js';
 import type { IndexEntry } from '../store/index-file.js';
-import { ZONE_STATE_ORDER, type ZoneState } from '../store/states.js';
+import { ZONE_STATE_ORDER, type ZoneState } from '../model/states.js';
 
 /** A zone present in the kernel (ready, running, shutting_down, down), as a runtime reports it. */
 export interface KernelZone {

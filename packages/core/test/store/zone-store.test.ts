@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFil
 import { join } from 'node:path';
 import { ZoneStore } from '../../src/store/zone-store.js';
 import { ZoneStoreError } from '../../src/store/errors.js';
-import { ZONE_STATE_ORDER, ZONE_STATES } from '../../src/store/states.js';
+import { ZONE_STATE_ORDER, ZONE_STATES } from '../../src/model/states.js';
 import { blankTemplate, defaultTemplate, resolveTemplate } from '../../src/store/templates.js';
 import { configPath, indexPath, runDir, consoleLogPath, cacheDir, zonesRoot } from '../../src/store/paths.js';
 import { tempRoot } from './helpers.js';
