@@ -102,10 +102,13 @@ export async function runRepl(opts: ReplOptions): Promise<number> {
       return 1;
     }
     if (opts.terminal && line.trim() !== '') saveHistory(opts.historyFile, line);
-    const goOn = await session.run(line + '\n');
-    if (!goOn) {
-      rl.close();
-      return session.exited ? await session.finish() : 1;
+    if (!(await session.run(line + '\n'))) {
+      const status = await session.finish();
+      if (status >= 0) {
+        rl.close();
+        return status;
+      }
+      // "really quit?" was answered no: keep reading.
     }
   }
 }
