@@ -1,0 +1,163 @@
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { detectCgroupVersion, limitsFromConfig, zoneCgroup, type ZoneCgroup } from '../../src/platform/cgroups/index.js';
+import { sharesToWeight } from '../../src/platform/cgroups/v2/resources.js';
+import type { ZoneConfig } from '../../src/model/types.js';
+
+const globals = {
+  zonename: 'z', zonepath: '/z', brand: 'native', autoboot: 'false', bootargs: '', pool: '', limitpriv: '',
+  'scheduling-class': '', 'ip-type': 'shared', hostid: '', 'fs-allowed': '',
+} as const;
+const rctl = (name: string, limit: number, action = 'deny') => ({
+  type: 'rctl' as const,
+  props: { name, value: [{ priv: 'privileged', limit: String(limit), action }] },
+});
+
+describe('limits from a zone configuration', () => {
+  test('every rctl and capped resource maps to one limit', () => {
+    const cfg: ZoneConfig = {
+      globals: { ...globals },
+      resources: [
+        { type: 'capped-memory', props: { physical: String(512 * 2 ** 20) } },
+        rctl('zone.max-swap', 2 ** 30),
+        rctl('zone.cpu-cap', 150),
+        rctl('zone.cpu-shares', 20, 'none'),
+        rctl('zone.max-lwps', 500),
+        rctl('zone.max-processes', 300),
+        { type: 'dedicated-cpu', props: { ncpus: '2-4' } },
+      ],
+    };
+    expect(limitsFromConfig(cfg, 2)).toEqual({
+      memoryBytes: 512 * 2 ** 20,
+      memoryAndSwapBytes: 2 ** 30,
+      cpuQuota: { quotaUs: 150_000, periodUs: 100_000 },
+      cpuShares: 20,
+      cpus: '0-1',
+      pidsMax: 300,
+    });
+  });
+  test('nothing configured leaves every limit unset', () => {
+    expect(limitsFromConfig({ globals: { ...globals }, resources: [] }, 2)).toEqual({});
+  });
+  test('cpu.shares to cpu.weight', () => {
+    expect(sharesToWeight(1024)).toBe(39);
+    expect(sharesToWeight(2)).toBe(1);
+    expect(sharesToWeight(262144)).toBe(10000);
+  });
+});
+
+const tag = `zt${process.pid}`;
+const isRootOnV1 = process.getuid?.() === 0 && detectCgroupVersion() === 1 && existsSync('/sys/fs/cgroup/freezer/cgroup.procs');
+
+describe('cgroup v1, for real', () => {
+  const made: ZoneCgroup[] = [];
+  afterAll(async () => {
+    for (const cg of made) {
+      await cg.killAll().catch(() => undefined);
+      cg.destroy();
+    }
+    // The per-test parent directories, by exact name.
+    for (const ctrl of ['pids', 'memory', 'cpu', 'cpuset', 'freezer']) {
+      try {
+        rmdirSync(join('/sys/fs/cgroup', ctrl, `zones-${tag}`));
+      } catch {
+        // not made or already gone
+      }
+    }
+  });
+  const open = (name: string) => {
+    const cg = zoneCgroup(name, { parent: `zones-${tag}` });
+    made.push(cg);
+    cg.create();
+    return cg;
+  };
+
+  (isRootOnV1 ? test : test.skip)('limits are written where the kernel reads them', () => {
+    const cg = open('limits');
+    expect(cg.version).toBe(1);
+    const warnings = cg.apply({ pidsMax: 64, memoryBytes: 64 * 2 ** 20, cpuQuota: { quotaUs: 50_000, periodUs: 100_000 }, cpuShares: 512, cpus: '0' });
+    expect(warnings).toEqual([]);
+    const read = (ctrl: string, file: string) => readFileSync(join('/sys/fs/cgroup', ctrl, `zones-${tag}`, 'limits', file), 'utf8').trim();
+    expect(read('pids', 'pids.max')).toBe('64');
+    expect(read('memory', 'memory.limit_in_bytes')).toBe(String(64 * 2 ** 20));
+    expect(read('cpu', 'cpu.cfs_quota_us')).toBe('50000');
+    expect(read('cpu', 'cpu.shares')).toBe('512');
+    expect(read('cpuset', 'cpuset.cpus')).toBe('0');
+  });
+
+  (isRootOnV1 ? test : test.skip)('a fork bomb stops at pids.max', async () => {
+    const cg = open('forkcap');
+    cg.apply({ pidsMax: 8 });
+    // The shell joins the cgroup itself before forking, so every child is born inside it.
+    const child = spawnSync('sh', ['-c', `echo $$ > ${cg.paths.find((p) => p.includes('/pids/'))}/cgroup.procs; for i in $(seq 1 20); do sleep 1 & done; wait`], {
+      encoding: 'utf8',
+      timeout: 20000,
+    });
+    expect(child.stderr).toMatch(/fork|Resource temporarily unavailable|retry/i);
+  });
+
+  (isRootOnV1 ? test : test.skip)('killAll ends every process, double forks included', async () => {
+    const cg = open('halt');
+    const shell = spawn('sh', ['-c', 'read go; (sleep 300 &); (setsid sleep 300 &); sleep 300 & sleep 300'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    cg.join(shell.pid!);
+    shell.stdin!.write('go\n');
+    const until = Date.now() + 5000;
+    while (cg.pids().length < 5 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    const inside = cg.pids();
+    expect(inside.length).toBeGreaterThanOrEqual(5);
+    await cg.killAll();
+    expect(cg.pids()).toEqual([]);
+    for (const pid of inside) expect(existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ')).toBe(false);
+    cg.destroy();
+    expect(cg.exists()).toBe(false);
+  });
+});
+
+describe('cgroup v2, against a cgroup-like tree', () => {
+  const root = mkdtempSync(join(tmpdir(), 'cg2-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  writeFileSync(join(root, 'cgroup.controllers'), 'cpuset cpu io memory hugetlb pids rdma misc\n');
+  writeFileSync(join(root, 'cgroup.subtree_control'), '');
+
+  test('detects v2 from the root', () => {
+    expect(detectCgroupVersion(root)).toBe(2);
+  });
+
+  test('create enables the controllers on every level, apply writes v2 files', () => {
+    const cg = zoneCgroup('web', { root });
+    expect(cg.version).toBe(2);
+    cg.create();
+    const dir = join(root, 'zones', 'web');
+    expect(cg.paths).toEqual([dir]);
+    expect(readFileSync(join(root, 'cgroup.subtree_control'), 'utf8')).toBe('+memory +cpu +cpuset +pids');
+    expect(readFileSync(join(root, 'zones', 'cgroup.subtree_control'), 'utf8')).toBe('+memory +cpu +cpuset +pids');
+    // The files the kernel would create in a new cgroup.
+    for (const f of ['memory.max', 'memory.swap.max', 'cpu.max', 'cpu.weight', 'cpuset.cpus', 'pids.max', 'cgroup.procs']) writeFileSync(join(dir, f), '');
+    const warnings = cg.apply({ memoryBytes: 512 * 2 ** 20, memoryAndSwapBytes: 2 ** 30, cpuQuota: { quotaUs: 150_000, periodUs: 100_000 }, cpuShares: 1024, cpus: '0-1', pidsMax: 'max' });
+    expect(warnings).toEqual([]);
+    const read = (f: string) => readFileSync(join(dir, f), 'utf8');
+    expect(read('memory.max')).toBe(String(512 * 2 ** 20));
+    expect(read('memory.swap.max')).toBe(String(2 ** 30 - 512 * 2 ** 20));
+    expect(read('cpu.max')).toBe('150000 100000');
+    expect(read('cpu.weight')).toBe('39');
+    expect(read('cpuset.cpus')).toBe('0-1');
+    expect(read('pids.max')).toBe('max');
+  });
+
+  test('no swap controller file: the swap cap is reported, not silently dropped', () => {
+    const cg = zoneCgroup('noswap', { root });
+    cg.create();
+    mkdirSync(cg.paths[0]!, { recursive: true });
+    expect(cg.apply({ memoryAndSwapBytes: 2 ** 30 })).toEqual(['swap cap not enforced: the kernel has no memory.swap.max']);
+  });
+
+  test('join writes the pid to cgroup.procs; pids reads it back', () => {
+    const cg = zoneCgroup('procs', { root });
+    cg.create();
+    cg.join(4242);
+    expect(cg.pids()).toEqual([4242]);
+  });
+});
