@@ -9,12 +9,26 @@ declare -A NEED=(
   [unshare]=util-linux   # namespaces (zone runtime)
   [nsenter]=util-linux
   [ip]=iproute2          # veth and bridges (exclusive-IP zones)
+  [debootstrap]=debootstrap  # whole-root zones, Debian family (brand debian, native on Debian hosts)
+  [rinse]=rinse          # whole-root zones, RPM family (brand rpm)
+  [busybox]=busybox-static   # fixtures/build-busybox-root.sh: the tiny root of the install -d tests
+  [zstd]=zstd            # bootstrap cache tarballs, tar.zst archives
+  [xz]=xz-utils          # tar.xz archives
+  [openssl]=openssl      # root password hashes (openssl passwd -6)
+  [gcc]=gcc              # packages/core/native: the zone supervisor zoneadmd (npm run build:native)
 )
+
+# debootstrap and rinse live in /usr/sbin, which a non-root PATH may lack
+have() {
+  command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ] || [ -x "/usr/local/sbin/$1" ]
+}
 
 missing=()
 for cmd in "${!NEED[@]}"; do
-  command -v "$cmd" >/dev/null 2>&1 || missing+=("${NEED[$cmd]}")
+  have "$cmd" || missing+=("${NEED[$cmd]}")
 done
+# zoneadmd links statically: the C headers and libc.a (gcc only recommends them)
+[ -e /usr/include/stdio.h ] && compgen -G '/usr/lib/*/libc.a' >/dev/null || missing+=(libc6-dev)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

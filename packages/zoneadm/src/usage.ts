@@ -5,6 +5,7 @@
  *
  * Only implemented subcommands are listed; each later issue adds its row here (in Solaris order:
  * help boot halt ready reboot list verify install uninstall clone move detach attach mark).
+ * boot, halt, ready and reboot come with the runtime.
  */
 
 export interface SubcommandHelp {
@@ -27,6 +28,67 @@ export const SUBCOMMANDS: readonly SubcommandHelp[] = [
       'id,\n\tcurrent state, root directory and options.  The -p option can be used\n\tto request ' +
       'machine-parsable output.  The -v and -p options are mutually\n\texclusive.  If neither -v nor -p is ' +
       'used, just the zone name is listed.',
+  },
+  {
+    name: 'verify',
+    short: 'verify',
+    long:
+      'Check to make sure the configuration can safely be instantiated\n\ton the machine: the zonepath ' +
+      'and its parent, inherit-pkg-dirs, file\n\tsystems and the privilege set.',
+  },
+  {
+    name: 'install',
+    short: 'install [-x nodataset] [-c profile] [-d path] [-r release] [-m mirror] [-v variant] [-a arch]',
+    long:
+      'Install the configuration on to the system.  The brand builds the\n\tzone root: -d installs from ' +
+      'an archive or a directory, -r, -m, -v\n\tand -a choose the release, mirror, variant and ' +
+      'architecture of a\n\tbootstrapped root.  -c gives the system configuration profile\n\t(hostname, ' +
+      'timezone, locale, root_password or root_password_hash);\n\twithout it the questions are asked on a ' +
+      'terminal, defaults are\n\tused otherwise.  -x nodataset is accepted and ignored.',
+  },
+  {
+    name: 'uninstall',
+    short: 'uninstall [-F]',
+    long: 'Uninstall the configuration from the system.  The -F flag can be used\n\tto force the action.',
+  },
+  {
+    name: 'clone',
+    short: 'clone [-m method] zonename',
+    long:
+      "Clone the installation of another zone.  The -m option can be used to\n\tspecify 'copy' which " +
+      'forces a copy of the source zone (blocks are\n\tshared through reflinks where the file system ' +
+      'supports them).',
+  },
+  { name: 'move', short: 'move zonepath', long: 'Move the zone to a new zonepath.' },
+  {
+    name: 'detach',
+    short: 'detach [-n]',
+    long:
+      "Detach the zone from the system. The zone state is changed to\n\t'configured' (but the files under " +
+      'the zonepath are untouched).\n\tThe zone can subsequently be attached, or can be moved to ' +
+      "another\n\tsystem and attached there.  The -n option can be used to specify\n\t'no-execute' mode.  " +
+      'When -n is used, the information needed to attach\n\tthe zone is sent to standard output but the ' +
+      'zone is not actually\n\tdetached.',
+  },
+  {
+    name: 'attach',
+    short: 'attach [-F] [-n <path>]',
+    long:
+      "Attach the zone to the system.  The zone state must be 'configured'\n\tprior to attach; upon " +
+      "successful completion, the zone state will be\n\t'installed'.  The system on the current system " +
+      "must be\n\tcompatible with the zone's original system (brand, distribution and\n\tarchitecture).  " +
+      'Specify -F to force the attach and skip the\n\tcompatibility tests.  The -n option can be used to ' +
+      "specify\n\t'no-execute' mode.  When -n is used, the information needed to attach\n\tthe zone is " +
+      "read from the specified path and the configuration is\n\tonly validated.  The path can be '-' to " +
+      'specify standard input.\n\tThe -F and -n options are mutually exclusive.',
+  },
+  {
+    name: 'mark',
+    short: 'mark incomplete',
+    long:
+      "Set the state of the zone.  This can be used to force the zone\n\tstate to 'incomplete' " +
+      'administratively if some activity has rendered\n\tthe zone permanently unusable.  The only valid ' +
+      "state that may be\n\tspecified is 'incomplete'.",
   },
 ];
 

@@ -147,7 +147,11 @@ describe('zoneadm usage', () => {
     for (const args of [[], ['bogus'], ['-z', 'z1', 'frobnicate'], ['-x']]) {
       const r = await zoneadm(...args);
       expect([r.exitCode, r.stdout]).toEqual([2, '']);
-      expect(r.stderr).toBe(`${USAGE_HEAD}help\nlist [-cipv]\n`);
+      expect(r.stderr).toBe(
+        `${USAGE_HEAD}help\nlist [-cipv]\nverify\n` +
+          'install [-x nodataset] [-c profile] [-d path] [-r release] [-m mirror] [-v variant] [-a arch]\n' +
+          'uninstall [-F]\nclone [-m method] zonename\nmove zonepath\ndetach [-n]\nattach [-F] [-n <path>]\nmark incomplete\n',
+      );
     }
   });
 

@@ -1,0 +1,94 @@
+/**
+ * `zoneadm install -d PATH`: a zone root from a tar archive (plain, gzip, xz, zstd, bzip2; detected
+ * by magic bytes) or from a directory. Archives are listed and checked before anything is
+ * unpacked (see tarball.ts); device nodes are never unpacked, since the zone's /dev is a tmpfs
+ * built at boot and a device node elsewhere in a root would reach the host's devices.
+ */
+import { existsSync, realpathSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { runTool } from '../sys/tools.js';
+import { looksLikeRoot, walk } from './fsutil.js';
+import { ensureMountPoints, prepareRoot } from './layout.js';
+import { applyProfile } from './sysconfig.js';
+import { compressionOf, listArchive, planArchive, unpackArchive } from './tarball.js';
+import { InstallError, type InstallContext, type Installer } from './types.js';
+
+/** Removes char and block device nodes under `root` (returns how many). */
+export function removeDeviceNodes(root: string): number {
+  let n = 0;
+  for (const { path, stat } of walk(root)) {
+    if (stat.isCharacterDevice() || stat.isBlockDevice()) {
+      unlinkSync(path);
+      n++;
+    }
+  }
+  return n;
+}
+
+function isInside(child: string, parent: string): boolean {
+  const rel = relative(parent, child);
+  return rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+
+export class ArchiveInstaller implements Installer {
+  async install(ctx: InstallContext): Promise<void> {
+    const given = ctx.options.source;
+    if (!given) throw new InstallError('no archive or directory given (install -d PATH)');
+    const source = resolve(given);
+    let isDir: boolean;
+    try {
+      const st = statSync(source);
+      if (!st.isDirectory() && !st.isFile()) throw new InstallError(`${given}: not a regular file or directory`);
+      isDir = st.isDirectory();
+    } catch (err) {
+      if (err instanceof InstallError) throw err;
+      throw new InstallError(`${given}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message}`);
+    }
+    prepareRoot(ctx.root);
+
+    if (isDir) await this.fromDirectory(ctx, source);
+    else await this.fromArchive(ctx, source);
+
+    if (!looksLikeRoot(ctx.root)) throw new InstallError(`${given} does not look like a root file system`);
+    ensureMountPoints(ctx.root);
+    ctx.progress.step('Applying the system profile');
+    applyProfile(ctx.root, ctx.profile);
+  }
+
+  private async fromArchive(ctx: InstallContext, file: string): Promise<void> {
+    const compression = compressionOf(file);
+    ctx.progress.step(`Checking ${file}`);
+    const members = await listArchive(file, compression, ctx.signal);
+    const plan = planArchive(file, members);
+    if (plan.strippedTop) ctx.progress.log(`archive: stripping the top-level directory ${plan.strippedTop}/\n`);
+    if (plan.devices.length) ctx.progress.log(`archive: not unpacking ${plan.devices.length} device node(s); the zone's /dev is created at boot\n`);
+    ctx.progress.step(`Unpacking ${file}`);
+    const scratch = join(ctx.zonepath, `.install-exclude-${process.pid}`);
+    try {
+      await unpackArchive(file, ctx.root, {
+        compression,
+        strip: plan.strip,
+        exclude: plan.devices,
+        xattrs: true,
+        scratch,
+        onOutput: (c) => ctx.progress.log(c),
+        signal: ctx.signal,
+      });
+    } finally {
+      rmSync(scratch, { force: true });
+    }
+  }
+
+  private async fromDirectory(ctx: InstallContext, dir: string): Promise<void> {
+    const real = realpathSync(dir);
+    const zp = existsSync(ctx.zonepath) ? realpathSync(ctx.zonepath) : ctx.zonepath;
+    if (isInside(zp, real) || isInside(real, zp)) throw new InstallError(`${dir} overlaps the zonepath ${ctx.zonepath}`);
+    ctx.progress.step(`Copying ${dir}`);
+    await runTool('cp', ['-a', '--reflink=auto', '--', `${real}/.`, `${ctx.root}/`], {
+      onOutput: (c) => ctx.progress.log(c),
+      signal: ctx.signal,
+    });
+    const n = removeDeviceNodes(ctx.root);
+    if (n) ctx.progress.log(`directory: removed ${n} device node(s); the zone's /dev is created at boot\n`);
+  }
+}

@@ -1,0 +1,250 @@
+/**
+ * `zoneadm detach [-n]` and `zoneadm attach [-F] [-n PATH]` (zoneadm.c detach_func/attach_func).
+ * Detach writes `<zonepath>/SUNWdetached.yaml` (the config plus what attach checks: brand, the
+ * host's distribution and architecture) and sets the zone configured, files untouched. Attach
+ * checks that manifest against this host and sets the zone installed.
+ */
+import { readFileSync, unlinkSync, statSync } from 'node:fs';
+import { hostname, machine } from 'node:os';
+import { join, resolve } from 'node:path';
+import { dump, load } from 'js-yaml';
+import { BRANDS } from '../model/schema.js';
+import type { Resource, ZoneConfig } from '../model/types.js';
+import type { IndexEntry } from '../store/index-file.js';
+import { writeFileAtomic } from '../store/atomic.js';
+import { ZoneadmError, strerror } from './errors.js';
+import { acquireOpLocks } from './oplock.js';
+import { DETACHED_MANIFEST } from './paths.js';
+import { checkZoneName, precheck, sanityCheck, zoneEntry, type OpContext } from './sanity.js';
+import { refuseMounts } from './uninstall.js';
+import { loadConfig, requireVerified, validateZonepath } from './verify.js';
+
+export interface HostFacts {
+  /** /etc/os-release ID and VERSION_ID ('' when absent). */
+  distribution: { id: string; version_id: string };
+  /** uname -m (x86_64, aarch64, ...). */
+  architecture: string;
+  hostname: string;
+}
+
+export interface DetachManifest {
+  version: 1;
+  zonename: string;
+  uuid: string;
+  brand: string;
+  distribution: { id: string; version_id: string };
+  architecture: string;
+  hostname: string;
+  detached: string;
+  config: { globals: Record<string, string>; resources: Resource[] };
+}
+
+/** Parse os-release text (KEY=value, values optionally quoted). */
+export function parseOsRelease(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (!m) continue;
+    let v = m[2];
+    if (/^(["']).*\1$/.test(v)) v = v.slice(1, -1).replace(/\\(["'$`\\])/g, '$1');
+    out[m[1]] = v;
+  }
+  return out;
+}
+
+/** The facts of this host that a detached zone is checked against. */
+export function hostFacts(hostRoot = '/'): HostFacts {
+  let os: Record<string, string> = {};
+  for (const p of ['etc/os-release', 'usr/lib/os-release']) {
+    try {
+      os = parseOsRelease(readFileSync(join(hostRoot, p), 'utf8'));
+      break;
+    } catch {
+      /* try the next */
+    }
+  }
+  return {
+    distribution: { id: os.ID ?? '', version_id: os.VERSION_ID ?? '' },
+    architecture: machine(),
+    hostname: hostname(),
+  };
+}
+
+export function buildManifest(entry: IndexEntry, cfg: ZoneConfig, facts: HostFacts, now = new Date()): DetachManifest {
+  return {
+    version: 1,
+    zonename: entry.name,
+    uuid: entry.uuid,
+    brand: cfg.globals.brand || 'native',
+    distribution: { ...facts.distribution },
+    architecture: facts.architecture,
+    hostname: facts.hostname,
+    detached: now.toISOString(),
+    config: { globals: { ...cfg.globals }, resources: cfg.resources.map((r) => ({ type: r.type, props: r.props })) },
+  };
+}
+
+export function formatManifest(m: DetachManifest): string {
+  return `# zone detach manifest (zoneadm detach); zoneadm attach checks it against the new host\n${dump(m)}`;
+}
+
+/** Parse a manifest; `name` names it in the message (a path, or `Input` for stdin). */
+export function parseManifest(text: string, name: string): DetachManifest {
+  const bad = (why: string): never => {
+    throw new ZoneadmError(`${name} is not a valid detach manifest: ${why}`);
+  };
+  let doc: unknown;
+  try {
+    doc = load(text);
+  } catch (e) {
+    return bad((e instanceof Error ? e.message : String(e)).split('\n')[0]);
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return bad('not a mapping');
+  const d = doc as Record<string, unknown>;
+  for (const k of ['zonename', 'brand', 'architecture']) {
+    if (typeof d[k] !== 'string') bad(`missing '${k}'`);
+  }
+  const dist = d.distribution as Record<string, unknown> | undefined;
+  if (typeof dist !== 'object' || dist === null || typeof dist.id !== 'string') bad("missing 'distribution.id'");
+  return {
+    version: 1,
+    zonename: String(d.zonename),
+    uuid: String(d.uuid ?? ''),
+    brand: String(d.brand),
+    distribution: { id: String(dist!.id), version_id: String(dist!.version_id ?? '') },
+    architecture: String(d.architecture),
+    hostname: String(d.hostname ?? ''),
+    detached: String(d.detached ?? ''),
+    config: (d.config as DetachManifest['config']) ?? { globals: {}, resources: [] },
+  };
+}
+
+function distText(d: { id: string; version_id: string }): string {
+  return d.version_id ? `${d.id} ${d.version_id}` : d.id;
+}
+
+/** Why a detached zone cannot be attached here (empty: it can). */
+export function manifestProblems(m: DetachManifest, facts: HostFacts, zoneBrand?: string): string[] {
+  const out: string[] = [];
+  if (!(BRANDS as readonly string[]).includes(m.brand)) out.push(`brand '${m.brand}' is not supported on this system`);
+  else if (zoneBrand !== undefined && zoneBrand !== m.brand) {
+    out.push(`the zone was detached with brand '${m.brand}' but is configured with brand '${zoneBrand}'`);
+  }
+  if (m.architecture !== facts.architecture) {
+    out.push(`the zone was detached from a ${m.architecture} system; this system is ${facts.architecture}`);
+  }
+  if (m.distribution.id !== facts.distribution.id || m.distribution.version_id !== facts.distribution.version_id) {
+    out.push(`the zone was detached from ${distText(m.distribution)}; this system runs ${distText(facts.distribution)}`);
+  }
+  return out;
+}
+
+function mismatch(problems: string[]): ZoneadmError {
+  return new ZoneadmError('the detached zone does not match this system:', 'zone', 1, problems.map((p) => `\t${p}`));
+}
+
+export interface DetachRequest {
+  /** -n: print the manifest, change nothing. */
+  dryRun: boolean;
+  facts?: HostFacts;
+}
+
+export function detachZone(ctx: OpContext, req: DetachRequest): void {
+  const facts = req.facts ?? hostFacts();
+  if (req.dryRun) {
+    // A dry run works for anyone: only the minimal checks (detach_func).
+    const zone = checkZoneName(ctx.zone, 'detach');
+    const entry = zoneEntry(ctx.store, zone);
+    ctx.io.out(formatManifest(buildManifest(entry, loadConfig(ctx, zone), facts)));
+    return;
+  }
+  const zone = precheck(ctx, 'detach').name;
+  const release = acquireOpLocks(ctx.store.root, [zone]);
+  try {
+    const entry = sanityCheck(ctx, 'detach');
+    const cfg = loadConfig(ctx, zone);
+    requireVerified(ctx, 'detach', entry, cfg);
+    const zonepath = cfg.globals.zonepath;
+    refuseMounts(zonepath);
+    try {
+      writeFileAtomic(join(zonepath, DETACHED_MANIFEST), formatManifest(buildManifest(entry, cfg, facts)), 0o600);
+    } catch (e) {
+      throw new ZoneadmError(`saving the detach manifest failed: ${strerror(e)}`, 'exec');
+    }
+    ctx.store.setState(zone, 'configured');
+  } finally {
+    release();
+  }
+}
+
+export interface AttachRequest {
+  /** -F: no validation. */
+  force: boolean;
+  /** -n PATH (or `-` for stdin): dry-run validation of a manifest. */
+  dryRunPath?: string;
+  /** Reads stdin for `-n -`. */
+  readStdin?: () => string;
+  facts?: HostFacts;
+}
+
+function readManifest(path: string, readStdin?: () => string): DetachManifest {
+  if (path === '-') {
+    let text: string;
+    try {
+      text = (readStdin ?? (() => readFileSync(0, 'utf8')))();
+    } catch (e) {
+      throw new ZoneadmError(`could not read the manifest from standard input: ${strerror(e)}`);
+    }
+    return parseManifest(text, 'Input');
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ZoneadmError(`could not open manifest path ${resolve(path)}: ${strerror(e)}`);
+  }
+  return parseManifest(text, path);
+}
+
+export function attachZone(ctx: OpContext, req: AttachRequest): void {
+  if (req.force && req.dryRunPath !== undefined) throw new ZoneadmError('-F and -n flags are mutually exclusive');
+  const facts = req.facts ?? hostFacts();
+  if (req.dryRunPath !== undefined) {
+    const m = readManifest(req.dryRunPath, req.readStdin);
+    const problems = manifestProblems(m, facts);
+    if (problems.length > 0) throw mismatch(problems);
+    return;
+  }
+  const zone = precheck(ctx, 'attach').name;
+  const release = acquireOpLocks(ctx.store.root, [zone]);
+  try {
+    const entry = sanityCheck(ctx, 'attach');
+    const cfg = loadConfig(ctx, zone);
+    requireVerified(ctx, 'attach', entry, cfg);
+    const zonepath = cfg.globals.zonepath;
+    const manifestPath = join(zonepath, DETACHED_MANIFEST);
+    if (!req.force) {
+      const problems = manifestProblems(readManifest(manifestPath), facts, cfg.globals.brand || 'native');
+      if (problems.length > 0) throw mismatch(problems);
+      let rootOk = false;
+      try {
+        rootOk = statSync(join(zonepath, 'root')).isDirectory();
+      } catch {
+        rootOk = false;
+      }
+      if (!rootOk) throw new ZoneadmError(`${zonepath}/root is not a directory; nothing to attach.`);
+    }
+    if (!validateZonepath(ctx, zone, zonepath, 'attach', entry.state)) {
+      ctx.io.err(`could not verify zonepath ${zonepath} because of the above errors.\n`);
+      throw new ZoneadmError('', 'reported');
+    }
+    try {
+      unlinkSync(manifestPath);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new ZoneadmError(`could not remove ${manifestPath}: ${strerror(e)}`);
+    }
+    ctx.store.setState(zone, 'installed');
+  } finally {
+    release();
+  }
+}

@@ -1,0 +1,19 @@
+/** Host paths zoneadm uses besides the store's (DESIGN.md section 2). */
+import { join } from 'node:path';
+import { logDir, runDir, zonesRoot } from '../store/paths.js';
+
+/** The per-zone operation lock, separate from the config-store lock: `$ZONES_ROOT/var/run/zones/<z>/zoneadm.lock`. */
+export function opLockPath(zone: string, root: string = zonesRoot()): string {
+  return join(runDir(zone, root), 'zoneadm.lock');
+}
+
+/** `$ZONES_ROOT/var/log/zones/<z>.install.log`: the full output of the last install. */
+export function installLogPath(zone: string, root: string = zonesRoot()): string {
+  return join(logDir(root), `${zone}.install.log`);
+}
+
+/** The detach manifest inside the zonepath. */
+export const DETACHED_MANIFEST = 'SUNWdetached.yaml';
+
+/** What `attach -F` leaves behind when it had no manifest to validate (kept, as SUNWattached.xml is). */
+export const ATTACHED_MANIFEST = 'SUNWattached.yaml';

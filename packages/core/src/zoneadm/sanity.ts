@@ -1,0 +1,148 @@
+/**
+ * zoneadm's sanity_check (zones-reference 4.1/4.2, zoneadm.c): who may run a state-changing
+ * subcommand on which zone, in which state. The state rules are one table, keyed by subcommand, so
+ * ready/boot/halt/... only add rows when the runtime arrives.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { ZoneStore, IndexEntry } from '../store/zone-store.js';
+import { GLOBAL_ZONENAME } from '../store/index-file.js';
+import { stateNum, type ZoneState } from '../model/states.js';
+import { pidAlive } from '../store/lock.js';
+import { ZoneadmError, type ZoneadmIO } from './errors.js';
+import { opLockPath } from './paths.js';
+
+export type ZoneadmCommand =
+  | 'verify' | 'install' | 'uninstall' | 'clone' | 'move' | 'detach' | 'attach' | 'mark'
+  | 'ready' | 'boot' | 'halt' | 'reboot' | 'shutdown';
+
+/** The state of a zone that is present in the kernel (ready, running, ...), or undefined. */
+export type KernelStateLookup = (zone: string) => ZoneState | undefined;
+
+/** What every zoneadm operation runs with. */
+export interface OpContext {
+  store: ZoneStore;
+  /** The target zone (-z, or resolved from -u). */
+  zone: string | undefined;
+  io: ZoneadmIO;
+  /** Running-ish zones; until the runtime exists, none. */
+  kernelState?: KernelStateLookup;
+  /** Effective uid (default process.geteuid()); state changes need 0. */
+  uid?: number;
+}
+
+export const INCOMPLETE_MSG = 'zone is incomplete; uninstall required.';
+
+interface StateRule {
+  /** Refused with `<cmd> operation is invalid for <state> zones.` while the zone is in the kernel. */
+  unsafeWhenRunning: boolean;
+  /** A refusal message for this (persisted or kernel) state, or undefined when allowed. */
+  refuse(state: ZoneState, cmd: ZoneadmCommand, force: boolean): string | undefined;
+}
+
+const notInstalledYet = (state: ZoneState): string | undefined =>
+  state === 'installed' ? 'is already installed.' : state === 'incomplete' ? INCOMPLETE_MSG : undefined;
+
+const atLeast = (min: ZoneState) => (state: ZoneState, cmd: ZoneadmCommand): string | undefined =>
+  stateNum(state) < stateNum(min) ? `must be ${min} before ${cmd}.` : undefined;
+
+/** zoneadm.c sanity_check, one row per subcommand (zones-reference 4.2). */
+export const STATE_RULES: Readonly<Partial<Record<ZoneadmCommand, StateRule>>> = Object.freeze({
+  verify: { unsafeWhenRunning: false, refuse: (s) => (s === 'incomplete' ? INCOMPLETE_MSG : undefined) },
+  install: { unsafeWhenRunning: true, refuse: notInstalledYet },
+  clone: { unsafeWhenRunning: true, refuse: notInstalledYet },
+  uninstall: {
+    unsafeWhenRunning: true,
+    refuse: (s) => (s === 'configured' ? "is already in state 'configured'." : undefined),
+  },
+  attach: {
+    unsafeWhenRunning: true,
+    refuse: (s, _c, force) =>
+      s === 'installed' ? 'is already installed.' : s === 'incomplete' && !force ? INCOMPLETE_MSG : undefined,
+  },
+  detach: { unsafeWhenRunning: true, refuse: atLeast('installed') },
+  move: { unsafeWhenRunning: true, refuse: atLeast('installed') },
+  mark: { unsafeWhenRunning: true, refuse: atLeast('configured') },
+  ready: { unsafeWhenRunning: false, refuse: atLeast('installed') },
+  boot: {
+    unsafeWhenRunning: false,
+    refuse: (s, c, force) => atLeast(force ? 'incomplete' : 'installed')(s, c),
+  },
+});
+
+/** The zone's index entry, or the exact "No such zone configured" error. */
+export function zoneEntry(store: ZoneStore, zone: string): IndexEntry {
+  const e = store.get(zone);
+  if (!e) throw new ZoneadmError(`${zone}: No such zone configured`, 'exec');
+  return e;
+}
+
+/** Checks 1-3 of sanity_check: privilege, a zone, not global, not SUNW*. Returns the zone name. */
+export function checkTarget(ctx: OpContext, cmd: ZoneadmCommand): string {
+  const uid = ctx.uid ?? (typeof process.geteuid === 'function' ? process.geteuid() : 0);
+  if (uid !== 0) throw new ZoneadmError(`only a privileged user may ${cmd} a zone.`);
+  return checkZoneName(ctx.zone, cmd);
+}
+
+/** global / SUNW* / missing zone checks, shared with clone's source zone. */
+export function checkZoneName(zone: string | undefined, cmd: ZoneadmCommand): string {
+  if (zone === undefined || zone === '') throw new ZoneadmError('no zone specified');
+  if (zone === GLOBAL_ZONENAME) throw new ZoneadmError(`${cmd} operation is invalid for the global zone.`);
+  if (zone.startsWith('SUNW')) throw new ZoneadmError(`${cmd} operation is invalid for zones starting with SUNW.`);
+  return zone;
+}
+
+/**
+ * The whole of sanity_check for `cmd`: target checks, then the kernel (running-ish) check, then
+ * the state row of STATE_RULES. Returns the zone's index entry.
+ */
+export function sanityCheck(ctx: OpContext, cmd: ZoneadmCommand, opts: { force?: boolean } = {}): IndexEntry {
+  const zone = checkTarget(ctx, cmd);
+  const entry = zoneEntry(ctx.store, zone);
+  checkState(ctx, cmd, entry, opts.force ?? false);
+  return entry;
+}
+
+/** The state part of sanity_check alone (re-run under the operation lock). */
+export function checkState(ctx: OpContext, cmd: ZoneadmCommand, entry: IndexEntry, force = false): void {
+  const rule = STATE_RULES[cmd];
+  if (!rule) return;
+  const kstate = ctx.kernelState?.(entry.name);
+  if (kstate !== undefined && rule.unsafeWhenRunning) {
+    throw new ZoneadmError(`${cmd} operation is invalid for ${kstate} zones.`);
+  }
+  const msg = rule.refuse(kstate ?? entry.state, cmd, force);
+  if (msg !== undefined) throw new ZoneadmError(msg);
+}
+
+export const LOCK_MSG = 'another zoneadm may have an operation in progress.';
+
+/**
+ * Fails with the lock message if another live process holds the zone's operation lock. Used
+ * before questions are asked (uninstall, install profile), so a second zoneadm learns at once
+ * that the first is busy instead of reporting the state that first one has just set.
+ */
+export function checkNoOperationInProgress(ctx: OpContext, zone: string): void {
+  const path = opLockPath(zone, ctx.store.root);
+  if (!existsSync(path)) return;
+  let pid: number | undefined;
+  try {
+    const t = readFileSync(path, 'utf8').trim();
+    pid = /^\d+$/.test(t) ? Number(t) : undefined;
+  } catch {
+    return;
+  }
+  if (pid !== undefined && pid !== process.pid && pidAlive(pid)) throw new ZoneadmError(LOCK_MSG);
+}
+
+/**
+ * sanity_check for the start of a state-changing operation: target checks, then "another zoneadm
+ * may have an operation in progress" if a live process holds the zone's lock (before the state is
+ * looked at: that process may be the one that made the state what it is), then the state rules.
+ */
+export function precheck(ctx: OpContext, cmd: ZoneadmCommand, opts: { force?: boolean } = {}): IndexEntry {
+  const zone = checkTarget(ctx, cmd);
+  const entry = zoneEntry(ctx.store, zone);
+  checkNoOperationInProgress(ctx, zone);
+  checkState(ctx, cmd, entry, opts.force ?? false);
+  return entry;
+}

@@ -1,0 +1,26 @@
+/** zoneadm -z zone attach [-F] [-n path] */
+import * as Flags from '@oclif/core/flags';
+import { ZoneCommand } from '../zone-command.js';
+import { runOp, type GlobalFlags } from '../op.js';
+
+export default class Attach extends ZoneCommand {
+  static summary = 'Attach a detached zone (configured -> installed).';
+  static usage = ['-z zone attach [-F] [-n path]'];
+  static flags = {
+    force: Flags.boolean({ char: 'F', description: 'attach without validation' }),
+    dryRun: Flags.string({ char: 'n', description: "validate a manifest only (path, or '-' for stdin)" }),
+  };
+  static strict = true;
+  protected readonly subcommand = 'attach';
+
+  async run(): Promise<void> {
+    const { flags } = (await this.parseArgs(Attach)) as unknown as {
+      flags: GlobalFlags & { force: boolean; dryRun?: string };
+    };
+    this.targetZone = flags.zone;
+    await runOp('attach', flags, async (ctx) => {
+      const { attachZone } = await import('@zones/core/zoneadm/detach');
+      attachZone(ctx, { force: flags.force, dryRunPath: flags.dryRun });
+    });
+  }
+}

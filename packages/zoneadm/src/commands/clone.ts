@@ -1,0 +1,26 @@
+/** zoneadm -z zone clone [-m copy] source_zone */
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
+import { ZoneCommand } from '../zone-command.js';
+import { runOp, type GlobalFlags } from '../op.js';
+
+export default class Clone extends ZoneCommand {
+  static summary = 'Install the zone as a copy of another installed zone.';
+  static usage = ['-z zone clone [-m method] zonename'];
+  static flags = { method: Flags.string({ char: 'm', description: "clone method: only 'copy'" }) };
+  static args = { source: Args.string({ required: true, description: 'the zone to copy' }) };
+  static strict = true;
+  protected readonly subcommand = 'clone';
+
+  async run(): Promise<void> {
+    const { flags, args } = (await this.parseArgs(Clone)) as unknown as {
+      flags: GlobalFlags & { method?: string };
+      args: { source: string };
+    };
+    this.targetZone = flags.zone;
+    await runOp('clone', flags, async (ctx) => {
+      const { cloneZone } = await import('@zones/core/zoneadm/clone');
+      await cloneZone(ctx, { source: args.source, method: flags.method });
+    });
+  }
+}

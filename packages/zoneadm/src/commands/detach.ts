@@ -1,0 +1,21 @@
+/** zoneadm -z zone detach [-n] */
+import * as Flags from '@oclif/core/flags';
+import { ZoneCommand } from '../zone-command.js';
+import { runOp, type GlobalFlags } from '../op.js';
+
+export default class Detach extends ZoneCommand {
+  static summary = 'Detach the zone (installed -> configured), writing its manifest.';
+  static usage = ['-z zone detach [-n]'];
+  static flags = { dryRun: Flags.boolean({ char: 'n', description: 'print the manifest, change nothing' }) };
+  static strict = true;
+  protected readonly subcommand = 'detach';
+
+  async run(): Promise<void> {
+    const { flags } = (await this.parseArgs(Detach)) as unknown as { flags: GlobalFlags & { dryRun: boolean } };
+    this.targetZone = flags.zone;
+    await runOp('detach', flags, async (ctx) => {
+      const { detachZone } = await import('@zones/core/zoneadm/detach');
+      detachZone(ctx, { dryRun: flags.dryRun });
+    });
+  }
+}

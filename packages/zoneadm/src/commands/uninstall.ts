@@ -1,0 +1,22 @@
+/** zoneadm -z zone uninstall [-F] */
+import * as Flags from '@oclif/core/flags';
+import { ZoneCommand } from '../zone-command.js';
+import { runOp, type GlobalFlags } from '../op.js';
+
+export default class Uninstall extends ZoneCommand {
+  static summary = 'Uninstall the zone (installed or incomplete -> configured).';
+  static usage = ['-z zone uninstall [-F]'];
+  static flags = { force: Flags.boolean({ char: 'F', description: 'do not ask for confirmation' }) };
+  static strict = true;
+  protected readonly subcommand = 'uninstall';
+
+  async run(): Promise<void> {
+    const { flags } = (await this.parseArgs(Uninstall)) as unknown as { flags: GlobalFlags & { force: boolean } };
+    this.targetZone = flags.zone;
+    await runOp('uninstall', flags, async (ctx) => {
+      const { uninstallZone } = await import('@zones/core/zoneadm/uninstall');
+      const confirm = process.stdin.isTTY ? (await import('../ask.js')).askYesNo : undefined;
+      await uninstallZone(ctx, { force: flags.force, confirm });
+    });
+  }
+}
