@@ -65,7 +65,7 @@ describe('zoneadm install / uninstall (CLI)', () => {
     const r = await zoneadm(['-z', 'web', 'install', '-c', prof]);
     expect([r.exitCode, r.stderr]).toEqual([0, '']);
     expect(r.stdout.split('\n').slice(0, 4)).toEqual([
-      'Preparing to install zone web.', `Copying ${template}`, 'Applying the system profile', 'Zone web is initialized.',
+      'Preparing to install zone <web>.', `Copying ${template}`, 'Applying the system profile', 'Zone web is initialized.',
     ]);
     expect(state('web')).toBe('installed');
     const p = JSON.parse(readFileSync(join(zp, 'root/etc/zone-profile.json'), 'utf8'));

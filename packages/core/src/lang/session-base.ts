@@ -25,6 +25,8 @@ export interface ConfigBackend {
   writeFile(path: string, text: string): void;
   /** Whether this process may write the zone's configuration (else zonecfg is read-only). */
   writable(name: string): boolean;
+  /** `create -a PATH`: the configuration in a detached zonepath's manifest, or why there is none. */
+  detached(path: string): Promise<ZoneConfig | 'no-manifest' | 'invalid-manifest'>;
 }
 
 export interface SessionIO {

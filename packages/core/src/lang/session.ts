@@ -9,6 +9,7 @@
  * exist stays in the global scope, and `export` quotes any value the lexer would split, so an
  * exported file always replays.
  */
+import type { ZoneConfig } from '../model/types.js';
 import { globalProperty, rctlAlias } from '../model/schema.js';
 import { clearAlias, setAlias } from '../model/rctl.js';
 import { GLOBAL_ZONE_RCTL_WARNING, checkSetGlobal, verifyReport } from '../model/validate.js';
@@ -134,13 +135,17 @@ export class Session extends ResourceCommands {
         return;
       }
     }
+    let base: ZoneConfig | undefined;
     if (attachPath !== undefined) {
-      // Detached zones carry their manifest; until zoneadm detach writes one there is nothing to read.
-      this.io.err('invalid path to detached zone');
-      return;
+      // The configuration travels in the manifest `zoneadm detach` wrote; plain messages, as illumos.
+      const found = await this.backend.detached(attachPath);
+      if (found === 'no-manifest') return this.io.err('invalid path to detached zone');
+      if (found === 'invalid-manifest') return this.io.err('Cannot attach to an earlier release of the operating system');
+      base = { ...found, globals: { ...found.globals, zonepath: attachPath } };
+    } else {
+      base = this.backend.template(template);
+      if (!base) return this.error(`${template}: No such zone configured`);
     }
-    const base = this.backend.template(template);
-    if (!base) return this.error(`${template}: No such zone configured`);
     const cfg = structuredClone(base);
     cfg.globals.zonename = this.name;
     this.config = cfg;

@@ -103,7 +103,8 @@ export async function installZone(ctx: OpContext, req: InstallRequest): Promise<
     log.line(`zoneadm install of zone ${zone} (brand ${cfg.globals.brand || 'native'}) into ${zonepath}`);
     log.line(`options: ${JSON.stringify(req.options)}`);
     log.line(`profile: hostname=${req.profile.hostname} timezone=${req.profile.timezone} locale=${req.profile.locale}`);
-    ctx.io.out(`Preparing to install zone ${zone}.\n`);
+    // Solaris 10 native brand wording, as the seed course shows it.
+    ctx.io.out(`Preparing to install zone <${zone}>.\n`);
 
     const signal = req.signal ?? new AbortController().signal;
     try {

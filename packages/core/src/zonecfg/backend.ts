@@ -1,6 +1,7 @@
 /** The zonecfg session's view of the on-disk store ($ZONES_ROOT/etc/zones). */
-import { accessSync, constants, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { accessSync, constants, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { ZoneConfig } from '../model/types.js';
 import type { ConfigBackend, ZoneStateName } from '../lang/session.js';
 import { ZoneStore } from '../store/zone-store.js';
 import { resolveTemplate } from '../store/templates.js';
@@ -36,6 +37,22 @@ export function storeBackend(root?: string): ConfigBackend {
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || dir === dirname(dir)) return false;
         }
+      }
+    },
+    async detached(path) {
+      const { DETACHED_MANIFEST } = await import('../zoneadm/paths.js');
+      const { parseManifest } = await import('../zoneadm/detach.js');
+      let text: string;
+      try {
+        text = readFileSync(join(path, DETACHED_MANIFEST), 'utf8');
+      } catch {
+        return 'no-manifest';
+      }
+      try {
+        const m = parseManifest(text, path);
+        return { globals: { ...m.config.globals }, resources: m.config.resources } as ZoneConfig;
+      } catch {
+        return 'invalid-manifest';
       }
     },
     writeFile(path, text) {

@@ -36,6 +36,10 @@ export class MemoryBackend implements ConfigBackend {
     this.zones.delete(name);
   }
   readOnly = false;
+  manifests = new Map<string, ZoneConfig | 'invalid-manifest'>();
+  async detached(path: string) {
+    return this.manifests.get(path) ?? 'no-manifest';
+  }
   writable(): boolean {
     return !this.readOnly;
   }

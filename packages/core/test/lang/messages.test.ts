@@ -361,3 +361,25 @@ describe('end of input', () => {
     expect(io.questions).toEqual(['Configuration not saved; really quit (y/[n])? ']);
   });
 });
+
+describe('create -a', () => {
+  test('takes the configuration of a detached zonepath, with that zonepath', async () => {
+    const backend = new MemoryBackend();
+    const carried = backend.template('SUNWblank')!;
+    carried.globals.autoboot = 'true';
+    carried.globals.zonepath = '/old/place';
+    backend.manifests.set('/new/place', carried);
+    const { session, io } = await run('create -a /new/place', { backend, zone: 'arrived' });
+    expect(io.stderr).toEqual([]);
+    expect(await session.finish()).toBe(0);
+    const cfg = backend.zones.get('arrived')!.config;
+    expect([cfg.globals.zonename, cfg.globals.zonepath, cfg.globals.autoboot]).toEqual(['arrived', '/new/place', 'true']);
+  });
+  test('no manifest, or one that cannot be read', async () => {
+    const backend = new MemoryBackend();
+    backend.manifests.set('/bad', 'invalid-manifest');
+    const { io, session } = await run('create -a /nothing; create -a /bad', { backend });
+    expect(io.stderr).toEqual(['invalid path to detached zone', 'Cannot attach to an earlier release of the operating system']);
+    expect(session.sawError).toBe(false);
+  });
+});

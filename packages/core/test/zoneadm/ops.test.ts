@@ -53,7 +53,7 @@ describe('install', () => {
     expect(readFileSync(join(zp, 'root/etc/hostname'), 'utf8')).toBe('z1\n');
     const log = installLogPath('z1', env.root);
     expect(r.stdout).toBe(
-      `Preparing to install zone z1.\nCopying ${env.template}\nZone z1 is initialized.\nThe file ${log} contains a log of the zone installation.\n`,
+      `Preparing to install zone <z1>.\nCopying ${env.template}\nZone z1 is initialized.\nThe file ${log} contains a log of the zone installation.\n`,
     );
     expect(readFileSync(log, 'utf8')).toContain(`copied ${env.template}\n`);
     expect((await install('z1')).err).toBe("zoneadm: zone 'z1': is already installed.\n");
