@@ -15,7 +15,7 @@ const ZONECFG = resolve(here, '../../../bin/zonecfg');
 const session = `zonecfg-tty-${process.pid}`;
 let root: string;
 
-const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const screen = () => tmux('capture-pane', '-p', '-N', '-t', session);
 const keys = (...k: string[]) => tmux('send-keys', '-t', session, ...k);
 
