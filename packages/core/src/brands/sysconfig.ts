@@ -32,9 +32,12 @@ export function validateProfile(p: SystemProfile): void {
   if (!isValidPasswordHash(p.rootPasswordHash)) throw new InstallError('invalid root password hash (expected a crypt(3) hash or *)');
 }
 
-/** 32 lower-case hex digits, as machine-id(5) wants. */
+/** 128 random bits as 32 lower-case hex digits, marked as a v4 UUID (sd_id128 format, machine-id(5)). */
 export function randomMachineId(): string {
-  return randomBytes(16).toString('hex');
+  const b = randomBytes(16);
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  return b.toString('hex');
 }
 
 export function hostsFile(hostname: string): string {

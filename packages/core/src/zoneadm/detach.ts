@@ -18,6 +18,7 @@ import { DETACHED_MANIFEST } from './paths.js';
 import { checkZoneName, precheck, sanityCheck, zoneEntry, type OpContext } from './sanity.js';
 import { refuseMounts } from './uninstall.js';
 import { loadConfig, requireVerified, validateZonepath } from './verify.js';
+import { parseOsRelease } from '../brands/host.js';
 
 export interface HostFacts {
   /** /etc/os-release ID and VERSION_ID ('' when absent). */
@@ -37,19 +38,6 @@ export interface DetachManifest {
   hostname: string;
   detached: string;
   config: { globals: Record<string, string>; resources: Resource[] };
-}
-
-/** Parse os-release text (KEY=value, values optionally quoted). */
-export function parseOsRelease(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (!m) continue;
-    let v = m[2];
-    if (/^(["']).*\1$/.test(v)) v = v.slice(1, -1).replace(/\\(["'$`\\])/g, '$1');
-    out[m[1]] = v;
-  }
-  return out;
 }
 
 /** The facts of this host that a detached zone is checked against. */

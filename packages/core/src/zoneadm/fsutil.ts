@@ -1,13 +1,9 @@
 /**
  * File-system helpers for zoneadm: mount table lookups, a removal that never leaves the tree it
- * was given, copies, and writes inside a zone root that never follow the zone's symlinks.
+ * was given, and copies.
  */
-import {
-  closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync,
-  rmdirSync, unlinkSync, writeSync, type Stats,
-} from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { join, relative, sep } from 'node:path';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, unlinkSync, type Stats } from 'node:fs';
+import { join, sep } from 'node:path';
 import { runTool, type RunOptions } from '../sys/tools.js';
 import { ZoneadmError, strerror } from './errors.js';
 
@@ -162,76 +158,6 @@ export function removalError(err: unknown, zonepath: string): ZoneadmError {
  */
 export async function copyTree(src: string, dst: string, opts: RunOptions = {}): Promise<void> {
   await runTool('cp', ['-a', '--reflink=auto', '--', `${src}/.`, `${dst}/`], opts);
-}
-
-/**
- * Resolve `rel` inside the zone root `root` without following any symbolic link: every existing
- * component must be a real directory (the last one may be missing or a regular file). Returns the
- * host path, or undefined if a component is a symlink or not a directory (the caller then skips
- * the write; the zone's own files are never trusted to point somewhere safe). With `linkLeaf`, the
- * last component may be a symlink: a rename over it replaces the link, never its target.
- */
-export function pathInRoot(root: string, rel: string, linkLeaf = false): string | undefined {
-  const parts = rel.split('/').filter((p) => p !== '' && p !== '.');
-  if (parts.includes('..')) return undefined;
-  let cur = root;
-  for (let i = 0; i < parts.length; i++) {
-    cur = join(cur, parts[i]);
-    let st: Stats;
-    try {
-      st = lstatSync(cur);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return i === parts.length - 1 ? cur : undefined;
-      throw err;
-    }
-    if (st.isSymbolicLink()) return i === parts.length - 1 && linkLeaf ? cur : undefined;
-    if (i < parts.length - 1 && !st.isDirectory()) return undefined;
-    if (i === parts.length - 1 && !st.isFile()) return undefined;
-  }
-  return relative(root, cur) === '' ? undefined : cur;
-}
-
-/**
- * Write `data` to `rel` inside a zone root atomically (temp file + rename in the same directory),
- * never through a symlink: rename replaces a link rather than writing where it points. Returns
- * false (nothing written) when the path is not safe.
- */
-export function writeFileInRoot(root: string, rel: string, data: string, mode = 0o644): boolean {
-  const target = pathInRoot(root, rel, true);
-  if (!target) return false;
-  const tmp = `${target}.zoneadm-${randomBytes(4).toString('hex')}`;
-  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
-  try {
-    const buf = Buffer.from(data, 'utf8');
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(tmp, target);
-  } catch (err) {
-    try { unlinkSync(tmp); } catch { /* ignore */ }
-    throw err;
-  }
-  return true;
-}
-
-/** Read a regular file inside a zone root without following symlinks; undefined if unsafe or absent. */
-export function readFileInRoot(root: string, rel: string): string | undefined {
-  const p = pathInRoot(root, rel);
-  if (!p) return undefined;
-  try {
-    const fd = openSync(p, constants.O_RDONLY | constants.O_NOFOLLOW);
-    try {
-      return readFileSync(fd, 'utf8');
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return undefined;
-  }
 }
 
 /** mkdir -p with `mode` for new directories (umask ignored for the last one). */

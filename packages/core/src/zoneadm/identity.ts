@@ -1,21 +1,24 @@
 /**
  * A cloned root gets its own identity: host name and machine-id (a copy must never announce itself
- * as its source on the network or to systemd/D-Bus). Every write goes through writeFileInRoot, so
+ * as its source on the network or to systemd/D-Bus). Every write goes through brands/fsutil's writeIn, so
  * a symlink in the zone (say etc/hostname -> /etc/hostname) is replaced, never followed out to
  * the host.
  */
-import { randomBytes } from 'node:crypto';
 import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import { readFileInRoot, writeFileInRoot } from './fsutil.js';
+import { readIn, writeIn } from '../brands/fsutil.js';
+import { randomMachineId } from '../brands/sysconfig.js';
 
-/** A fresh machine-id: 128 random bits as 32 lower-case hex digits (sd_id128 format, version 4). */
-export function newMachineId(): string {
-  const b = randomBytes(16);
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  return b.toString('hex');
+/** Writes a file inside the root unless its path is unsafe (a symlinked parent); true if written. */
+function writeFileInRoot(root: string, rel: string, data: string, mode = 0o644): boolean {
+  try {
+    writeIn(root, rel, data, { mode });
+    return true;
+  } catch {
+    return false;
+  }
 }
+const readFileInRoot = readIn;
 
 function isRealFile(p: string): boolean {
   try {
@@ -38,7 +41,7 @@ export interface IdentityResult {
  */
 export function giveIdentity(root: string, hostname: string): IdentityResult {
   const written: string[] = [];
-  const machineId = newMachineId();
+  const machineId = randomMachineId();
   const oldName = readFileInRoot(root, 'etc/hostname')?.trim();
   if (writeFileInRoot(root, 'etc/hostname', `${hostname}\n`)) written.push('etc/hostname');
   if (oldName && oldName !== hostname) {
