@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -27,7 +27,11 @@ beforeAll(() => {
   zones = join(root, 'zones');
   mkdirSync(zones, { mode: 0o755 });
 });
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const mounted: string[] = [];
+afterAll(() => {
+  for (const m of mounted) spawnSync('umount', ['-l', m]);
+  rmSync(root, { recursive: true, force: true });
+});
 
 describe('Ejercicio 3: install a small zone', () => {
   test('zonecfg, mkdir -m 700, zoneadm install, list, uninstall', async () => {
@@ -94,5 +98,23 @@ describe('carrying a zone: detach, create -a, attach', () => {
     expect((await zoneadm('-z', 'arrived', 'list', '-p')).stdout).toMatch(/^-:arrived:installed:/);
     const bogus = await zonecfg('-z', 'nowhere', `create -a ${join(zones, 'nothing-here')}`);
     expect(bogus.stderr).toBe('invalid path to detached zone');
+  }, 60000);
+});
+
+describe('a full disk', () => {
+  test('the install fails, the zone is incomplete, uninstall -F recovers it', async () => {
+    const zp = join(zones, 'full');
+    mkdirSync(zp, { mode: 0o700 });
+    // A 512 KiB file system: far too small for the zone's /etc.
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=512k,mode=0700', 'zones-test-full', zp]);
+    mounted.push(zp);
+    await zonecfg('-z', 'full', `create; set zonepath=${zp}`);
+    const r = await zoneadm('-z', 'full', 'install');
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/No space left on device|ENOSPC/);
+    expect((await zoneadm('-z', 'full', 'list', '-p')).stdout).toMatch(/^-:full:incomplete:/);
+    const un = await zoneadm('-z', 'full', 'uninstall', '-F');
+    expect(un.exitCode).toBe(0);
+    expect((await zoneadm('-z', 'full', 'list', '-p')).stdout).toMatch(/^-:full:configured:/);
   }, 60000);
 });
