@@ -1,0 +1,22 @@
+#!/bin/sh
+# Builds the native helpers: every packages/core/native/NAME.c into packages/core/native/bin/NAME
+# (zoneadmd, the per-zone supervisor; zenter, zlogin's helper). Static, so that a binary can also be
+# exec'd inside any zone root (zoneadmd runs there as the minimal init `zsched`) and stays small
+# in memory. Needs gcc and libc6-dev (scripts/install-deps.sh).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+CC=${CC:-$(command -v cc || command -v gcc || echo cc)}
+if ! command -v "$CC" >/dev/null 2>&1; then
+  echo "build:native: no C compiler ($CC); install the Debian packages gcc and libc6-dev" >&2
+  exit 1
+fi
+mkdir -p "$here/bin"
+for src in "$here"/*.c; do
+  [ -e "$src" ] || continue
+  name=$(basename "$src" .c)
+  out="$here/bin/$name"
+  # Up to date: nothing to do (keeps `npm test` fast).
+  if [ -x "$out" ] && [ "$out" -nt "$src" ] && [ "$out" -nt "$0" ]; then continue; fi
+  $CC -O2 -Wall -Wextra -static -s -o "$out.tmp.$$" "$src"
+  mv -f "$out.tmp.$$" "$out"
+done

@@ -1,0 +1,34 @@
+/** Small /proc readers: is a process alive (and not a zombie), its status fields. */
+import { readFileSync } from 'node:fs';
+
+/** True if `pid` is a live process; a zombie (exited, not yet reaped) counts as dead. */
+export function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // state is the first field after the parenthesised command name
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+/** The NUL-separated command line of `pid`, or undefined when it is gone. */
+export function processCmdline(pid: number): string[] | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((s, i, a) => s !== '' || i < a.length - 1);
+  } catch {
+    return undefined;
+  }
+}
+
+/** One field of /proc/PID/status (`VmRSS`, `NSpid`, `CapBnd`...), or undefined. */
+export function processStatusField(pid: number, field: string): string | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return new RegExp(`^${field}:\\s*(.*)$`, 'm').exec(text)?.[1]?.trim();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * Zone lifecycle in the kernel: ready, boot, halt (zones-reference 4.2 and 4.4).
+ *
+ *   installed --readyZone--> ready --bootZone--> running --haltZone--> installed
+ *   installed --bootZone--> running (through ready, inside one supervisor start)
+ *
+ * The zone's processes live in its cgroup, which Node creates (with the configured limits) before
+ * the supervisor starts and removes at halt. Halting kills every process of that cgroup, so
+ * nothing escapes by double-forking and a dead supervisor never leaves an unstoppable zone.
+ */
+import { existsSync, mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ZoneStore } from '../store/zone-store.js';
+import { consoleLogPath, logDir, runDir, zonesRoot } from '../store/paths.js';
+import { parseLimitpriv, type IpType } from '../model/privileges.js';
+import { limitsFromConfig, type ZoneCgroup } from '../platform/cgroups/index.js';
+import { processAlive } from '../platform/proc.js';
+import { runtimeError, ZoneRuntimeError } from './errors.js';
+import { supervisorRequest } from './console.js';
+import {
+  allocateZoneid,
+  cleanStaleRuntime,
+  isSupervisor,
+  releaseZoneid,
+  RUN_FILES,
+  zoneCgroupFor,
+  zoneRuntimeInfo,
+  type RuntimeOptions,
+} from './state.js';
+import { startSupervisor, supervisorArgs } from './supervisor.js';
+
+export interface BootOptions extends RuntimeOptions {
+  /** Overrides the configured bootargs. `-i PATH` picks the init (`-i zsched`: the built-in one). */
+  bootargs?: string[];
+}
+
+export interface BootResult {
+  /** Small number of this zone while it is in the kernel (the global zone is 0). */
+  zoneid: number;
+  /** Host pid of the zone's init (PID 1 inside); in ready state, the process holding the zone. */
+  initPid: number;
+  supervisorPid: number;
+  /** Limits the host could not enforce (missing cgroup controllers). */
+  warnings: string[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The configured bootargs as words (`-m verbose -i /sbin/init`). */
+export function splitBootargs(s: string): string[] {
+  return s.trim() === '' ? [] : s.trim().split(/\s+/);
+}
+
+function checkBootargs(name: string, args: readonly string[]): void {
+  for (const a of args) if (/[\t\n\0]/.test(a)) throw runtimeError.badBootargs(name, `'${a}' contains a tab, newline or NUL`);
+}
+
+function loadInstalled(name: string, op: string, root: string) {
+  if (name === 'global') throw runtimeError.global(op);
+  const store = new ZoneStore(root);
+  const entry = store.get(name);
+  const cfg = entry ? store.load(name) : undefined;
+  if (!entry || !cfg) throw runtimeError.noZone(name);
+  return { entry, cfg };
+}
+
+/** Sets the zone up in the kernel; with `ready` it stops before executing init. */
+async function start(name: string, given: BootOptions, ready: boolean): Promise<BootResult> {
+  const opts = { ...given, root: resolve(given.root ?? zonesRoot()) };
+  const root = opts.root;
+  const op = ready ? 'ready' : 'boot';
+  const { entry, cfg } = loadInstalled(name, op, root);
+  const current = zoneRuntimeInfo(name, opts);
+  if (current) {
+    if (current.state === 'running') throw runtimeError.alreadyBooted(name);
+    if (current.state === 'ready' && ready) throw runtimeError.alreadyReady(name);
+    if (current.state === 'ready' && current.supervisorAlive) return bootReady(name, current, opts);
+    throw runtimeError.busy(name);
+  }
+  if (entry.state !== 'installed') throw runtimeError.notInstalled(name, op);
+
+  const ipType: IpType = cfg.globals['ip-type'] === 'exclusive' ? 'exclusive' : 'shared';
+  const priv = parseLimitpriv(cfg.globals.limitpriv, ipType);
+  if (!priv.ok) throw runtimeError.badLimitpriv(name, priv.errors);
+  const bootargs = opts.bootargs ?? splitBootargs(cfg.globals.bootargs);
+  checkBootargs(name, bootargs);
+  const zoneRoot = join(cfg.globals.zonepath || entry.zonepath, 'root');
+  if (!existsSync(zoneRoot)) throw runtimeError.noRoot(name, zoneRoot);
+
+  // The run directory is the boot's lock: mkdir is atomic, `.booting` says who holds it.
+  const dir = runDir(name, root);
+  mkdirSync(runDir(undefined, root), { recursive: true, mode: 0o755 });
+  mkdirSync(logDir(root), { recursive: true, mode: 0o755 });
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    throw runtimeError.busy(name);
+  }
+  writeFileSync(join(dir, '.booting'), `${process.pid}\n`);
+  let zoneid: number | undefined;
+  const cg = zoneCgroupFor(name, opts);
+  try {
+    zoneid = allocateZoneid(name, root);
+    writeFileSync(join(dir, RUN_FILES.zoneid), `${zoneid}\n`);
+    // Processes left in the zone's cgroup by an earlier crash belong to no running zone any more.
+    if (cg.exists() && cg.pids().length > 0) await cg.killAll();
+    cg.create();
+    const warnings = cg.apply(limitsFromConfig(cfg, cpus().length));
+    const args = supervisorArgs(cfg, {
+      name,
+      runDir: dir,
+      consoleLog: consoleLogPath(name, root),
+      root: zoneRoot,
+      cgroupPaths: cg.paths,
+      capabilities: priv.capabilities,
+      ready,
+      bootargs,
+    });
+    const started = await startSupervisor(name, args);
+    rmSync(join(dir, '.booting'), { force: true });
+    return { zoneid, initPid: started.initPid, supervisorPid: started.supervisorPid, warnings };
+  } catch (e) {
+    await destroyZone(name, cg, opts).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    if (zoneid !== undefined) releaseZoneid(name, zoneid, root);
+    throw e;
+  }
+}
+
+/** ready -> running: the supervisor hands the boot arguments to the waiting zone process. */
+async function bootReady(
+  name: string,
+  info: NonNullable<ReturnType<typeof zoneRuntimeInfo>>,
+  opts: BootOptions,
+): Promise<BootResult> {
+  const root = opts.root ?? zonesRoot();
+  const { cfg } = loadInstalled(name, 'boot', root);
+  const bootargs = opts.bootargs ?? splitBootargs(cfg.globals.bootargs);
+  checkBootargs(name, bootargs);
+  const reply = await supervisorRequest(info.socket, ['boot', ...bootargs].join('\t'));
+  if (!reply.startsWith('OK')) throw runtimeError.bootFailed(name, reply.replace(/^ERR /, ''));
+  return { zoneid: info.zoneid, initPid: info.initPid, supervisorPid: info.supervisorPid, warnings: [] };
+}
+
+/** `zoneadm boot`: resolves once the zone's init runs. */
+export function bootZone(name: string, opts: BootOptions = {}): Promise<BootResult> {
+  return start(name, opts, false);
+}
+
+/** `zoneadm ready`: namespaces, cgroup and mounts set up, a process holding them, no init yet. */
+export function readyZone(name: string, opts: RuntimeOptions = {}): Promise<BootResult> {
+  return start(name, opts, true);
+}
+
+/** Kills every process of the zone's cgroup and removes the cgroup (tolerates it being gone). */
+async function destroyZone(name: string, cg: ZoneCgroup, opts: RuntimeOptions): Promise<void> {
+  void name;
+  void opts;
+  if (cg.exists()) {
+    try {
+      await cg.killAll();
+    } catch (e) {
+      // The supervisor may remove the emptied cgroup under our feet: only a non-empty one is an error.
+      if (cg.exists() && cg.pids().length > 0) throw e;
+    }
+  }
+  for (let i = 0; ; i++) {
+    try {
+      cg.destroy();
+      return;
+    } catch (e) {
+      // The last tasks may take a moment to leave after SIGKILL.
+      if ((e as NodeJS.ErrnoException).code !== 'EBUSY' || i >= 100) throw e;
+      await sleep(10);
+    }
+  }
+}
+
+/**
+ * `zoneadm halt`: kills every process of the zone through its cgroup (init included: the pid
+ * namespace dies with it), waits for the supervisor to tear down (or kills it), removes the
+ * cgroup and the runtime state. Nothing of a zone is ever mounted in the host's namespace, so
+ * there is nothing to unmount here: the zone's mount namespace goes with its last process.
+ */
+export async function haltZone(name: string, given: RuntimeOptions = {}): Promise<void> {
+  const opts = { ...given, root: resolve(given.root ?? zonesRoot()) };
+  const root = opts.root;
+  loadInstalled(name, 'halt', root);
+  const info = zoneRuntimeInfo(name, opts);
+  const cg = zoneCgroupFor(name, opts);
+  const stray = cg.exists() ? cg.pids() : [];
+  if (!info && stray.length === 0) {
+    cleanStaleRuntime(name, opts);
+    throw runtimeError.alreadyHalted(name);
+  }
+  try {
+    await destroyZone(name, cg, opts);
+  } catch (e) {
+    throw runtimeError.haltFailed(name, (e as Error).message);
+  }
+  if (info && info.supervisorAlive) {
+    // It notices its init is gone, cleans up and exits; give it a moment, then make sure.
+    for (let i = 0; i < 200 && isSupervisor(info.supervisorPid, info.runDir); i++) await sleep(5);
+    if (processAlive(info.supervisorPid) && isSupervisor(info.supervisorPid, info.runDir)) {
+      try {
+        process.kill(info.supervisorPid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+  cleanStaleRuntime(name, opts);
+  if (info && info.zoneid > 0) releaseZoneid(name, info.zoneid, root);
+  removeCgroupParent(cg);
+}
+
+/** A per-ZONES_ROOT cgroup parent (`zones.<hash>`) goes when its last zone does. */
+function removeCgroupParent(cg: ZoneCgroup): void {
+  for (const p of cg.paths) {
+    const parent = join(p, '..');
+    if (!/\/zones\.[0-9a-f]+$/.test(parent.replace(/\/$/, ''))) continue;
+    try {
+      rmdirSync(parent);
+    } catch {
+      // other zones still there
+    }
+  }
+}
+
+export { ZoneRuntimeError };

@@ -1,0 +1,312 @@
+/**
+ * The zone runtime for real: namespaces, mounts, cgroups and the native supervisor, as root,
+ * under a temporary ZONES_ROOT. Every zone a test boots is halted in afterAll even on failure,
+ * and only its own processes, cgroups and files are touched.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ZoneStore } from '../../src/store/zone-store.js';
+import { defaultTemplate } from '../../src/store/templates.js';
+import { consoleLogPath, runDir } from '../../src/store/paths.js';
+import type { Resource } from '../../src/model/types.js';
+import { capabilityNames } from '../../src/platform/capabilities.js';
+import { processAlive, processStatusField } from '../../src/platform/proc.js';
+import {
+  bootZone,
+  connectConsole,
+  ConsoleBusyError,
+  haltZone,
+  readyZone,
+  zoneCgroupFor,
+  zoneadmdPath,
+  zoneRuntimeInfo,
+  zoneRuntimeState,
+  type ConsoleConnection,
+} from '../../src/runtime/index.js';
+
+const canRun = process.getuid?.() === 0 && existsSync(zoneadmdPath());
+const d = canRun ? describe : describe.skip;
+if (!canRun) console.warn('runtime tests skipped: need root and packages/core/native/bin/zoneadmd (npm run build:native)');
+
+const base = mkdtempSync(join(tmpdir(), 'zones-rt-'));
+const root = join(base, 'zr');
+const zones = join(base, 'zones');
+const store = new ZoneStore(root);
+const opts = { root };
+const made: string[] = [];
+const MIN = ['-i', 'zsched'];
+const SH = ['-i', '/bin/sh'];
+const tag = `rt${process.pid % 100000}`;
+
+/** A sparse zone: /usr inherited, top-level links as on the host, a copy of the host's /etc. */
+function makeZone(suffix: string, extra: { limitpriv?: string; resources?: Resource[] } = {}): string {
+  const name = `${tag}${suffix}`;
+  const cfg = defaultTemplate(name);
+  cfg.globals.zonepath = join(zones, name);
+  if (extra.limitpriv) cfg.globals.limitpriv = extra.limitpriv;
+  cfg.resources.push(...(extra.resources ?? []));
+  store.save(cfg);
+  const zroot = join(cfg.globals.zonepath, 'root');
+  mkdirSync(cfg.globals.zonepath, { recursive: true, mode: 0o700 });
+  for (const dir of ['etc', 'var', 'tmp', 'root', 'dev', 'proc', 'sys', 'usr']) mkdirSync(join(zroot, dir), { recursive: true });
+  for (const l of ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32']) {
+    try {
+      if (lstatSync(`/${l}`).isSymbolicLink()) symlinkSync(readlinkSync(`/${l}`), join(zroot, l));
+    } catch {
+      // not on this host
+    }
+  }
+  execFileSync('cp', ['-a', '/etc/.', join(zroot, 'etc')]);
+  store.setState(name, 'installed');
+  made.push(name);
+  return name;
+}
+
+function mountinfo(pid: number | 'self'): { point: string; opts: string }[] {
+  return readFileSync(`/proc/${pid}/mountinfo`, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.split(' '))
+    .map((f) => ({ point: f[4]!, opts: `${f[5]},${f.slice(f.indexOf("-") + 1).join(",")}` }));
+}
+
+function inZone(pid: number, ...cmd: string[]): string {
+  return execFileSync('nsenter', ['-t', String(pid), '-m', '-u', '-i', '-p', '-r', '-w', ...cmd], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+async function waitFor(what: string, cond: () => boolean, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function collect(c: ConsoleConnection): { text: () => string } {
+  let out = '';
+  c.onData((b) => (out += b.toString()));
+  return { text: () => out };
+}
+
+function rssKiB(pid: number): number {
+  return Number((processStatusField(pid, 'VmRSS') ?? '0').split(/\s+/)[0]);
+}
+
+beforeAll(() => {
+  mkdirSync(zones, { recursive: true, mode: 0o755 });
+});
+
+afterAll(async () => {
+  for (const name of made) {
+    await haltZone(name, opts).catch(() => undefined);
+  }
+  // Nothing of a zone is mounted in the host namespace; make sure before removing the files.
+  expect(mountinfo('self').filter((m) => m.point.startsWith(base))).toEqual([]);
+  rmSync(base, { recursive: true, force: true });
+}, 60_000);
+
+d('zone runtime (real namespaces)', () => {
+  test('boot with the minimal init, then halt', async () => {
+    const name = makeZone('a');
+    const hostName = hostname();
+    const t0 = performance.now();
+    const z = await bootZone(name, { ...opts, bootargs: MIN });
+    const ms = performance.now() - t0;
+    const rss = rssKiB(z.supervisorPid);
+    console.log(`boot ${ms.toFixed(1)} ms; supervisor VmRSS ${rss} kB; zoneid ${z.zoneid}`);
+
+    expect(z.zoneid).toBeGreaterThanOrEqual(1);
+    expect(zoneRuntimeState(name, opts)).toBe('running');
+    // PID 1 of its own pid namespace
+    expect(processStatusField(z.initPid, 'NSpid')!.split(/\s+/)).toEqual([String(z.initPid), '1']);
+    // in the zone's cgroup
+    expect(zoneCgroupFor(name, opts).pids()).toContain(z.initPid);
+    // hostname = zone name inside, host unchanged
+    expect(inZone(z.initPid, 'hostname').trim()).toBe(name);
+    expect(hostname()).toBe(hostName);
+    // /usr inherited read-only and nodev; /proc/sys and /sys read-only
+    const mi = mountinfo(z.initPid);
+    const usr = mi.find((m) => m.point === '/usr');
+    expect(usr?.opts).toMatch(/(^|,)ro(,|$)/);
+    expect(usr?.opts).toMatch(/nodev/);
+    expect(mi.find((m) => m.point === '/proc/sys')?.opts).toMatch(/(^|,)ro(,|$)/);
+    expect(mi.find((m) => m.point === '/sys')?.opts).toMatch(/(^|,)ro(,|$)/);
+    expect(() => inZone(z.initPid, 'touch', '/usr/zones-test-should-fail')).toThrow();
+    // dangerous /proc files masked where they exist
+    for (const f of ['sysrq-trigger', 'kcore', 'kallsyms', 'keys', 'timer_list']) {
+      if (!existsSync(`/proc/${f}`)) continue;
+      expect(mi.some((m) => m.point === `/proc/${f}`)).toBe(true);
+      expect(inZone(z.initPid, 'cat', `/proc/${f}`)).toBe('');
+    }
+    // /dev: a tmpfs with the basic nodes, a private devpts, ptmx link, console
+    expect(mi.find((m) => m.point === '/dev')?.opts).toMatch(/tmpfs/);
+    expect(mi.find((m) => m.point === '/dev/pts')?.opts).toMatch(/ptmxmode=0?666/);
+    expect(inZone(z.initPid, 'readlink', '/dev/ptmx').trim()).toBe('pts/ptmx');
+    expect(inZone(z.initPid, 'ls', '/dev').split('\n')).toEqual(
+      expect.arrayContaining(['null', 'zero', 'full', 'random', 'urandom', 'tty', 'console', 'pts']),
+    );
+    // the old root is gone: no mount of the host's tree remains inside
+    expect(mi.some((m) => m.point.startsWith(base))).toBe(false);
+    // capabilities cut to the zone's set
+    const bnd = capabilityNames(processStatusField(z.initPid, 'CapBnd')!);
+    for (const c of ['CAP_SYS_MODULE', 'CAP_SYS_TIME', 'CAP_MKNOD', 'CAP_SYS_BOOT', 'CAP_SYS_RAWIO']) expect(bnd).not.toContain(c);
+    expect(bnd).toContain('CAP_SYS_ADMIN');
+    expect(capabilityNames(processStatusField(z.initPid, 'CapEff')!)).toEqual(bnd);
+    // what init prints reaches the console log
+    await waitFor('console log', () => readFileSync(consoleLogPath(name, root), 'utf8').includes(`zone '${name}' booted`));
+    // runtime files
+    for (const f of ['zoneadmd.pid', 'init.pid', 'state', 'zoneid', 'console.sock']) expect(existsSync(join(runDir(name, root), f))).toBe(true);
+    // nothing mounted in the host namespace
+    expect(mountinfo('self').some((m) => m.point.startsWith(base))).toBe(false);
+    // a second boot is refused
+    await expect(bootZone(name, { ...opts, bootargs: MIN })).rejects.toMatchObject({ code: 'Z_ALREADY_BOOTED' });
+
+    await haltZone(name, opts);
+    expect(processAlive(z.initPid)).toBe(false);
+    await waitFor('supervisor exit', () => !processAlive(z.supervisorPid), 2000);
+    expect(zoneRuntimeState(name, opts)).toBeUndefined();
+    expect(existsSync(runDir(name, root))).toBe(false);
+    expect(zoneCgroupFor(name, opts).exists()).toBe(false);
+    await expect(haltZone(name, opts)).rejects.toMatchObject({ code: 'Z_ALREADY_HALTED' });
+  }, 30_000);
+
+  test('limitpriv=default,sys_time keeps CAP_SYS_TIME; fs and device resources', async () => {
+    const shared = join(base, 'shared');
+    mkdirSync(shared, { recursive: true });
+    writeFileSync(join(shared, 'hello'), 'from the global zone\n');
+    const name = makeZone('t', {
+      limitpriv: 'default,sys_time',
+      resources: [
+        { type: 'fs', props: { dir: '/mnt/shared', special: shared, type: 'lofs', options: ['ro', 'nosuid'] } },
+        { type: 'fs', props: { dir: '/scratch', special: 'swap', type: 'tmpfs', options: ['noexec'] } },
+        { type: 'device', props: { match: '/dev/loop[01]' } },
+      ],
+    });
+    const z = await bootZone(name, { ...opts, bootargs: MIN });
+    const bnd = capabilityNames(processStatusField(z.initPid, 'CapBnd')!);
+    expect(bnd).toContain('CAP_SYS_TIME');
+    expect(bnd).not.toContain('CAP_SYS_MODULE');
+    const mi = mountinfo(z.initPid);
+    expect(mi.find((m) => m.point === '/mnt/shared')?.opts).toMatch(/^ro,nosuid/);
+    expect(inZone(z.initPid, 'cat', '/mnt/shared/hello')).toBe('from the global zone\n');
+    expect(mi.find((m) => m.point === '/scratch')?.opts).toMatch(/noexec.*tmpfs/);
+    const devs = inZone(z.initPid, 'ls', '/dev').split('\n');
+    for (const n of ['loop0', 'loop1']) if (existsSync(`/dev/${n}`)) expect(devs).toContain(n);
+    expect(devs).not.toContain('loop2');
+    await haltZone(name, opts);
+  }, 30_000);
+
+  test('console: a shell on the console, typing, resize, one client at a time', async () => {
+    const name = makeZone('c');
+    const z = await bootZone(name, { ...opts, bootargs: SH });
+    const con = await connectConsole(name, opts);
+    try {
+      const out = collect(con);
+      con.write('echo hello-$((6*7))\n');
+      await waitFor('shell output', () => out.text().includes('hello-42'));
+      con.resize(40, 123);
+      con.write('stty size\n');
+      await waitFor('window size', () => out.text().includes('40 123'));
+      await expect(connectConsole(name, opts)).rejects.toEqual(new ConsoleBusyError(process.pid));
+      await expect(connectConsole(name, opts)).rejects.toThrow(`Console is already in use by process ID ${process.pid}.`);
+      await waitFor('console log', () => readFileSync(consoleLogPath(name, root), 'utf8').includes('hello-42'));
+    } finally {
+      con.close();
+    }
+    // once the holder leaves, the next client gets in
+    await waitFor('console released', () => true);
+    let again: ConsoleConnection | undefined;
+    for (let i = 0; i < 50 && !again; i++) {
+      again = await connectConsole(name, opts).catch(async () => {
+        await new Promise((r) => setTimeout(r, 10));
+        return undefined;
+      });
+    }
+    expect(again).toBeDefined();
+    again!.close();
+    expect(z.initPid).toBeGreaterThan(0);
+    await haltZone(name, opts);
+  }, 30_000);
+
+  test('halt kills a double-forked process', async () => {
+    const name = makeZone('f');
+    await bootZone(name, { ...opts, bootargs: SH });
+    const cg = zoneCgroupFor(name, opts);
+    const con = await connectConsole(name, opts);
+    const out = collect(con);
+    con.write('( (setsid sleep 987 </dev/null >/dev/null 2>&1 &) & ) ; echo forked-$((1+1))\n');
+    await waitFor('fork', () => out.text().includes('forked-2'));
+    const sleeper = cg.pids().find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8') === 'sleep\u0000987\u0000');
+    expect(sleeper).toBeDefined();
+    con.close();
+    await haltZone(name, opts);
+    expect(processAlive(sleeper!)).toBe(false);
+    expect(cg.exists()).toBe(false);
+  }, 30_000);
+
+  test('kill -9 of the supervisor: halt still stops the zone and cleans up', async () => {
+    const name = makeZone('k');
+    const z = await bootZone(name, { ...opts, bootargs: MIN });
+    const cg = zoneCgroupFor(name, opts);
+    // A process entered the way zlogin enters (cgroup, then namespaces) and double-forked away.
+    const join = cg.paths.map((p) => `echo $$ > ${p}/cgroup.procs`).join('; ');
+    execFileSync('sh', ['-c', `${join}; exec nsenter -t ${z.initPid} -m -u -i -p -r -w sh -c '(setsid sleep 986 </dev/null >/dev/null 2>&1 &)'`]);
+    await waitFor('the sleeper', () => cg.pids().some((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8') === 'sleep\u0000986\u0000'));
+    const sleeper = cg.pids().find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8') === 'sleep\u0000986\u0000')!;
+    process.kill(z.supervisorPid, 'SIGKILL');
+    await waitFor('supervisor death', () => !processAlive(z.supervisorPid));
+    const info = zoneRuntimeInfo(name, opts);
+    expect(info).toMatchObject({ state: 'running', supervisorAlive: false, initPid: z.initPid });
+    await haltZone(name, opts);
+    expect(processAlive(z.initPid)).toBe(false);
+    expect(processAlive(sleeper)).toBe(false);
+    expect(cg.exists()).toBe(false);
+    expect(existsSync(runDir(name, root))).toBe(false);
+    expect(zoneRuntimeState(name, opts)).toBeUndefined();
+  }, 30_000);
+
+  test('ready, then boot; a stale run directory reads as not running and is cleaned', async () => {
+    const name = makeZone('r');
+    const r = await readyZone(name, opts);
+    expect(zoneRuntimeState(name, opts)).toBe('ready');
+    expect(processStatusField(r.initPid, 'NSpid')!.split(/\s+/)).toEqual([String(r.initPid), '1']);
+    await expect(readyZone(name, opts)).rejects.toMatchObject({ code: 'Z_ALREADY_READY' });
+    const b = await bootZone(name, { ...opts, bootargs: MIN });
+    expect(b.initPid).toBe(r.initPid);
+    expect(b.zoneid).toBe(r.zoneid);
+    expect(zoneRuntimeState(name, opts)).toBe('running');
+    await waitFor('console log', () => readFileSync(consoleLogPath(name, root), 'utf8').includes(`zone '${name}' booted`));
+    await haltZone(name, opts);
+
+    // a crash left the run directory behind, its pids long gone
+    const dir = runDir(name, root);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'zoneadmd.pid'), '999999\n');
+    writeFileSync(join(dir, 'init.pid'), '999998\n');
+    writeFileSync(join(dir, 'state'), 'running\n');
+    writeFileSync(join(dir, 'zoneid'), '1\n');
+    expect(zoneRuntimeState(name, opts)).toBeUndefined();
+    expect(existsSync(dir)).toBe(false);
+  }, 30_000);
+
+  test('boot time (median of 5) and supervisor memory', async () => {
+    const name = makeZone('b');
+    const times: number[] = [];
+    let rss = 0;
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      const z = await bootZone(name, { ...opts, bootargs: MIN });
+      times.push(performance.now() - t0);
+      rss = Math.max(rss, rssKiB(z.supervisorPid));
+      await haltZone(name, opts);
+    }
+    times.sort((a, b) => a - b);
+    console.log(`bootZone median ${times[2]!.toFixed(1)} ms (${times.map((t) => t.toFixed(1)).join(', ')}); supervisor VmRSS ${rss} kB`);
+  }, 60_000);
+});
