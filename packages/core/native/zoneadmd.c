@@ -19,6 +19,7 @@
  * through a file descriptor opened before pivot_root, so the zone root needs no copy of it.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
@@ -424,6 +425,23 @@ static int read_procs(const char *dir, pid_t *out, int max) {
   return k;
 }
 
+/* Removes a cgroup and the cgroups an init inside the zone made below it (systemd does), deepest first. */
+static void rmdir_cgroup_tree(const char *dir) {
+  DIR *d = opendir(dir);
+  if (d) {
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+      if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+      char sub[PATH_MAX];
+      if (snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name) < (int)sizeof sub) rmdir_cgroup_tree(sub);
+    }
+    closedir(d);
+  }
+  for (int tries = 0; tries < 50 && rmdir(dir) < 0 && errno == EBUSY; tries++) {
+    struct timespec ts = { 0, 10 * 1000 * 1000 }; nanosleep(&ts, NULL);
+  }
+}
+
 static void teardown(int status) {
   /* The pid namespace died with its init; anything that entered the cgroup without it goes too. */
   for (int round = 0; round < 200; round++) {
@@ -435,11 +453,7 @@ static void teardown(int status) {
     if (!any) break;
     struct timespec ts = { 0, 10 * 1000 * 1000 }; nanosleep(&ts, NULL);
   }
-  for (int i = ncg - 1; i >= 0; i--) {
-    for (int tries = 0; tries < 50 && rmdir(cgdirs[i]) < 0 && errno == EBUSY; tries++) {
-      struct timespec ts = { 0, 10 * 1000 * 1000 }; nanosleep(&ts, NULL);
-    }
-  }
+  for (int i = ncg - 1; i >= 0; i--) rmdir_cgroup_tree(cgdirs[i]);
   static const char *files[] = { "console.sock", "state", "init.pid", "zoneadmd.pid", "zoneid" };
   for (size_t i = 0; i < sizeof files / sizeof *files; i++) unlink_run(files[i]);
   rmdir(rundir);

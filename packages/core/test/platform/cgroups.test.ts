@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectCgroupVersion, limitsFromConfig, zoneCgroup, type ZoneCgroup } from '../../src/platform/cgroups/index.js';
@@ -60,7 +60,7 @@ describe('cgroup v1, for real', () => {
       cg.destroy();
     }
     // The per-test parent directories, by exact name.
-    for (const ctrl of ['pids', 'memory', 'cpu', 'cpuset', 'freezer']) {
+    for (const ctrl of readdirSync('/sys/fs/cgroup')) {
       try {
         rmdirSync(join('/sys/fs/cgroup', ctrl, `zones-${tag}`));
       } catch {
@@ -86,6 +86,34 @@ describe('cgroup v1, for real', () => {
     expect(read('cpu', 'cpu.cfs_quota_us')).toBe('50000');
     expect(read('cpu', 'cpu.shares')).toBe('512');
     expect(read('cpuset', 'cpuset.cpus')).toBe('0');
+  });
+
+  (isRootOnV1 ? test : test.skip)('a zone process is in the zone cgroup of every v1 hierarchy, named ones included', async () => {
+    const cg = open('everywhere');
+    const child = spawn('sleep', ['30']);
+    try {
+      cg.join(child.pid!);
+      const lines = readFileSync(`/proc/${child.pid}/cgroup`, 'utf8').trim().split('\n').filter((l) => !l.startsWith('0::'));
+      expect(lines.length).toBeGreaterThanOrEqual(5);
+      // So an init in the zone that mounts cgroupfs (systemd) can only create cgroups below the zone's.
+      for (const l of lines) expect(l.split(':')[2]).toBe(`/zones-${tag}/everywhere`);
+      expect(cg.pids()).toEqual([child.pid]);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  (isRootOnV1 ? test : test.skip)('pids and destroy reach the cgroups an init made below the zone', async () => {
+    const cg = open('nested');
+    const child = spawn('sleep', ['30']);
+    const inner = join(cg.paths.find((p) => p.includes('/pids/'))!, 'init.scope');
+    mkdirSync(inner);
+    writeFileSync(join(inner, 'cgroup.procs'), String(child.pid));
+    expect(cg.pids()).toEqual([child.pid]);
+    await cg.killAll();
+    cg.destroy();
+    expect(existsSync(inner)).toBe(false);
+    expect(cg.exists()).toBe(false);
   });
 
   (isRootOnV1 ? test : test.skip)('a fork bomb stops at pids.max', async () => {

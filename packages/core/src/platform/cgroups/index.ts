@@ -2,7 +2,7 @@
  * A zone's cgroup, the same interface on cgroup v1 (one hierarchy per controller, as on this
  * hybrid host) and v2 (the unified hierarchy most hosts run). Callers never ask which is in use.
  */
-import { existsSync, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readPids, readValue, sleep, writeValue } from './common.js';
 import type { CgroupLimits } from './limits.js';
@@ -60,9 +60,34 @@ export function zoneCgroup(name: string, opts: CgroupOptions = {}): ZoneCgroup {
 
 const V1_CONTROLLERS: readonly V1Controller[] = [pids, memory, cpu, cpuset, freezer];
 
-/** Hierarchies that exist on this host (a v1 host may lack some controllers). */
+/**
+ * Every v1 hierarchy mounted on this host, the ones that enforce limits and the rest (cpuacct,
+ * blkio, devices, the named `systemd` one...). The zone gets its own directory in each: its cgroup
+ * namespace is then rooted there everywhere, so a systemd inside the zone that mounts cgroupfs
+ * can only create cgroups below the zone's, never in the host's hierarchies.
+ */
 function v1Controllers(root: string): V1Controller[] {
-  return V1_CONTROLLERS.filter((c) => existsSync(join(root, c.name, 'cgroup.procs')));
+  let names: string[];
+  try {
+    names = readdirSync(root).filter((n) => n !== 'unified' && existsSync(join(root, n, 'cgroup.procs'))).sort();
+  } catch {
+    names = [];
+  }
+  return names.map((n) => V1_CONTROLLERS.find((c) => c.name === n) ?? { name: n, apply: () => [] });
+}
+
+/** A cgroup directory and every cgroup below it, deepest first. */
+function subtree(dir: string): string[] {
+  const out: string[] = [];
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  } catch {
+    return [];
+  }
+  for (const e of entries) out.push(...subtree(join(dir, e)));
+  out.push(dir);
+  return out;
 }
 
 abstract class BaseCgroup {
@@ -75,8 +100,11 @@ abstract class BaseCgroup {
     return this.paths.every((p) => existsSync(p));
   }
 
+  /** Every process in the zone, in any cgroup below the zone's (an init such as systemd makes its own). */
   pids(): number[] {
-    return readPids(this.procsDir);
+    const all = new Set<number>();
+    for (const p of this.paths) for (const dir of subtree(p)) for (const pid of readPids(dir)) all.add(pid);
+    return [...all];
   }
 
   async killAll(timeoutMs = 5000): Promise<void> {
@@ -102,10 +130,12 @@ abstract class BaseCgroup {
   destroy(): void {
     // Children first, then the zone's own directories (deepest first).
     for (const p of [...this.paths].reverse()) {
-      try {
-        rmdirSync(p);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      for (const dir of subtree(p)) {
+        try {
+          rmdirSync(dir);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        }
       }
     }
   }
