@@ -50,7 +50,8 @@ const DEFAULT: Row[] = [
   ['file_dac_read', ['CAP_DAC_READ_SEARCH', 'CAP_DAC_OVERRIDE']],
   ['file_dac_search', ['CAP_DAC_READ_SEARCH']],
   ['file_dac_write', ['CAP_DAC_OVERRIDE']],
-  ['file_owner', ['CAP_FOWNER']],
+  // Leases are an owner's right over its files (services such as samba take them).
+  ['file_owner', ['CAP_FOWNER', 'CAP_LEASE']],
   ['file_setid', ['CAP_FSETID', 'CAP_SETFCAP']],
   ['ipc_dac_read', ['CAP_IPC_OWNER']],
   ['ipc_dac_write', ['CAP_IPC_OWNER']],
@@ -64,10 +65,12 @@ const DEFAULT: Row[] = [
   ['proc_chroot', ['CAP_SYS_CHROOT']],
   ['proc_lock_memory', ['CAP_IPC_LOCK']],
   ['proc_owner', ['CAP_KILL', 'CAP_SYS_PTRACE']],
-  ['proc_setid', ['CAP_SETUID', 'CAP_SETGID']],
+  // Dropping capabilities within the bounding set is part of changing identity on Linux (systemd does it for every service).
+  ['proc_setid', ['CAP_SETUID', 'CAP_SETGID', 'CAP_SETPCAP']],
   ['proc_taskid', []],
   ['sys_acct', ['CAP_SYS_PACCT']],
-  ['sys_admin', ['CAP_SYS_ADMIN']],
+  // vhangup() of the zone's own terminals (getty, login) is CAP_SYS_TTY_CONFIG on Linux.
+  ['sys_admin', ['CAP_SYS_ADMIN', 'CAP_SYS_TTY_CONFIG']],
   ['sys_audit', ['CAP_AUDIT_CONTROL']],
   ['sys_nfs', []],
   ['sys_resource', ['CAP_SYS_RESOURCE']],
