@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-// zlogin entry point: everything after the zone name belongs to the remote command, so a `--` is
-// inserted after the first operand before oclif parses (`zlogin z uname -s` keeps its `-s`).
-import { stopAtFirstOperand } from '@zones/core/argv';
-import { execute } from '@oclif/core/execute';
-
-await execute({ args: stopAtFirstOperand(process.argv.slice(2), ['e', 'l', 'R']), dir: import.meta.url });
+// zlogin entry point. Only --help and --version load oclif; every other command line goes
+// straight to zloginMain (getopt parsing as illumos zlogin, then core), which keeps the startup
+// of `zlogin z cmd` near the floor of `node -e 0`.
+const args = process.argv.slice(2);
+if (args[0] === '--help' || args[0] === '--version') {
+  const { execute } = await import('@oclif/core/execute');
+  await execute({ args, dir: import.meta.url });
+} else {
+  const { zloginMain } = await import('../dist/main.js');
+  process.exitCode = await zloginMain(args);
+}

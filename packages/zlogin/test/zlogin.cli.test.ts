@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { ZoneStore } from '@zones/core/store/zone-store';
 import { blankTemplate } from '@zones/core/store/templates';
 import { parseEscapeChar } from '../src/escape.js';
+import { getopt } from '../src/main.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const BIN = resolve(here, '../bin/run.js');
@@ -71,12 +72,15 @@ describe('zlogin zone checks (exit 1)', () => {
     }
   });
 
-  (isRoot ? test : test.skip)('-C on an installed zone says the console needs the zone supervisor', async () => {
-    const r = await zlogin('-C', 'web01');
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr).toBe(
-      "zlogin: cannot connect to the console of zone 'web01': the zone console needs the zone supervisor, which is not available in this version",
-    );
+  (isRoot ? test : test.skip)('-C on an installed zone: the console waits for the zone to boot; ~. leaves', async () => {
+    const r = await execa('node', [BIN, '-C', 'web01'], { env: { ZONES_ROOT: root }, input: '~.', reject: false, timeout: 10_000 });
+    expect([r.exitCode, r.stdout, r.stderr]).toEqual([
+      0,
+      "[Connected to zone 'web01' console]\n~.\n[Connection to zone 'web01' console closed]",
+      '',
+    ]);
+    const q = await execa('node', [BIN, '-CQ', '-e', '^', 'web01'], { env: { ZONES_ROOT: root }, input: '~.\n^.', reject: false, timeout: 10_000 });
+    expect([q.exitCode, q.stdout, q.stderr]).toEqual([0, '^.', '']);
   });
 
   test('root bin/zlogin runs the same CLI', async () => {
@@ -99,5 +103,17 @@ describe('-e parsing', () => {
     ['\\q', { ok: false, message: 'Unrecognized escape character option \\q' }],
   ])('%j', (arg, res) => {
     expect(parseEscapeChar(arg)).toEqual(res);
+  });
+});
+
+describe('getopt (illumos zlogin option string nECR:Se:l:Qd)', () => {
+  test.each([
+    [['-nQ', 'z', 'ls', '-l'], ['n,Q', {}, ['z', 'ls', '-l']]],
+    [['-lroot', '-e~', 'z'], ['', { l: 'root', e: '~' }, ['z']]],
+    [['-l', 'u', '--', '-z'], ['', { l: 'u' }, ['-z']]],
+    [['-E', 'z', '-C'], ['E', {}, ['z', '-C']]],
+  ])('%j', (argv, [flags, values, operands]) => {
+    const r = getopt(argv);
+    expect([[...r.flags].join(','), Object.fromEntries(r.values), r.operands]).toEqual([flags, values, operands]);
   });
 });

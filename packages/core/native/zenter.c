@@ -1,0 +1,626 @@
+/*
+ * zenter: enter a running zone (the process side of zlogin).
+ *
+ *   zenter -t PID [-g CGDIR]... [-c CAPS] [-u USER] [-n] [-i [-s FD] [-e C | -E]] [--] [command [args...]]
+ *
+ * Run as root by the Node zlogin (one exec; argv[0] names the program in messages, so Node
+ * spawns it as `zlogin`). In this order it
+ *   1. opens /proc/PID/ns/{cgroup,ipc,uts,net,pid,mnt} and /proc/PID/root of the zone's init,
+ *   2. joins the zone's cgroup: writes its own pid to every DIR/cgroup.procs given with -g, before
+ *      entering anything, so nothing of it ever runs in the zone outside the zone's cgroup,
+ *   3. setns() into each namespace and chroots to the init's root (the zone's `/`),
+ *   4. resolves -u USER from the ZONE's /etc/passwd and /etc/group (read as plain files with
+ *      fgetpwent/fgetgrent: no NSS module of the host or the zone is loaded),
+ *   5. (-i) opens a new pty from the zone's devpts (`/dev/ptmx` inside the zone),
+ *   6. forks (the pid namespace applies to children only); the child cuts its capability bounding,
+ *      permitted, effective and inheritable sets to -c, clears the ambient set, takes the user's
+ *      groups, gid and uid, changes to the home directory and execs the command (no command: the
+ *      user's shell from the zone's passwd as a login shell, argv[0] "-bash"; no -u: /bin/sh),
+ *   7. the parent waits: non-interactive, it passes its stdio through unchanged (the child
+ *      inherits fds 0-2), ignores SIGINT/SIGQUIT (the terminal delivers them to the child, which
+ *      is in the same process group), forwards SIGTERM/SIGHUP, and exits with the command's
+ *      status (128+N when killed by signal N); interactive (-i), it puts its terminal in raw mode
+ *      and relays between it and the pty master, forwards window-size changes, handles the zlogin
+ *      escape (~. disconnects, only at the beginning of a line), restores the terminal and exits
+ *      with the shell's status (0 after ~.).
+ *
+ * Options:
+ *   -t PID    host pid of the zone's init (required)
+ *   -g DIR    a cgroup directory of the zone (repeatable; one per v1 hierarchy, one on v2)
+ *   -c CAPS   capabilities to keep: comma-separated names (CAP_CHOWN or chown) or numbers, or a
+ *             hex mask 0x...; absent: the capability sets are left as they are
+ *   -u USER   run as USER of the zone (HOME, USER, LOGNAME, SHELL from its passwd entry);
+ *             absent: root without a passwd lookup (failsafe), HOME=/ and SHELL=/bin/sh
+ *   -n        stdin from /dev/null
+ *   -i        interactive: new pty from the zone, raw relay with the escape character
+ *   -s FD     with -i: write "pts/N\n" to FD once the pty exists, then wait for one byte (or EOF)
+ *             before going raw and starting the session (Node prints its banner meanwhile)
+ *   -e C      escape character: a character, \\ or \nnn octal (default ~); -E: none
+ * The environment of the command is built from scratch: PATH, HOME, USER, LOGNAME, SHELL, and
+ * TERM when zenter has one.
+ * Exit status: the command's; 1 when entering the zone failed (message on stderr); 126/127
+ * when the command cannot be executed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <poll.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41)
+#endif
+
+#define MAXCG 32
+#define MAXGROUPS 256
+
+static const char *prog = "zenter";
+static pid_t target;
+static const char *cgdirs[MAXCG];
+static int ncg;
+static int havecaps;
+static uint64_t capmask;
+static const char *user;
+static int nullin, interactive, statusfd = -1;
+static int escchar = '~';
+static char **cmd;
+
+extern char **environ;
+
+static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void fail(const char *fmt, ...) {
+  va_list ap;
+  char msg[1024];
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  dprintf(2, "%s: %s\n", prog, msg);
+  exit(1);
+}
+
+static void usage(void) {
+  dprintf(2, "usage: %s -t PID [-g CGDIR]... [-c CAPS] [-u USER] [-n] [-i [-s FD] [-e C | -E]] [--] [command [args ...]]\n",
+          prog);
+  exit(2);
+}
+
+static const char *const capnames[] = {
+  "chown", "dac_override", "dac_read_search", "fowner", "fsetid", "kill", "setgid", "setuid", "setpcap",
+  "linux_immutable", "net_bind_service", "net_broadcast", "net_admin", "net_raw", "ipc_lock", "ipc_owner",
+  "sys_module", "sys_rawio", "sys_chroot", "sys_ptrace", "sys_pacct", "sys_admin", "sys_boot", "sys_nice",
+  "sys_resource", "sys_time", "sys_tty_config", "mknod", "lease", "audit_write", "audit_control", "setfcap",
+  "mac_override", "mac_admin", "syslog", "wake_alarm", "block_suspend", "audit_read", "perfmon", "bpf",
+  "checkpoint_restore",
+};
+
+static uint64_t parse_caps(const char *spec) {
+  if (!strncasecmp(spec, "0x", 2)) {
+    char *end;
+    errno = 0;
+    unsigned long long m = strtoull(spec + 2, &end, 16);
+    if (errno || *end || end == spec + 2) fail("bad capability mask %s", spec);
+    return m;
+  }
+  uint64_t m = 0;
+  char buf[4096];
+  if (strlen(spec) >= sizeof buf) fail("capability list too long");
+  strcpy(buf, spec);
+  for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+    if (*t >= '0' && *t <= '9') {
+      char *end;
+      long n = strtol(t, &end, 10);
+      if (*end || n < 0 || n > 63) fail("unknown capability %s", t);
+      m |= 1ULL << n;
+      continue;
+    }
+    const char *name = !strncasecmp(t, "cap_", 4) ? t + 4 : t;
+    size_t i;
+    for (i = 0; i < sizeof capnames / sizeof *capnames; i++)
+      if (!strcasecmp(name, capnames[i])) break;
+    if (i == sizeof capnames / sizeof *capnames) fail("unknown capability %s", t);
+    m |= 1ULL << i;
+  }
+  return m;
+}
+
+/* zlogin -e syntax: a character, `\` or `\\` for a backslash, `\nnn` octal. */
+static int parse_escape(const char *s) {
+  if (s[0] != '\\') return (unsigned char)s[0];
+  if (s[1] == 0 || s[1] == '\\') return '\\';
+  if (s[1] < '0' || s[1] > '7') fail("Unrecognized escape character option %s", s);
+  long n = strtol(s + 1, NULL, 8);
+  if (n > 255) fail("Octal escape character '%s' too large", s);
+  return (int)n;
+}
+
+static void parse_args(int argc, char **argv) {
+  int c;
+  while ((c = getopt(argc, argv, "+t:g:c:u:nis:e:E")) != -1) {
+    switch (c) {
+    case 't': target = (pid_t)atoi(optarg); break;
+    case 'g':
+      if (ncg == MAXCG) fail("too many cgroup directories");
+      cgdirs[ncg++] = optarg;
+      break;
+    case 'c': havecaps = 1; capmask = parse_caps(optarg); break;
+    case 'u': user = optarg; break;
+    case 'n': nullin = 1; break;
+    case 'i': interactive = 1; break;
+    case 's': statusfd = atoi(optarg); break;
+    case 'e': escchar = parse_escape(optarg); break;
+    case 'E': escchar = -1; break;
+    default: usage();
+    }
+  }
+  if (target <= 0) usage();
+  cmd = argv + optind;
+}
+
+static int write_all(int fd, const void *buf, size_t n) {
+  const char *p = buf;
+  while (n > 0) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) {
+        struct pollfd pf = { fd, POLLOUT, 0 };
+        poll(&pf, 1, -1);
+        continue;
+      }
+      return -1;
+    }
+    p += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+/* ---------------------------------------------------------------- entering */
+
+static const char *const nsnames[] = { "cgroup", "ipc", "uts", "net", "pid", "mnt" };
+#define NNS (sizeof nsnames / sizeof *nsnames)
+
+static void enter_zone(void) {
+  int nsfd[NNS], rootfd;
+  char p[4096];
+  for (size_t i = 0; i < NNS; i++) {
+    snprintf(p, sizeof p, "/proc/%d/ns/%s", (int)target, nsnames[i]);
+    nsfd[i] = open(p, O_RDONLY | O_CLOEXEC);
+    if (nsfd[i] < 0) fail("could not enter zone (process %d): %s: %s", (int)target, p, strerror(errno));
+  }
+  snprintf(p, sizeof p, "/proc/%d/root", (int)target);
+  rootfd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0) fail("could not enter zone (process %d): %s: %s", (int)target, p, strerror(errno));
+  /* The zone's cgroup first: everything from here on is accounted to and killed with the zone. */
+  for (int i = 0; i < ncg; i++) {
+    snprintf(p, sizeof p, "%s/cgroup.procs", cgdirs[i]);
+    int fd = open(p, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, "0", 1) != 1) fail("could not join the zone's cgroup %s: %s", cgdirs[i], strerror(errno));
+    close(fd);
+  }
+  for (size_t i = 0; i < NNS; i++) {
+    if (setns(nsfd[i], 0) < 0) fail("could not enter the zone's %s namespace: %s", nsnames[i], strerror(errno));
+    close(nsfd[i]);
+  }
+  if (fchdir(rootfd) < 0 || chroot(".") < 0 || chdir("/") < 0) fail("could not enter the zone's root: %s", strerror(errno));
+  close(rootfd);
+}
+
+/* ---------------------------------------------------------------- the user */
+
+struct who {
+  uid_t uid;
+  gid_t gid;
+  gid_t groups[MAXGROUPS];
+  int ngroups;
+  char name[256], home[1024], shell[1024];
+};
+
+/* Opens a regular file of the zone for reading (never a fifo or a device the zone planted). */
+static FILE *open_regular(const char *path) {
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 && errno == ELOOP) fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return NULL;
+  struct stat st;
+  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    errno = EINVAL;
+    return NULL;
+  }
+  FILE *f = fdopen(fd, "r");
+  if (!f) close(fd);
+  return f;
+}
+
+static void lookup_user(const char *name, struct who *w) {
+  FILE *f = open_regular("/etc/passwd");
+  if (!f) fail("cannot read the zone's /etc/passwd: %s", strerror(errno));
+  struct passwd *pw;
+  int found = 0;
+  while ((pw = fgetpwent(f)) != NULL) {
+    if (strcmp(pw->pw_name, name)) continue;
+    w->uid = pw->pw_uid;
+    w->gid = pw->pw_gid;
+    snprintf(w->name, sizeof w->name, "%s", pw->pw_name);
+    snprintf(w->home, sizeof w->home, "%s", pw->pw_dir && *pw->pw_dir ? pw->pw_dir : "/");
+    snprintf(w->shell, sizeof w->shell, "%s", pw->pw_shell && *pw->pw_shell ? pw->pw_shell : "/bin/sh");
+    found = 1;
+    break;
+  }
+  fclose(f);
+  if (!found) fail("Unknown id: %s", name);
+  w->ngroups = 0;
+  w->groups[w->ngroups++] = w->gid;
+  f = open_regular("/etc/group");
+  if (!f) return; /* no /etc/group: the primary group only */
+  struct group *gr;
+  while ((gr = fgetgrent(f)) != NULL && w->ngroups < MAXGROUPS) {
+    if (gr->gr_gid == w->gid) continue;
+    for (char **m = gr->gr_mem; m && *m; m++)
+      if (!strcmp(*m, name)) { w->groups[w->ngroups++] = gr->gr_gid; break; }
+  }
+  fclose(f);
+}
+
+/* ---------------------------------------------------------------- the child */
+
+static void cut_capabilities(int keep_root_caps) {
+  for (int c = 0; c < 64; c++) {
+    if (capmask >> c & 1) continue;
+    if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0) {
+      if (errno == EINVAL) break; /* past the last capability of this kernel */
+      fail("could not drop capability %d: %s", c, strerror(errno));
+    }
+  }
+  prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+  struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+  struct __user_cap_data_struct d[2];
+  if (syscall(SYS_capget, &h, d) < 0) fail("capget: %s", strerror(errno));
+  for (int i = 0; i < 2; i++) {
+    uint32_t m = (uint32_t)(capmask >> (32 * i));
+    d[i].inheritable &= m;
+    if (!keep_root_caps) continue;
+    d[i].effective &= m;
+    d[i].permitted &= m;
+  }
+  if (syscall(SYS_capset, &h, d) < 0) fail("capset: %s", strerror(errno));
+}
+
+static void run_child(struct who *w, int slave, int master) {
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  if (interactive) {
+    if (setsid() < 0) fail("setsid: %s", strerror(errno));
+    if (ioctl(slave, TIOCSCTTY, 0) < 0) fail("could not make the pty the controlling terminal: %s", strerror(errno));
+    dup2(slave, 0);
+    dup2(slave, 1);
+    dup2(slave, 2);
+    if (slave > 2) close(slave);
+    close(master);
+  }
+  if (statusfd > 2) close(statusfd);
+  /* The bounding set first (needs CAP_SETPCAP), then the identity, then what is left. */
+  if (havecaps) cut_capabilities(0);
+  if (w) {
+    if (setgroups((size_t)w->ngroups, w->groups) < 0) fail("setgroups: %s", strerror(errno));
+    if (setgid(w->gid) < 0) fail("setgid %d: %s", (int)w->gid, strerror(errno));
+    if (setuid(w->uid) < 0) fail("setuid %d: %s", (int)w->uid, strerror(errno));
+  }
+  if (havecaps && (!w || w->uid == 0)) {
+    struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct d[2];
+    if (syscall(SYS_capget, &h, d) < 0) fail("capget: %s", strerror(errno));
+    for (int i = 0; i < 2; i++) {
+      uint32_t m = (uint32_t)(capmask >> (32 * i));
+      d[i].effective &= m;
+      d[i].permitted &= m;
+      d[i].inheritable &= m;
+    }
+    if (syscall(SYS_capset, &h, d) < 0) fail("capset: %s", strerror(errno));
+  }
+  const char *home = w ? w->home : "/";
+  const char *shell = w ? w->shell : "/bin/sh";
+  if (chdir(home) < 0) {
+    dprintf(2, "%s: Could not chdir to home directory %s: %s\n", prog, home, strerror(errno));
+    if (chdir("/") < 0) fail("chdir /: %s", strerror(errno));
+  }
+  static char e_path[128], e_home[1100], e_user[300], e_logname[300], e_shell[1100], e_term[300];
+  char *envp[8];
+  int n = 0;
+  int root = !w || w->uid == 0;
+  snprintf(e_path, sizeof e_path, "PATH=%s",
+           root ? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" : "/usr/local/bin:/usr/bin:/bin");
+  envp[n++] = e_path;
+  snprintf(e_home, sizeof e_home, "HOME=%s", home);
+  envp[n++] = e_home;
+  if (w) {
+    snprintf(e_user, sizeof e_user, "USER=%s", w->name);
+    envp[n++] = e_user;
+    snprintf(e_logname, sizeof e_logname, "LOGNAME=%s", w->name);
+    envp[n++] = e_logname;
+  }
+  snprintf(e_shell, sizeof e_shell, "SHELL=%s", shell);
+  envp[n++] = e_shell;
+  const char *term = getenv("TERM");
+  if (term && strlen(term) < 256) {
+    snprintf(e_term, sizeof e_term, "TERM=%s", term);
+    envp[n++] = e_term;
+  }
+  envp[n] = NULL;
+  environ = envp;
+  for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
+  if (cmd[0]) {
+    execvp(cmd[0], cmd);
+    int e = errno;
+    dprintf(2, "%s: %s: %s\n", prog, cmd[0], strerror(e));
+    _exit(e == ENOENT ? 127 : 126);
+  }
+  /* A login shell: argv[0] is "-" + the shell's base name. */
+  const char *base = strrchr(shell, '/');
+  base = base ? base + 1 : shell;
+  static char argv0[1100];
+  snprintf(argv0, sizeof argv0, "-%s", base);
+  char *argv[] = { argv0, NULL };
+  execv(shell, argv);
+  int e = errno;
+  dprintf(2, "%s: %s: %s\n", prog, shell, strerror(e));
+  _exit(e == ENOENT ? 127 : 126);
+}
+
+static int status_code(int st) {
+  if (WIFEXITED(st)) return WEXITSTATUS(st);
+  if (WIFSIGNALED(st)) return 128 + WTERMSIG(st);
+  return 1;
+}
+
+/* ---------------------------------------------------------------- non-interactive */
+
+static volatile pid_t child = -1;
+
+static void forward(int sig) {
+  if (child > 0) kill(child, sig);
+}
+
+static int wait_plain(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = forward;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+  signal(SIGINT, SIG_IGN);
+  signal(SIGQUIT, SIG_IGN);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  int st;
+  for (;;) {
+    pid_t r = waitpid(child, &st, 0);
+    if (r == child) return status_code(st);
+    if (r < 0 && errno != EINTR) fail("waitpid: %s", strerror(errno));
+  }
+}
+
+/* ---------------------------------------------------------------- interactive */
+
+static struct termios saved;
+static int rawtty;
+
+static void restore_tty(void) {
+  if (rawtty) tcsetattr(0, TCSADRAIN, &saved);
+  rawtty = 0;
+}
+
+/* Raw mode as illumos zlogin sets it: no signals, no canonical input, no echo, no output processing. */
+static void set_raw(void) {
+  struct termios t = saved;
+  t.c_iflag &= ~(ISTRIP | IXON | IXANY | INLCR | ICRNL | IGNCR | IUCLC);
+  t.c_oflag &= ~OPOST;
+  t.c_lflag &= ~(ICANON | ISIG | ECHO | IEXTEN);
+  t.c_cc[VMIN] = 1;
+  t.c_cc[VTIME] = 0;
+  if (tcsetattr(0, TCSAFLUSH, &t) == 0) rawtty = 1;
+}
+
+struct escstate { int bol, pending; };
+
+static int is_cc(unsigned char c, int idx) {
+  cc_t v = saved.c_cc[idx];
+  return v != _POSIX_VDISABLE && c == v;
+}
+
+/* The zlogin escape (illumos process_user_input). Returns the bytes to send in out; -1 = disconnect. */
+static ssize_t filter_input(struct escstate *s, const unsigned char *in, size_t n, unsigned char *out) {
+  size_t o = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = in[i];
+    if (escchar >= 0 && s->bol) {
+      s->bol = 0;
+      if (c == (unsigned char)escchar) { s->pending = 1; continue; }
+    } else if (s->pending) {
+      s->pending = 0;
+      if (c == '.' || is_cc(c, VEOF)) {
+        char echo[8];
+        int k = 0;
+        echo[k++] = (char)escchar;
+        if (c >= 32 && c < 127) echo[k++] = (char)c;
+        else { echo[k++] = '^'; echo[k++] = (char)(c + '@'); }
+        write_all(1, echo, (size_t)k);
+        return -1;
+      }
+    }
+    out[o++] = c;
+    s->bol = c == '\r' || c == '\n' || is_cc(c, VKILL) || is_cc(c, VEOL) || is_cc(c, VSUSP) || is_cc(c, VINTR);
+  }
+  return (ssize_t)o;
+}
+
+static int relay(int master, int sfd) {
+  unsigned char ibuf[1024], obuf[1024], buf[8192];
+  size_t pend = 0, off = 0;
+  struct escstate es = { 1, 0 };
+  int stdin_open = 1, status = 0, done = 0, child_gone = 0;
+  while (!done) {
+    struct pollfd pf[3] = {
+      { master, POLLIN | (pend ? POLLOUT : 0), 0 },
+      { stdin_open && !pend ? 0 : -1, POLLIN, 0 },
+      { sfd, POLLIN, 0 },
+    };
+    if (poll(pf, 3, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (pf[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      ssize_t r = read(master, buf, sizeof buf);
+      if (r > 0) write_all(1, buf, (size_t)r);
+      else if (r == 0 || (errno != EAGAIN && errno != EINTR)) break; /* EIO: every slave closed */
+    }
+    if (pend && (pf[0].revents & POLLOUT)) {
+      ssize_t w = write(master, obuf + off, pend);
+      if (w > 0) { off += (size_t)w; pend -= (size_t)w; }
+      else if (w < 0 && errno != EAGAIN && errno != EINTR) break;
+    }
+    if (pf[1].revents) {
+      ssize_t r = read(0, ibuf, sizeof ibuf);
+      if (r > 0) {
+        ssize_t k = filter_input(&es, ibuf, (size_t)r, obuf);
+        if (k < 0) return 0; /* ~. */
+        pend = (size_t)k;
+        off = 0;
+        ssize_t w = pend ? write(master, obuf, pend) : 0;
+        if (w > 0) { off = (size_t)w; pend -= (size_t)w; }
+      } else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
+        /* EOF on a non-terminal stdin: end the shell's input as ^D would. */
+        stdin_open = 0;
+        unsigned char eof = 4;
+        struct termios st;
+        if (tcgetattr(master, &st) == 0 && st.c_cc[VEOF] != _POSIX_VDISABLE) eof = st.c_cc[VEOF];
+        write_all(master, &eof, 1);
+      }
+    }
+    if (pf[2].revents & POLLIN) {
+      struct signalfd_siginfo si;
+      while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
+        if (si.ssi_signo == SIGWINCH) {
+          struct winsize ws;
+          if (ioctl(0, TIOCGWINSZ, &ws) == 0) ioctl(master, TIOCSWINSZ, &ws);
+        } else if (si.ssi_signo == SIGCHLD) {
+          int st;
+          if (waitpid(child, &st, WNOHANG) == child) { status = status_code(st); child_gone = 1; done = 1; }
+        } else {
+          done = 1; /* SIGTERM, SIGHUP, SIGINT: hang up; closing the master hangs the session up */
+          status = 128 + (int)si.ssi_signo;
+        }
+      }
+    }
+  }
+  /* The shell is gone: what it printed last may still be in the pty; take it, briefly. */
+  if (child_gone) {
+    for (;;) {
+      struct pollfd pf = { master, POLLIN, 0 };
+      if (poll(&pf, 1, 100) <= 0 || !(pf.revents & POLLIN)) break;
+      ssize_t r = read(master, buf, sizeof buf);
+      if (r <= 0) break;
+      write_all(1, buf, (size_t)r);
+    }
+  } else {
+    int st;
+    if (!done && waitpid(child, &st, WNOHANG) == child) status = status_code(st);
+  }
+  return status;
+}
+
+int main(int argc, char **argv) {
+  const char *b = strrchr(argv[0], '/');
+  prog = b ? b + 1 : argv[0];
+  parse_args(argc, argv);
+  if (statusfd >= 0) fcntl(statusfd, F_SETFD, FD_CLOEXEC);
+  if (nullin) {
+    int fd = open("/dev/null", O_RDONLY);
+    if (fd < 0 || dup2(fd, 0) < 0) fail("/dev/null: %s", strerror(errno));
+    if (fd > 0) close(fd);
+  }
+  enter_zone();
+
+  struct who w;
+  if (user) lookup_user(user, &w);
+
+  int master = -1, slave = -1, sfd = -1;
+  if (interactive) {
+    master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0) fail("failed to obtain a pseudo-tty in the zone: %s", strerror(errno));
+    int unlock = 0, ptn = -1;
+    if (ioctl(master, TIOCSPTLCK, &unlock) < 0 || ioctl(master, TIOCGPTN, &ptn) < 0)
+      fail("failed to set up the pseudo-tty: %s", strerror(errno));
+    slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (slave < 0) {
+      char p[64];
+      snprintf(p, sizeof p, "/dev/pts/%d", ptn);
+      slave = open(p, O_RDWR | O_NOCTTY | O_CLOEXEC);
+      if (slave < 0) fail("failed to open %s: %s", p, strerror(errno));
+    }
+    if (isatty(0) && tcgetattr(0, &saved) == 0) {
+      tcsetattr(slave, TCSANOW, &saved);
+      struct winsize ws;
+      if (ioctl(0, TIOCGWINSZ, &ws) == 0) ioctl(slave, TIOCSWINSZ, &ws);
+      rawtty = -1; /* to be made raw */
+    }
+    if (statusfd >= 0) {
+      char msg[32];
+      int k = snprintf(msg, sizeof msg, "pts/%d\n", ptn);
+      write_all(statusfd, msg, (size_t)k);
+      char ack;
+      while (read(statusfd, &ack, 1) < 0 && errno == EINTR) {}
+      close(statusfd);
+      statusfd = -1;
+    }
+    sigset_t ss;
+    sigemptyset(&ss);
+    sigaddset(&ss, SIGCHLD); sigaddset(&ss, SIGWINCH); sigaddset(&ss, SIGTERM);
+    sigaddset(&ss, SIGHUP); sigaddset(&ss, SIGINT);
+    sigprocmask(SIG_BLOCK, &ss, NULL);
+    sfd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (sfd < 0) fail("signalfd: %s", strerror(errno));
+  } else {
+    /* Until the parent's handlers are in place, a forwarded signal must not be lost. */
+    sigset_t ss;
+    sigemptyset(&ss);
+    sigaddset(&ss, SIGTERM); sigaddset(&ss, SIGHUP);
+    sigprocmask(SIG_BLOCK, &ss, NULL);
+  }
+
+  pid_t c = fork();
+  if (c < 0) fail("could not fork in the zone: %s", strerror(errno));
+  if (c == 0) {
+    if (sfd >= 0) close(sfd);
+    run_child(user ? &w : NULL, slave, master);
+  }
+  child = c;
+  if (!interactive) return wait_plain();
+
+  close(slave);
+  fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
+  if (rawtty == -1) { rawtty = 0; set_raw(); }
+  int st = relay(master, sfd);
+  restore_tty();
+  return st;
+}

@@ -1,0 +1,182 @@
+/**
+ * zlogin through the real bin against zones booted by the runtime (root only): commands, stdin,
+ * exit status, users, the state errors, an interactive login and the console in tmux.
+ * Every zone booted here is halted, every tmux server (a private -L socket) killed, and the
+ * temporary ZONES_ROOT removed in afterAll, also on failure.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ZoneStore } from '@zones/core/store/zone-store';
+import { defaultTemplate } from '@zones/core/store/templates';
+import { bootZone, haltZone, zoneadmdPath } from '@zones/core/runtime/index';
+import { zenterPath } from '@zones/core/zlogin/login';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const BIN = resolve(here, '../bin/run.js');
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const canRun = process.getuid?.() === 0 && existsSync(zoneadmdPath()) && existsSync(zenterPath());
+const d = canRun ? describe : describe.skip;
+if (!canRun) console.warn('zlogin zone tests skipped: need root and the native helpers (npm run build:native)');
+
+const base = mkdtempSync(join(tmpdir(), 'zlogin-zone-'));
+const root = join(base, 'zr');
+const store = new ZoneStore(root);
+const tag = `zl${process.pid % 100000}`;
+const made: string[] = [];
+const TMUX = `zlogin-test-${process.pid}`;
+let tmuxUsed = false;
+
+function makeZone(suffix: string, state: 'configured' | 'installed' = 'installed'): string {
+  const name = `${tag}${suffix}`;
+  const cfg = defaultTemplate(name);
+  cfg.globals.zonepath = join(base, 'zones', name);
+  store.save(cfg);
+  made.push(name);
+  if (state === 'configured') return name;
+  const zroot = join(cfg.globals.zonepath, 'root');
+  mkdirSync(cfg.globals.zonepath, { recursive: true, mode: 0o700 });
+  for (const dir of ['etc', 'var', 'tmp', 'root', 'dev', 'proc', 'sys', 'usr']) mkdirSync(join(zroot, dir), { recursive: true });
+  for (const l of ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32']) {
+    try {
+      if (lstatSync(`/${l}`).isSymbolicLink()) symlinkSync(readlinkSync(`/${l}`), join(zroot, l));
+    } catch {
+      // not on this host
+    }
+  }
+  execFileSync('cp', ['-a', '/etc/.', join(zroot, 'etc')]);
+  store.setState(name, 'installed');
+  return name;
+}
+
+function zlogin(args: string[], input?: string) {
+  const r = spawnSync('node', [BIN, ...args], { input: input ?? '', encoding: 'utf8', env: { ...process.env, ZONES_ROOT: root }, timeout: 20_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tmux(...args: string[]): string {
+  tmuxUsed = true;
+  return execFileSync('tmux', ['-L', TMUX, ...args], { encoding: 'utf8' });
+}
+
+/** Runs a command in a new tmux session (its own window size), through `sh -c`. */
+function tmuxStart(session: string, cmd: string): void {
+  tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', `ZONES_ROOT=${root} ${cmd}; echo EXIT=$?; sleep 60`);
+}
+
+const screen = (session: string) => tmux('capture-pane', '-p', '-t', session);
+
+async function waitFor(what: () => string, cond: () => boolean, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function waitScreen(session: string, re: RegExp): Promise<string> {
+  let s = '';
+  await waitFor(() => `${re} in tmux session ${session}: ${JSON.stringify(s)}`, () => re.test((s = screen(session))));
+  return s;
+}
+
+let zone = '';
+
+beforeAll(async () => {
+  if (!canRun) return;
+  mkdirSync(join(base, 'zones'), { recursive: true, mode: 0o755 });
+  zone = makeZone('a');
+  await bootZone(zone, { root, bootargs: ['-i', 'zsched'] });
+}, 60_000);
+
+afterAll(async () => {
+  if (tmuxUsed) spawnSync('tmux', ['-L', TMUX, 'kill-server']);
+  for (const name of made) await haltZone(name, { root }).catch(() => undefined);
+  rmSync(base, { recursive: true, force: true });
+}, 60_000);
+
+d('zlogin into a running zone (non-interactive)', () => {
+  test('zlogin z hostname prints the zone name', () => {
+    expect(zlogin([zone, 'hostname'])).toEqual({ code: 0, stdout: `${zone}\n`, stderr: '' });
+  });
+
+  test('stdin is forwarded; -n gives the command /dev/null', () => {
+    expect(zlogin([zone, 'cat'], 'hi\n')).toEqual({ code: 0, stdout: 'hi\n', stderr: '' });
+    expect(zlogin(['-n', zone, 'cat'], 'hi\n')).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
+  test('exit status is the command\'s; words are joined and run by the shell', () => {
+    expect(zlogin([zone, 'exit 3']).code).toBe(3);
+    expect(zlogin([zone, 'echo', '$((6*7))', '|', 'tr', '4', 'x']).stdout).toBe('x2\n');
+  });
+
+  test('-l user runs as that user of the zone; root by default', () => {
+    expect(zlogin(['-l', 'nobody', zone, 'id', '-u']).stdout).toBe('65534\n');
+    expect(zlogin([zone, 'id -u; echo $HOME; pwd']).stdout).toBe('0\n/root\n/root\n');
+    expect(zlogin(['-l', 'nosuchuser', zone, 'true'])).toEqual({ code: 1, stdout: '', stderr: 'zlogin: Unknown id: nosuchuser\n' });
+  });
+
+  test('-S: /bin/sh as root, HOME=/', () => {
+    expect(zlogin(['-S', zone, 'echo $HOME $SHELL; id -u'])).toEqual({ code: 0, stdout: '/ /bin/sh\n0\n', stderr: '' });
+  });
+
+  test('the process is in the zone: its cgroup, pid namespace and capability set', () => {
+    const r = zlogin([zone, 'grep -c . /proc/1/cmdline; grep CapBnd /proc/self/status; tr "\\0" " " </proc/1/cmdline']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/zsched/);
+    const bnd = /CapBnd:\s*(\S+)/.exec(r.stdout)![1]!;
+    const init = Number(readFileSync(join(root, 'var/run/zones', zone, 'init.pid'), 'utf8'));
+    expect(bnd).toBe(/CapBnd:\s*(\S+)/.exec(readFileSync(`/proc/${init}/status`, 'utf8'))![1]);
+  });
+
+  test('state errors', () => {
+    const conf = makeZone('c', 'configured');
+    const inst = makeZone('i');
+    expect(zlogin([conf, 'true'])).toEqual({ code: 1, stdout: '', stderr: `zlogin: cannot login to a zone which is 'configured'\n` });
+    expect(zlogin([inst, 'true'])).toEqual({ code: 1, stdout: '', stderr: `zlogin: login allowed only to running zones (${inst} is 'installed').\n` });
+    expect(zlogin([inst])).toEqual({ code: 1, stdout: '', stderr: `zlogin: login allowed only to running zones (${inst} is 'installed').\n` });
+  });
+});
+
+(canRun && hasTmux ? describe : describe.skip)('zlogin in a terminal (tmux)', () => {
+  test('interactive login: banner, a shell in the zone, ~. disconnects', async () => {
+    tmuxStart('login', `node ${BIN} ${zone}`);
+    await waitScreen('login', new RegExp(`\\[Connected to zone '${zone}' pts/\\d+\\]`));
+    await waitScreen('login', /[#$]$/m); // capture-pane drops trailing blanks
+    tmux('send-keys', '-t', 'login', 'hostname; tty; stty size', 'Enter');
+    const s = await waitScreen('login', /^30 100$/m);
+    expect(s).toMatch(new RegExp(`^${zone}$`, 'm'));
+    expect(s).toMatch(/^\/dev\/pts\/\d+$/m);
+    tmux('send-keys', '-t', 'login', '~.');
+    const end = await waitScreen('login', /EXIT=\d+/);
+    expect(end).toMatch(new RegExp(`~\\.\\n\\[Connection to zone '${zone}' pts/\\d+ closed\\]\\nEXIT=0`));
+    tmux('kill-session', '-t', 'login');
+  }, 30_000);
+
+  test('console: attached while installed, shows the boot, typing works, ~.; one client at a time', async () => {
+    const name = makeZone('k');
+    tmuxStart('con', `node ${BIN} -C ${name}`);
+    await waitScreen('con', new RegExp(`^\\[Connected to zone '${name}' console\\]$`, 'm'));
+    await bootZone(name, { root, bootargs: ['-i', '/bin/sh'] });
+    await waitScreen('con', /^#$/m); // the shell's first prompt: printed at boot, before zlogin attached
+    tmux('send-keys', '-t', 'con', 'echo con-$((6*7)); stty size', 'Enter');
+    const s = await waitScreen('con', /^30 100$/m);
+    expect(s).toMatch(/^con-42$/m);
+
+    const busy = zlogin(['-C', name]);
+    expect(busy.code).toBe(1);
+    const m = /^zlogin: Console is already in use by process ID (\d+)\.\n$/.exec(busy.stderr);
+    expect(m).not.toBeNull();
+    expect(readFileSync(`/proc/${m![1]}/cmdline`, 'utf8')).toContain('zlogin/bin/run.js');
+    expect(busy.stdout).toBe('');
+
+    tmux('send-keys', '-t', 'con', '~.');
+    const end = await waitScreen('con', /EXIT=\d+/);
+    expect(end).toMatch(new RegExp(`~\\.\\n\\[Connection to zone '${name}' console closed\\]\\nEXIT=0`));
+    tmux('kill-session', '-t', 'con');
+    await haltZone(name, { root });
+  }, 30_000);
+});
