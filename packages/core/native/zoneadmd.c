@@ -88,6 +88,8 @@ static void usage(void) {
 /* ================================ minimal init ================================ */
 
 static int zsched_main(int argc, char **argv) {
+  /* exec'd through a descriptor, the kernel names it after the binary; ps should say zsched, as on Solaris */
+  prctl(PR_SET_NAME, "zsched", 0, 0, 0);
   (void)argc; (void)argv;
   sigset_t all; sigfillset(&all);
   sigprocmask(SIG_BLOCK, &all, NULL);
