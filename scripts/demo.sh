@@ -1,33 +1,47 @@
 #!/usr/bin/env bash
-# The main job, end to end on this host: configure a sparse zone the Solaris way, show it, list it.
-# Zones live under ZONES_ROOT (default: a fresh directory in /tmp, removed at the end).
+# The main job, end to end on this host: configure a sparse zone the Solaris way, install it from
+# the host, boot it, log into it, halt it. Zones live under ZONES_ROOT (default: a fresh directory
+# in /tmp, removed at the end, zone halted first even if a step fails).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 zonecfg="$here/bin/zonecfg"
 zoneadm="$here/bin/zoneadm"
+zlogin="$here/bin/zlogin"
 
 if [ -z "${ZONES_ROOT:-}" ]; then
   ZONES_ROOT=$(mktemp -d /tmp/zones-demo.XXXXXX)
-  trap 'rm -rf "$ZONES_ROOT"' EXIT
+  cleanup() {
+    "$zoneadm" -z viernes13 halt >/dev/null 2>&1 || true
+    rm -rf "$ZONES_ROOT"
+  }
+  trap cleanup EXIT
 fi
 export ZONES_ROOT
+zp="$ZONES_ROOT/zones/viernes13"
+mkdir -p "$ZONES_ROOT/zones"
 
 say() { printf '\n\033[1m# %s\033[0m\n' "$*"; }
 
-say "zonecfg -z viernes13 (commands on standard input, as typed at the prompt)"
-printf '%s\n' 'create' 'set zonepath=/zones/viernes13' 'set autoboot=false' \
-  'add net' 'set physical=zbr0' 'set address=192.0.2.13/24' 'end' \
+say "zonecfg -z viernes13   (the commands as typed at its prompt)"
+printf '%s\n' 'create' "set zonepath=$zp" 'set autoboot=false' \
   'add capped-memory' 'set physical=512m' 'end' \
-  'set limitpriv="default,sys_time"' 'commit' 'exit' | tee /dev/stderr | "$zonecfg" -z viernes13
+  'set max-lwps=500' 'set limitpriv="default,sys_time"' 'commit' 'exit' | tee /dev/stderr | "$zonecfg" -z viernes13
 
 say "zonecfg -z viernes13 info"
 "$zonecfg" -z viernes13 info
 
-say "zonecfg -z viernes13 export"
-"$zonecfg" -z viernes13 export
+say "zoneadm -z viernes13 install"
+"$zoneadm" -z viernes13 install
 
-say "zonecfg -z bigzone 'create -b; set zonepath=/zones/bigzone'   (a whole-root zone)"
-"$zonecfg" -z bigzone 'create -b; set zonepath=/zones/bigzone'
+say "zoneadm -z viernes13 boot -- -i zsched   (the minimal init; the host's systemd also boots: plain 'boot')"
+"$zoneadm" -z viernes13 boot -- -i zsched
 
-say "zoneadm list -cv"
+say "zoneadm list -v"
+"$zoneadm" list -v
+
+say "zlogin viernes13 'hostname; id; ps -e; cat /proc/self/status | grep CapBnd'"
+"$zlogin" viernes13 'hostname; id; ps -e; grep CapBnd /proc/self/status'
+
+say "zoneadm -z viernes13 halt"
+"$zoneadm" -z viernes13 halt
 "$zoneadm" list -cv

@@ -11,8 +11,8 @@ const { rest } = splitGlobalFlags(raw);
 const sub = rest[0];
 let fast;
 
-/** Options for runList if this is a plain `[-z z|-u u|-R r]... list [-cipv]...` line, else undefined. */
-function plainList(nGlobal, listArgs) {
+/** The simple global options (-z/-u/-R, each once) as runList/runLifecycle flags, else undefined. */
+function plainGlobals(nGlobal) {
   const o = {};
   const g = raw.slice(0, nGlobal);
   const names = { z: 'zone', u: 'uuid', R: 'root', zone: 'zone', uuid: 'uuid', root: 'root' };
@@ -25,12 +25,44 @@ function plainList(nGlobal, listArgs) {
     if (v === undefined || key in o) return undefined;
     o[key] = v;
   }
+  return o;
+}
+
+/** Options for runList if this is a plain `[-z z|-u u|-R r]... list [-cipv]...` line, else undefined. */
+function plainList(nGlobal, listArgs) {
+  const o = plainGlobals(nGlobal);
+  if (!o) return undefined;
   const letters = { c: 'configured', i: 'installed', p: 'parsable', v: 'verbose' };
   for (const a of listArgs) {
     if (!/^-[cipv]+$/.test(a)) return undefined;
     for (const ch of a.slice(1)) o[letters[ch]] = true;
   }
   return o;
+}
+
+/**
+ * For a plain `[globals] boot|ready|halt|reboot|shutdown [-s|-r] [words] [-- words]` line: the
+ * flags and arguments of runLifecycle, else undefined (oclif then parses and reports).
+ */
+const LIFECYCLE_OPTS = { boot: { s: 'single' }, shutdown: { r: 'reboot' }, reboot: {}, ready: {}, halt: {} };
+function plainLifecycle(nGlobal, args) {
+  const flags = plainGlobals(nGlobal);
+  const allowed = Object.hasOwn(LIFECYCLE_OPTS, sub) ? LIFECYCLE_OPTS[sub] : undefined;
+  if (!flags || !allowed) return undefined;
+  const a = { operands: [] };
+  const dd = args.indexOf('--');
+  const head = dd === -1 ? args : args.slice(0, dd);
+  if (dd !== -1) a.tail = args.slice(dd + 1);
+  let i = 0;
+  for (; i < head.length && /^-./.test(head[i]); i++) {
+    for (const ch of head[i].slice(1)) {
+      if (!allowed[ch]) return undefined;
+      a[allowed[ch]] = true;
+    }
+  }
+  a.operands = head.slice(i);
+  if (a.operands.some((w) => w.startsWith('-'))) return undefined;
+  return { flags, a };
 }
 
 if (sub === '-?') {
@@ -55,6 +87,10 @@ if (sub === '-?') {
   // code as the oclif command without loading oclif (~60 ms). Anything else goes through oclif.
   const { runList } = await import('../dist/list-main.js');
   process.exitCode = runList(fast);
+} else if (Object.hasOwn(LIFECYCLE_OPTS, sub) && (fast = plainLifecycle(raw.length - rest.length, rest.slice(1)))) {
+  // Same fast path for the runtime subcommands: a boot's own work is ~10 ms, oclif's load ~100.
+  const { runLifecycleMain } = await import('../dist/lifecycle-main.js');
+  process.exitCode = await runLifecycleMain(sub, fast.flags, fast.a);
 } else {
   const { execute } = await import('@oclif/core/execute');
   await execute({ args: hoistGlobalFlags(raw), dir: import.meta.url });

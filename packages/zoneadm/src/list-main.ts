@@ -4,7 +4,9 @@
  */
 import { ZoneStore } from '@zones/core/store/zone-store';
 import { isZoneStoreError } from '@zones/core/store/errors';
+import { readKernelZones } from '@zones/core/zoneadm/kernel';
 import {
+  GLOBAL_KERNEL_ZONE,
   formatZoneList,
   LIST_PV_EXCLUSIVE,
   listFormat,
@@ -57,6 +59,8 @@ export function runList(o: ListOptions): number {
           const globals = store.readGlobals(n);
           return globals && { globals };
         },
+        // global (0), then the zones the runtime has in the kernel, by zone id
+        kernel: [{ ...GLOBAL_KERNEL_ZONE }, ...readKernelZones(store.root)],
       };
       if (target !== undefined) {
         const r = selectZone(src, target);

@@ -12,6 +12,7 @@ import {
   type ZoneadmIO,
 } from '@zones/core/zoneadm/errors';
 import type { OpContext } from '@zones/core/zoneadm/sanity';
+import { loadKernelStateLookup } from '@zones/core/zoneadm/kernel';
 import { exitQuietlyOnClosedPipe } from '@zones/core/streams';
 import { checkRoot, checkUuid, EXIT_ERR, subUsage, ZoneadmExit } from './common.js';
 
@@ -52,7 +53,9 @@ export async function runOp(
     const root = checkRoot(target, flags.root);
     const store = new ZoneStore(root);
     target = resolveTarget(flags, store);
-    const r = await body({ store, zone: target, io: stdIO });
+    // Running-ish zones come from the runtime: a running zone cannot be uninstalled, moved, ...
+    const kernelState = await loadKernelStateLookup(store.root);
+    const r = await body({ store, zone: target, io: stdIO, kernelState });
     if (typeof r === 'number') code = r;
   } catch (err) {
     if (err instanceof ZoneadmExit) throw err;

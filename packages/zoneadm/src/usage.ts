@@ -3,9 +3,8 @@
  * free: bin/run.js imports it to answer `zoneadm`, `zoneadm help` and unknown subcommands without
  * loading oclif.
  *
- * Only implemented subcommands are listed; each later issue adds its row here (in Solaris order:
- * help boot halt ready reboot list verify install uninstall clone move detach attach mark).
- * boot, halt, ready and reboot come with the runtime.
+ * In Solaris order: help boot halt ready shutdown reboot list verify install uninstall clone move
+ * detach attach mark.
  */
 
 export interface SubcommandHelp {
@@ -16,6 +15,35 @@ export interface SubcommandHelp {
 
 export const SUBCOMMANDS: readonly SubcommandHelp[] = [
   { name: 'help', short: 'help', long: 'Print usage message.' },
+  {
+    name: 'boot',
+    short: 'boot [-- boot_arguments]',
+    long: 'Activates (boots) specified zone.  See zoneadm(1m) for valid boot\n\targuments.',
+  },
+  {
+    name: 'halt',
+    short: 'halt',
+    long: 'Halts specified zone, bypassing shutdown scripts and removing runtime\n\tresources of the zone.',
+  },
+  {
+    name: 'ready',
+    short: 'ready',
+    long: 'Prepares a zone for running applications but does not start any user\n\tprocesses in the zone.',
+  },
+  {
+    name: 'shutdown',
+    short: 'shutdown [-r [-- boot_arguments]]',
+    long:
+      "Gracefully shutdown the zone or reboot if the '-r' option is specified.\n\t" +
+      'See zoneadm(1m) for valid boot arguments.',
+  },
+  {
+    name: 'reboot',
+    short: 'reboot [-- boot_arguments]',
+    long:
+      'Restarts the zone (equivalent to a halt / boot sequence).\n\tFails if the zone is not active.  ' +
+      'See zoneadm(1m) for valid boot\n\targuments.',
+  },
   {
     name: 'list',
     short: 'list [-cipv]',

@@ -30,9 +30,9 @@ export abstract class ZoneCommand extends Command {
    * oclif's parse with getopt-like reporting: an unknown option prints
    * `zoneadm: illegal option -- x` and the sub-usage (exit 2); `-?` prints the sub-usage (exit 0).
    */
-  protected async parseArgs<T extends typeof Command>(cls: T): Promise<{ flags: Record<string, unknown> }> {
+  protected async parseArgs<T extends typeof Command>(cls: T, argv?: string[]): Promise<{ flags: Record<string, unknown> }> {
     try {
-      return (await this.parse(cls as never)) as never;
+      return (await this.parse(cls as never, argv)) as never;
     } catch (err) {
       this.parsed = true; // reported here; keeps oclif from warning "did not parse its arguments"
       const flags: string[] = ((err as { flags?: string[] }).flags ?? []).filter((f) => typeof f === 'string');
@@ -44,6 +44,26 @@ export abstract class ZoneCommand extends Command {
       }
       return subUsage(this.subcommand, EXIT_USAGE);
     }
+  }
+
+  /**
+   * Splits `this.argv` at the first `--`: the words before are parsed as options (getopt-like
+   * reporting as parseArgs), the words after are returned as they are (boot arguments).
+   */
+  protected async parseWithTail<T extends typeof Command>(cls: T): Promise<{ flags: Record<string, unknown>; operands: string[]; tail: string[] | undefined }> {
+    const all = [...this.argv]; // parse() may rewrite this.argv
+    const dd = all.indexOf('--');
+    const head = dd === -1 ? all : all.slice(0, dd);
+    const tail = dd === -1 ? undefined : all.slice(dd + 1);
+    const parsed = (await this.parseArgs(cls, head)) as { flags: Record<string, unknown>; argv?: unknown[] };
+    const operands = (parsed.argv ?? []).map(String);
+    // getopt: an option word among the operands (strict = false lets them through) is illegal
+    const bad = operands.find((a) => a.startsWith('-') && a !== '-');
+    if (bad) {
+      process.stderr.write(`zoneadm: illegal option -- ${bad.replace(/^--?/, '').slice(0, 1)}\n`);
+      subUsage(this.subcommand, EXIT_USAGE);
+    }
+    return { flags: parsed.flags, operands, tail };
   }
 
   /** No stack traces, no oclif decorations: every failure is a `zoneadm:` line and an exit code. */

@@ -148,7 +148,8 @@ describe('zoneadm usage', () => {
       const r = await zoneadm(...args);
       expect([r.exitCode, r.stdout]).toEqual([2, '']);
       expect(r.stderr).toBe(
-        `${USAGE_HEAD}help\nlist [-cipv]\nverify\n` +
+        `${USAGE_HEAD}help\nboot [-- boot_arguments]\nhalt\nready\nshutdown [-r [-- boot_arguments]]\n` +
+          `reboot [-- boot_arguments]\nlist [-cipv]\nverify\n` +
           'install [-x nodataset] [-c profile] [-d path] [-r release] [-m mirror] [-v variant] [-a arch]\n' +
           'uninstall [-F]\nclone [-m method] zonename\nmove zonepath\ndetach [-n]\nattach [-F] [-n <path>]\nmark incomplete\n',
       );
@@ -158,7 +159,8 @@ describe('zoneadm usage', () => {
   test('help: long usage on stdout, exit 0; help list: sub-usage', async () => {
     const r = await zoneadm('help');
     expect(r.exitCode).toBe(0);
-    expect(r.stdout.startsWith(`${USAGE_HEAD}help\n\tPrint usage message.\n\nlist [-cipv]\n\tLists the current zones`)).toBe(true);
+    expect(r.stdout.startsWith(`${USAGE_HEAD}help\n\tPrint usage message.\n\nboot [-- boot_arguments]\n\tActivates (boots)`)).toBe(true);
+    expect(r.stdout).toContain('\n\nlist [-cipv]\n\tLists the current zones');
     const l = await zoneadm('help', 'list');
     expect([l.exitCode, l.stdout]).toEqual([0, '']);
     expect(l.stderr.startsWith('usage:\tlist [-cipv]\n\tLists')).toBe(true);

@@ -45,6 +45,13 @@ const notInstalledYet = (state: ZoneState): string | undefined =>
 const atLeast = (min: ZoneState) => (state: ZoneState, cmd: ZoneadmCommand): string | undefined =>
   stateNum(state) < stateNum(min) ? `must be ${min} before ${cmd}.` : undefined;
 
+/** zoneadmd's refusal of a command in a state it does not handle. */
+const invalidIn = (state: ZoneState, cmd: ZoneadmCommand): string => `${cmd} operation is invalid for zones in state '${state}'`;
+
+/** reboot/shutdown: only a running zone (not in the kernel: `not running`). */
+const needsRunning = (state: ZoneState, cmd: ZoneadmCommand): string | undefined =>
+  stateNum(state) < stateNum('ready') ? 'not running' : state === 'running' ? undefined : invalidIn(state, cmd);
+
 /** zoneadm.c sanity_check, one row per subcommand (zones-reference 4.2). */
 export const STATE_RULES: Readonly<Partial<Record<ZoneadmCommand, StateRule>>> = Object.freeze({
   verify: { unsafeWhenRunning: false, refuse: (s) => (s === 'incomplete' ? INCOMPLETE_MSG : undefined) },
@@ -67,6 +74,10 @@ export const STATE_RULES: Readonly<Partial<Record<ZoneadmCommand, StateRule>>> =
     unsafeWhenRunning: false,
     refuse: (s, c, force) => atLeast(force ? 'incomplete' : 'installed')(s, c),
   },
+  // installed (not in the kernel): `zone is already halted`, exit 0, decided by the operation.
+  halt: { unsafeWhenRunning: false, refuse: (s, c) => (stateNum(s) < stateNum('installed') ? invalidIn(s, c) : undefined) },
+  reboot: { unsafeWhenRunning: false, refuse: needsRunning },
+  shutdown: { unsafeWhenRunning: false, refuse: needsRunning },
 });
 
 /** The zone's index entry, or the exact "No such zone configured" error. */

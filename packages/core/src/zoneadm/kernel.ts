@@ -1,0 +1,97 @@
+/**
+ * Which zones are "in the kernel" (ready, running, shutting_down), for zoneadm.
+ *
+ * - {@link kernelStateLookup}: the authoritative answer for state checks (sanity_check), from the
+ *   runtime's `zoneRuntimeState` (which also cleans up state left by a crash).
+ * - {@link readKernelZones}: the cheap answer for `zoneadm list` (its startup-time fast path):
+ *   only node:fs, reads `var/run/zones/<zone>/{state,zoneid,zoneadmd.pid,init.pid}` and checks
+ *   that the pids are alive and are what they claim to be. It never writes: stale directories
+ *   are simply not listed (the next state-changing operation cleans them).
+ *
+ * This module must stay light: bin/run.js reaches it through list-main.js without oclif.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { ZoneState } from '../model/states.js';
+import { runDir } from '../store/paths.js';
+import type { KernelZone } from './list.js';
+import type { KernelStateLookup } from './sanity.js';
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function readPid(path: string): number | undefined {
+  const t = readText(path);
+  if (t === undefined || !/^\d+$/.test(t)) return undefined;
+  const n = Number(t);
+  return n > 0 ? n : undefined;
+}
+
+/** Alive and not a zombie. */
+function alive(pid: number): boolean {
+  const stat = readText(`/proc/${pid}/stat`);
+  if (stat === undefined) return false;
+  const s = stat.charAt(stat.lastIndexOf(')') + 2);
+  return s !== 'Z' && s !== 'X' && s !== '';
+}
+
+/** `pid` is the zoneadmd serving `dir` (its command line says `--rundir dir`). */
+function isSupervisor(pid: number | undefined, dir: string): boolean {
+  if (pid === undefined || !alive(pid)) return false;
+  const argv = readText(`/proc/${pid}/cmdline`)?.split('\0');
+  if (!argv) return false;
+  const i = argv.indexOf('--rundir');
+  return i >= 0 && argv[i + 1] === dir;
+}
+
+/** `pid` is alive and in a cgroup of zone `name` (`.../zones[.hash]/<name>[/...]`). */
+function isZoneInit(pid: number | undefined, name: string): boolean {
+  if (pid === undefined || !alive(pid)) return false;
+  const cg = readText(`/proc/${pid}/cgroup`);
+  if (cg === undefined) return false;
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`/zones(\\.[0-9a-f]+)?/${esc}(/|$)`, 'm').test(cg);
+}
+
+/**
+ * The non-global zones in the kernel under `root`, by zone id (the caller adds the global zone).
+ * Cheap: a readdir plus a handful of small /proc reads per zone directory.
+ */
+export function readKernelZones(root: string): KernelZone[] {
+  const base = runDir(undefined, resolve(root));
+  let names: string[];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return [];
+  }
+  const out: KernelZone[] = [];
+  for (const name of names) {
+    if (name.startsWith('.')) continue;
+    const dir = join(base, name);
+    const supervisorPid = readPid(join(dir, 'zoneadmd.pid'));
+    if (supervisorPid === undefined) continue; // a boot still in progress, or debris
+    const initPid = readPid(join(dir, 'init.pid'));
+    const initAlive = isZoneInit(initPid, name);
+    if (!initAlive && !isSupervisor(supervisorPid, dir)) continue;
+    const id = Number(readText(join(dir, 'zoneid')) ?? NaN);
+    const state: ZoneState = !initAlive ? 'shutting_down' : readText(join(dir, 'state')) === 'running' ? 'running' : 'ready';
+    out.push({ id: Number.isInteger(id) && id > 0 ? id : 0, name, state });
+  }
+  return out.sort((a, b) => a.id - b.id);
+}
+
+/**
+ * The kernel state of zones under `root` for sanity checks, from the runtime (imported lazily by
+ * the caller through {@link loadKernelStateLookup} so that light paths do not pay for it).
+ */
+export async function loadKernelStateLookup(root: string): Promise<KernelStateLookup> {
+  const { zoneRuntimeState } = await import('../runtime/state.js');
+  const r = resolve(root);
+  return (zone) => zoneRuntimeState(zone, { root: r });
+}
