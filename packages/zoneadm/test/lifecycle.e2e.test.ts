@@ -237,7 +237,13 @@ d('zoneadm boot / halt / ready / reboot / shutdown (real zones)', () => {
     execFileSync('sh', ['-c', `${joins}; exec nsenter -t ${init} -a sh -c '(setsid sleep 1000 </dev/null >/dev/null 2>&1 &) ; exit 0'`], {
       stdio: 'ignore',
     });
-    const strays = cg.pids().filter((p) => p !== init);
+    // The subshells that did the double fork take a moment to exec sleep and to exit.
+    let strays: number[] = [];
+    for (let i = 0; i < 250; i++) {
+      strays = cg.pids().filter((p) => p !== init);
+      if (strays.length >= 1 && strays.every((p) => argv0(p) === 'sleep')) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
     expect(strays.length).toBeGreaterThanOrEqual(1);
     for (const p of strays) expect(argv0(p)).toBe('sleep');
     const h = await zoneadm('-z', Z, 'halt');
