@@ -235,6 +235,17 @@ export const RESOURCE_TYPES: readonly ResourceSpec[] = [
 /** The names inside an rctl value `(priv=…,limit=…,action=…)`; Solaris treats them as property names too. */
 export const RCTL_VALUE_FIELDS = ['priv', 'limit', 'action'] as const;
 
+/**
+ * Every global property at its default (what `create -b` leaves): empty, except those the table
+ * gives a value to clear back to (autoboot false, ip-type shared) and the default brand.
+ */
+export function defaultGlobals(zonename: string): Record<GlobalPropName, string> {
+  const g = Object.fromEntries(GLOBAL_PROPERTIES.map((p) => [p.name, p.clearTo ?? ''])) as Record<GlobalPropName, string>;
+  g.zonename = zonename;
+  g.brand = DEFAULT_BRAND;
+  return g;
+}
+
 export function globalProperty(name: string): GlobalPropSpec | undefined {
   return GLOBAL_PROPERTIES.find((p) => p.name === name);
 }

@@ -13,28 +13,13 @@ import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GlobalPropName, ZoneConfig } from '../model/types.js';
 import type { ZoneStore } from './zone-store.js';
+import { defaultGlobals } from '../model/schema.js';
 
 export const DEFAULT_TEMPLATE = 'SUNWdefault';
 export const BLANK_TEMPLATE = 'SUNWblank';
 
 /** Candidate inherit-pkg-dir directories, in the order they are added. */
 export const INHERIT_PKG_DIR_CANDIDATES: readonly string[] = Object.freeze(['/lib', '/lib64', '/bin', '/sbin', '/usr']);
-
-function baseGlobals(zonename: string): Record<GlobalPropName, string> {
-  return {
-    zonename,
-    zonepath: '',
-    brand: 'native',
-    autoboot: 'false',
-    bootargs: '',
-    pool: '',
-    limitpriv: '',
-    'scheduling-class': '',
-    'ip-type': 'shared',
-    hostid: '',
-    'fs-allowed': '',
-  };
-}
 
 function isRealDir(p: string): boolean {
   try {
@@ -47,7 +32,7 @@ function isRealDir(p: string): boolean {
 /** SUNWdefault for `zonename`; `hostRoot` is where the system directories are looked up. */
 export function defaultTemplate(zonename: string, hostRoot = '/'): ZoneConfig {
   return {
-    globals: baseGlobals(zonename),
+    globals: defaultGlobals(zonename),
     resources: INHERIT_PKG_DIR_CANDIDATES.filter((d) => isRealDir(join(hostRoot, d))).map((dir) => ({
       type: 'inherit-pkg-dir' as const,
       props: { dir },
@@ -57,7 +42,7 @@ export function defaultTemplate(zonename: string, hostRoot = '/'): ZoneConfig {
 
 /** SUNWblank for `zonename`: default globals, no resources. */
 export function blankTemplate(zonename: string): ZoneConfig {
-  return { globals: baseGlobals(zonename), resources: [] };
+  return { globals: defaultGlobals(zonename), resources: [] };
 }
 
 /**

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ZoneConfig } from '../../src/model/types.js';
 import type { InstallContext, InstallOptions, SystemProfile } from '../../src/brands/types.js';
+import { defaultGlobals } from '../../src/model/schema.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 export const REPO = resolve(here, '../../../..');
@@ -18,19 +19,7 @@ export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
 
 export function config(zonename: string, brand: string, inherit: string[] = []): ZoneConfig {
   return {
-    globals: {
-      zonename,
-      zonepath: `/zones/${zonename}`,
-      brand,
-      autoboot: 'false',
-      bootargs: '',
-      pool: '',
-      limitpriv: '',
-      'scheduling-class': '',
-      'ip-type': 'shared',
-      hostid: '',
-      'fs-allowed': '',
-    },
+    globals: { ...defaultGlobals(zonename), zonepath: `/zones/${zonename}`, brand },
     resources: inherit.map((dir) => ({ type: 'inherit-pkg-dir' as const, props: { dir } })),
   };
 }

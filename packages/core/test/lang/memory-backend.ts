@@ -1,5 +1,6 @@
 import type { ZoneConfig } from '../../src/model/types.js';
 import type { ConfigBackend, SessionIO, ZoneStateName } from '../../src/lang/session.js';
+import { defaultGlobals } from '../../src/model/schema.js';
 
 /** An in-memory store with the same contract as the real one, for fast session tests. */
 export class MemoryBackend implements ConfigBackend {
@@ -11,10 +12,7 @@ export class MemoryBackend implements ConfigBackend {
     return z ? structuredClone(z) : undefined;
   }
   template(name: string): ZoneConfig | undefined {
-    const globals = {
-      zonename: name, zonepath: '', brand: 'native', autoboot: 'false', bootargs: '', pool: '',
-      limitpriv: '', 'scheduling-class': '', 'ip-type': 'shared', hostid: '', 'fs-allowed': '',
-    };
+    const globals = defaultGlobals(name);
     if (name === 'SUNWblank') return { globals, resources: [] };
     if (name === 'SUNWdefault') return { globals, resources: [{ type: 'inherit-pkg-dir', props: { dir: '/usr' } }] };
     const z = this.zones.get(name);

@@ -1,22 +1,10 @@
 import type { Resource, ZoneConfig } from '../../src/model/types.js';
+import { defaultGlobals } from '../../src/model/schema.js';
 
 /** A configuration as `create -b` leaves it, with optional overrides. */
 export function blankConfig(globals: Partial<ZoneConfig['globals']> = {}, resources: Resource[] = []): ZoneConfig {
   return {
-    globals: {
-      zonename: 'z1',
-      zonepath: '/zones/z1',
-      brand: 'native',
-      autoboot: 'false',
-      bootargs: '',
-      pool: '',
-      limitpriv: '',
-      'scheduling-class': '',
-      'ip-type': 'shared',
-      hostid: '',
-      'fs-allowed': '',
-      ...globals,
-    },
+    globals: { ...defaultGlobals('z1'), zonepath: '/zones/z1', ...globals },
     resources,
   };
 }

@@ -10,6 +10,7 @@ import {
   rctlAlias,
   resourceProperty,
   resourceType,
+  defaultGlobals,
 } from '../../src/model/schema.js';
 
 describe('global properties', () => {
@@ -180,5 +181,14 @@ describe('resource types', () => {
     }
     expect(isResourceProperty('zonepath')).toBe(false);
     expect(isResourceProperty('max-lwps')).toBe(false);
+  });
+});
+
+describe('defaultGlobals', () => {
+  test('what create -b leaves, derived from the table', () => {
+    expect(defaultGlobals('z9')).toEqual({
+      zonename: 'z9', zonepath: '', brand: 'native', autoboot: 'false', bootargs: '', pool: '', limitpriv: '',
+      'scheduling-class': '', 'ip-type': 'shared', hostid: '', 'fs-allowed': '',
+    });
   });
 });
