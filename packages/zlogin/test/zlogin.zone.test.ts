@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { ZoneStore } from '@zones/core/store/zone-store';
 import { defaultTemplate } from '@zones/core/store/templates';
 import { bootZone, haltZone, zoneadmdPath } from '@zones/core/runtime/index';
 import { zenterPath } from '@zones/core/zlogin/login';
+import { prepareSparseRoot } from '../../core/test/runtime/sparse-root.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const BIN = resolve(here, '../bin/run.js');
@@ -37,17 +38,7 @@ function makeZone(suffix: string, state: 'configured' | 'installed' = 'installed
   store.save(cfg);
   made.push(name);
   if (state === 'configured') return name;
-  const zroot = join(cfg.globals.zonepath, 'root');
-  mkdirSync(cfg.globals.zonepath, { recursive: true, mode: 0o700 });
-  for (const dir of ['etc', 'var', 'tmp', 'root', 'dev', 'proc', 'sys', 'usr']) mkdirSync(join(zroot, dir), { recursive: true });
-  for (const l of ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32']) {
-    try {
-      if (lstatSync(`/${l}`).isSymbolicLink()) symlinkSync(readlinkSync(`/${l}`), join(zroot, l));
-    } catch {
-      // not on this host
-    }
-  }
-  execFileSync('cp', ['-a', '/etc/.', join(zroot, 'etc')]);
+  prepareSparseRoot(cfg.globals.zonepath);
   store.setState(name, 'installed');
   return name;
 }

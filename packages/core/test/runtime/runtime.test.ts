@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ZoneStore } from '../../src/store/zone-store.js';
@@ -14,6 +14,7 @@ import { consoleLogPath, runDir } from '../../src/store/paths.js';
 import type { Resource } from '../../src/model/types.js';
 import { capabilityNames } from '../../src/platform/capabilities.js';
 import { processAlive, processStatusField } from '../../src/platform/proc.js';
+import { prepareSparseRoot } from './sparse-root.js';
 import {
   bootZone,
   connectConsole,
@@ -49,17 +50,7 @@ function makeZone(suffix: string, extra: { limitpriv?: string; resources?: Resou
   if (extra.limitpriv) cfg.globals.limitpriv = extra.limitpriv;
   cfg.resources.push(...(extra.resources ?? []));
   store.save(cfg);
-  const zroot = join(cfg.globals.zonepath, 'root');
-  mkdirSync(cfg.globals.zonepath, { recursive: true, mode: 0o700 });
-  for (const dir of ['etc', 'var', 'tmp', 'root', 'dev', 'proc', 'sys', 'usr']) mkdirSync(join(zroot, dir), { recursive: true });
-  for (const l of ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32']) {
-    try {
-      if (lstatSync(`/${l}`).isSymbolicLink()) symlinkSync(readlinkSync(`/${l}`), join(zroot, l));
-    } catch {
-      // not on this host
-    }
-  }
-  execFileSync('cp', ['-a', '/etc/.', join(zroot, 'etc')]);
+  prepareSparseRoot(cfg.globals.zonepath);
   store.setState(name, 'installed');
   made.push(name);
   return name;
