@@ -1,6 +1,9 @@
 export default {
   testEnvironment: 'node',
   injectGlobals: false,
+  // Tests that run the CLIs spawn several Node processes; on two cores shared with the rest of the
+  // suite, 5 s (jest's default) is reached by load alone.
+  testTimeout: 30_000,
   testMatch: ['<rootDir>/packages/*/test/**/*.test.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] },

@@ -6,8 +6,9 @@
  * Run as root by the Node zlogin (one exec; argv[0] names the program in messages, so Node
  * spawns it as `zlogin`). In this order it
  *   1. opens /proc/PID/ns/{cgroup,ipc,uts,net,pid,mnt} and /proc/PID/root of the zone's init,
- *   2. joins the zone's cgroup: writes its own pid to every DIR/cgroup.procs given with -g, before
- *      entering anything, so nothing of it ever runs in the zone outside the zone's cgroup,
+ *   2. joins the zone's cgroup: writes 0 (itself) to every DIR/tasks (v1) or DIR/cgroup.procs (v2)
+ *      given with -g, before entering anything, so nothing of it ever runs in the zone outside the
+ *      zone's cgroup,
  *   3. setns() into each namespace and chroots to the init's root (the zone's `/`),
  *   4. resolves -u USER from the ZONE's /etc/passwd and /etc/group (read as plain files with
  *      fgetpwent/fgetgrent: no NSS module of the host or the zone is loaded),
@@ -209,10 +210,16 @@ static void enter_zone(void) {
   snprintf(p, sizeof p, "/proc/%d/root", (int)target);
   rootfd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0) fail("could not enter zone (process %d): %s: %s", (int)target, p, strerror(errno));
-  /* The zone's cgroup first: everything from here on is accounted to and killed with the zone. */
+  /* The zone's cgroup first: everything from here on is accounted to and killed with the zone.
+   * On v1, `tasks` moves this (single-threaded) process without the threadgroup lock, whose
+   * release waits for an RCU grace period on cgroup.procs (5-20 ms per zlogin); v2 has no tasks. */
   for (int i = 0; i < ncg; i++) {
-    snprintf(p, sizeof p, "%s/cgroup.procs", cgdirs[i]);
+    snprintf(p, sizeof p, "%s/tasks", cgdirs[i]);
     int fd = open(p, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) {
+      snprintf(p, sizeof p, "%s/cgroup.procs", cgdirs[i]);
+      fd = open(p, O_WRONLY | O_CLOEXEC);
+    }
     if (fd < 0 || write(fd, "0", 1) != 1) fail("could not join the zone's cgroup %s: %s", cgdirs[i], strerror(errno));
     close(fd);
   }

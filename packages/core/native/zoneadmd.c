@@ -67,7 +67,8 @@ static char **bootv; static int nboot;
 static pid_t initpid = -1;
 static int master = -1, slavekeep = -1, logfd = -1, lsock = -1, sfd = -1, exefd = -1;
 static int stfd = -1, gofd = -1; /* status pipe from the zone process, go pipe to it */
-static int client = -1; static pid_t clientpid;
+static int client = -1, clientdflag; static pid_t clientpid;
+static char bootstr[4096]; /* the boot arguments of the running init, for the console notices */
 static int haltfd = -1;
 static char slavepath[64];
 struct pending { int fd; size_t len; char buf[REQMAX]; };
@@ -319,10 +320,28 @@ static void drop_caps(void) {
   if (syscall(SYS_capset, &h, d) < 0) cfail("capset");
 }
 
-static void zone_main(int gord, int cgrd) {
+/*
+ * Into the zone's cgroup in every hierarchy, before anything else. The zone process moves itself:
+ * on v1, writing 0 to `tasks` moves the calling (only) thread without the threadgroup lock whose
+ * release waits for an RCU grace period (cgroup.procs: 5-20 ms each time; tasks: ~0.05 ms). v2
+ * has no `tasks` file and takes cgroup.procs.
+ */
+static void join_cgroups(void) {
+  for (int i = 0; i < ncg; i++) {
+    char p[PATH_MAX];
+    pj(p, "%s/tasks", cgdirs[i]);
+    int fd = open(p, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) { pj(p, "%s/cgroup.procs", cgdirs[i]); fd = open(p, O_WRONLY | O_CLOEXEC); }
+    if (fd < 0 || write(fd, "0", 1) != 1) cfail("join cgroup %s", cgdirs[i]);
+    close(fd);
+  }
+}
+
+static void zone_main(int gord) {
   char p[PATH_MAX];
   sigset_t none; sigemptyset(&none);
   signal(SIGPIPE, SIG_DFL);
+  join_cgroups();
   /* 1. the console: a new session whose controlling terminal is the console pty */
   if (setsid() < 0) cfail("setsid");
   int s = open(slavepath, O_RDWR | O_CLOEXEC);
@@ -361,12 +380,7 @@ static void zone_main(int gord, int cgrd) {
   if (syscall(SYS_pivot_root, ".", ".") < 0) cfail("pivot_root");
   if (umount2(".", MNT_DETACH) < 0) cfail("detach the old root");
   if (chdir("/") < 0) cfail("chdir /");
-  /* 4. the supervisor has been moving us into the zone cgroup meanwhile (a v1 migration waits for
-   * an RCU grace period, ~10 ms: done in parallel with the mounts); then a cgroup namespace rooted
-   * there. Still before anything of the zone runs. */
-  char c;
-  if (read(cgrd, &c, 1) != 1) _exit(127);
-  close(cgrd);
+  /* 4. a cgroup namespace rooted at the zone's cgroup (joined first thing), before anything of the zone runs */
   if (ncg && unshare(CLONE_NEWCGROUP) < 0) cfail("unshare cgroup namespace");
   /* 5. ready: wait for the boot arguments (EOF at once when booting straight away) */
   if (write_all(child_st, "R", 1) < 0) _exit(127);
@@ -444,7 +458,14 @@ static void rmdir_cgroup_tree(const char *dir) {
   }
 }
 
+static void console_output(const unsigned char *buf, size_t n);
+static void console_notice(const char *fmt, ...);
+
 static void teardown(int status) {
+  /* What the init printed last is still in the pty: log and deliver it before anything goes. */
+  unsigned char buf[4096]; ssize_t r;
+  while (master >= 0 && (r = read(master, buf, sizeof buf)) > 0) console_output(buf, (size_t)r);
+  console_notice(clientdflag ? "NOTICE: Zone halted.  Disconnecting..." : "NOTICE: Zone halted");
   /* The pid namespace died with its init; anything that entered the cgroup without it goes too. */
   for (int round = 0; round < 200; round++) {
     int any = 0;
@@ -456,7 +477,7 @@ static void teardown(int status) {
     struct timespec ts = { 0, 10 * 1000 * 1000 }; nanosleep(&ts, NULL);
   }
   for (int i = ncg - 1; i >= 0; i--) rmdir_cgroup_tree(cgdirs[i]);
-  static const char *files[] = { "console.sock", "state", "init.pid", "zoneadmd.pid", "zoneid" };
+  static const char *files[] = { "console.sock", "state", "init.pid", "zoneadmd.pid", "zoneid", "caps" };
   for (size_t i = 0; i < sizeof files / sizeof *files; i++) unlink_run(files[i]);
   rmdir(rundir);
   if (haltfd >= 0) write_all(haltfd, "OK\n", 3);
@@ -470,12 +491,15 @@ static void halt_zone(void) {
 
 /* Sends the boot arguments to the waiting zone process; returns 0 once its init has been exec'd. */
 static int start_init(char **args, int n, char *err, size_t errlen) {
-  char buf[65536]; size_t len = 0;
+  char buf[65536]; size_t len = 0, bl = 0;
   buf[len++] = 'B';
+  bootstr[0] = 0;
   for (int i = 0; i < n; i++) {
     size_t l = strlen(args[i]) + 1;
     if (len + l > sizeof buf) break;
     memcpy(buf + len, args[i], l); len += l;
+    bl += (size_t)snprintf(bootstr + bl, bl < sizeof bootstr ? sizeof bootstr - bl : 0, "%s%s", i ? " " : "", args[i]);
+    if (bl >= sizeof bootstr) bl = sizeof bootstr - 1;
   }
   write_all(gofd, buf, len);
   close(gofd); gofd = -1;
@@ -496,7 +520,30 @@ static int start_init(char **args, int n, char *err, size_t errlen) {
 
 static void close_client(void) {
   if (client >= 0) close(client);
-  client = -1; clientpid = 0; cstate = 0; cblen = 0;
+  client = -1; clientpid = 0; clientdflag = 0; cstate = 0; cblen = 0;
+}
+
+/* Console output: into the log always, to the client when one is attached. */
+static void console_output(const unsigned char *buf, size_t n) {
+  write_all(logfd, buf, n);
+  if (client >= 0 && write(client, buf, n) < 0 && errno != EAGAIN) close_client();
+}
+
+/* A zone state notice for the console client only (illumos zoneadmd: `\r\n[NOTICE: ...]\r\n`, never logged). */
+static void console_notice(const char *fmt, ...) {
+  if (client < 0) return;
+  char msg[4200] = "\r\n[";
+  va_list ap; va_start(ap, fmt); vsnprintf(msg + 3, sizeof msg - 8, fmt, ap); va_end(ap);
+  strcat(msg, "]\r\n");
+  int fl = fcntl(client, F_GETFL);
+  fcntl(client, F_SETFL, fl & ~O_NONBLOCK);
+  write_all(client, msg, strlen(msg));
+  fcntl(client, F_SETFL, fl);
+}
+
+static void boot_notice(void) {
+  if (bootstr[0]) console_notice("NOTICE: Zone booting up with arguments: %s", bootstr);
+  else console_notice("NOTICE: Zone booting up");
 }
 
 /* Console input: bytes go to the pty, except 0xFF escapes: FF FF = a literal FF,
@@ -533,11 +580,15 @@ static void handle_request(struct pending *pr) {
   size_t rest = pr->len - (size_t)(nl + 1 - pr->buf);
   char *line = pr->buf;
   pr->fd = -1;
-  if (!strcmp(line, "console")) {
+  if (!strcmp(line, "console") || !strcmp(line, "console -d")) {
     if (client >= 0) { dprintf(fd, "BUSY %d\n", (int)clientpid); close(fd); return; }
     struct ucred cr; socklen_t l = sizeof cr;
     clientpid = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &l) == 0 ? cr.pid : 0;
-    write_all(fd, "OK\n", 3);
+    clientdflag = line[7] != 0;
+    /* The log offset from which this client gets the output live: what came before is in the log. */
+    struct stat st;
+    long long off = fstat(logfd, &st) == 0 ? (long long)st.st_size : 0;
+    dprintf(fd, "OK %lld %s %s\n", off, gofd >= 0 ? "ready" : "running", bootstr);
     client = fd;
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     if (rest) console_input((unsigned char *)nl + 1, rest);
@@ -552,7 +603,10 @@ static void handle_request(struct pending *pr) {
     char *args[256]; int n = 0;
     for (char *save = NULL, *t = strtok_r(line + 4, "\t", &save); t && n < 255; t = strtok_r(NULL, "\t", &save)) args[n++] = t;
     char err[512];
-    if (start_init(args, n, err, sizeof err) == 0) dprintf(fd, "OK %d\n", (int)initpid);
+    int ok = start_init(args, n, err, sizeof err) == 0;
+    if (ok) boot_notice();
+    else console_notice(clientdflag ? "NOTICE: Zone boot failed.  Disconnecting..." : "NOTICE: Zone boot failed");
+    if (ok) dprintf(fd, "OK %d\n", (int)initpid);
     else dprintf(fd, "ERR %s\n", err);
     close(fd);
   } else {
@@ -594,10 +648,7 @@ static void main_loop(void) {
     }
     if (pf[2].revents & POLLIN) {
       ssize_t r = read(master, buf, sizeof buf);
-      if (r > 0) {
-        write_all(logfd, buf, (size_t)r);
-        if (client >= 0 && write(client, buf, (size_t)r) < 0 && errno != EAGAIN) close_client();
-      }
+      if (r > 0) console_output(buf, (size_t)r);
     }
     if (client >= 0 && pf[3].revents) {
       ssize_t r = read(client, buf, sizeof buf);
@@ -677,7 +728,7 @@ int main(int argc, char **argv) {
 
   logfd = open(logpath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (logfd < 0) FAIL("console log %s", logpath);
-  master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
   if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 || ptsname_r(master, slavepath, sizeof slavepath))
     FAIL("console pty");
   /* Keep a slave open so the master never reads EOF/EIO while the zone has it closed. */
@@ -704,40 +755,25 @@ int main(int argc, char **argv) {
   sfd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
   if (sfd < 0) FAIL("signalfd");
 
-  int st[2], go[2], cgp[2];
-  if (pipe2(st, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0 || pipe2(cgp, O_CLOEXEC) < 0) FAIL("pipe");
+  int st[2], go[2];
+  if (pipe2(st, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0) FAIL("pipe");
   long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (netns ? CLONE_NEWNET : 0) | SIGCHLD;
   pid_t c = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
   if (c < 0) FAIL("clone");
   if (c == 0) {
-    close(hs[1]); close(st[0]); close(go[1]); close(cgp[1]);
+    close(hs[1]); close(st[0]); close(go[1]);
     close(master); close(lsock); close(logfd); close(sfd);
     if (slavekeep >= 0) close(slavekeep);
     child_st = st[1];
-    zone_main(go[0], cgp[0]);
+    zone_main(go[0]);
     _exit(127);
   }
   initpid = c;
-  close(st[1]); close(go[0]); close(cgp[0]);
-  /* Into the zone's cgroup (every hierarchy) while the zone process builds the root. */
-  for (int i = 0; i < ncg; i++) {
-    char p[PATH_MAX], v[16];
-    snprintf(p, sizeof p, "%s/cgroup.procs", cgdirs[i]);
-    int n = snprintf(v, sizeof v, "%d", (int)initpid);
-    int fd = open(p, O_WRONLY | O_CLOEXEC);
-    if (fd < 0 || write(fd, v, (size_t)n) != n) {
-      dprintf(hs[1], "zoneadmd: zone '%s': join cgroup %s: %s\n", zname, cgdirs[i], strerror(errno));
-      kill(initpid, SIGKILL); waitpid(initpid, NULL, 0);
-      close(hs[1]);
-      teardown(0);
-    }
-    close(fd);
-  }
-  write_all(cgp[1], "C", 1);
-  close(cgp[1]);
+  close(st[1]); close(go[0]);
   stfd = st[0]; gofd = go[1];
   write_runfile("zoneadmd.pid", "%d\n", (int)getpid());
   write_runfile("init.pid", "%d\n", (int)initpid);
+  write_runfile("caps", "%llx\n", (unsigned long long)capmask);
 
   /* Wait for the zone process to be set up ('R') or to fail ('E...'). */
   char msg[512]; size_t got = 0;

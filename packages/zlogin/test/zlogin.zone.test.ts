@@ -12,12 +12,14 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ZoneStore } from '@zones/core/store/zone-store';
 import { defaultTemplate } from '@zones/core/store/templates';
+import type { ZoneConfig } from '@zones/core/model/types';
 import { bootZone, haltZone, zoneadmdPath } from '@zones/core/runtime/index';
 import { zenterPath } from '@zones/core/zlogin/login';
 import { prepareSparseRoot } from '../../core/test/runtime/sparse-root.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const BIN = resolve(here, '../bin/run.js');
+const REPO = resolve(here, '../../..');
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const canRun = process.getuid?.() === 0 && existsSync(zoneadmdPath()) && existsSync(zenterPath());
 const d = canRun ? describe : describe.skip;
@@ -31,10 +33,11 @@ const made: string[] = [];
 const TMUX = `zlogin-test-${process.pid}`;
 let tmuxUsed = false;
 
-function makeZone(suffix: string, state: 'configured' | 'installed' = 'installed'): string {
+function makeZone(suffix: string, state: 'configured' | 'installed' = 'installed', resources: ZoneConfig['resources'] = []): string {
   const name = `${tag}${suffix}`;
   const cfg = defaultTemplate(name);
   cfg.globals.zonepath = join(base, 'zones', name);
+  cfg.resources.push(...resources);
   store.save(cfg);
   made.push(name);
   if (state === 'configured') return name;
@@ -132,6 +135,28 @@ d('zlogin into a running zone (non-interactive)', () => {
   });
 });
 
+d('zlogin inside a zone', () => {
+  test("'zlogin' may only be used from the global zone (and zoneadm's counterparts)", async () => {
+    // The repository, read-only at the same path, so the zone runs this very zlogin with the host's /usr/bin/node.
+    const name = makeZone('g', 'installed', [{ type: 'fs', props: { dir: REPO, special: REPO, type: 'lofs', options: ['ro'] } }]);
+    await bootZone(name, { root, bootargs: ['-i', 'zsched'] });
+    try {
+      const inside = (...cmd: string[]) => zlogin([name, ...cmd]);
+      expect(inside('node', BIN, zone, 'true')).toEqual({ code: 1, stdout: '', stderr: "zlogin: 'zlogin' may only be used from the global zone\n" });
+      expect(inside('node', BIN, 'global', 'true').stderr).toBe("zlogin: 'zlogin' may only be used from the global zone\n");
+      const zoneadm = join(REPO, 'packages/zoneadm/bin/run.js');
+      const za = (cmd: string) => inside('node', zoneadm, '-z', zone, cmd);
+      expect(za('halt')).toEqual({ code: 1, stdout: '', stderr: `zoneadm: zone '${zone}': use halt(1M) to halt this zone.\n` });
+      expect(za('reboot').stderr).toBe(`zoneadm: zone '${zone}': use reboot(1M) to reboot this zone.\n`);
+      expect(za('boot').stderr).toBe(`zoneadm: zone '${zone}': must be in the global zone to boot a zone.\n`);
+      // the same zlogin from the global zone still works
+      expect(zlogin([zone, 'true']).code).toBe(0);
+    } finally {
+      await haltZone(name, { root });
+    }
+  }, 30_000);
+});
+
 (canRun && hasTmux ? describe : describe.skip)('zlogin in a terminal (tmux)', () => {
   test('interactive login: banner, a shell in the zone, ~. disconnects', async () => {
     tmuxStart('login', `node ${BIN} ${zone}`);
@@ -151,11 +176,24 @@ d('zlogin into a running zone (non-interactive)', () => {
     const name = makeZone('k');
     tmuxStart('con', `node ${BIN} -C ${name}`);
     await waitScreen('con', new RegExp(`^\\[Connected to zone '${name}' console\\]$`, 'm'));
-    await bootZone(name, { root, bootargs: ['-i', '/bin/sh'] });
-    await waitScreen('con', /^#$/m); // the shell's first prompt: printed at boot, before zlogin attached
+    // The init prints a line before zlogin can attach: it must come exactly once (log replay up to
+    // the supervisor's offset, then live), after zoneadmd's notice.
+    await bootZone(name, { root, bootargs: ['-i', '/bin/sh', '-c', 'echo boot-$((20+22)); exec /bin/sh'] });
+    let s = await waitScreen('con', /^#/m);
+    expect(s).toMatch(/^\[NOTICE: Zone booting up with arguments: -i \/bin\/sh -c echo boot-\$\(\(20\+22\)\); exec \/bin\/sh\]$/m);
+    expect(s.match(/^boot-42$/gm)).toHaveLength(1);
     tmux('send-keys', '-t', 'con', 'echo con-$((6*7)); stty size', 'Enter');
-    const s = await waitScreen('con', /^30 100$/m);
+    s = await waitScreen('con', /^30 100$/m);
     expect(s).toMatch(/^con-42$/m);
+
+    // Halted while attached: the notice, and the console stays for the next boot (Solaris).
+    await haltZone(name, { root });
+    await waitScreen('con', /^\[NOTICE: Zone halted\]$/m);
+    await bootZone(name, { root, bootargs: ['-i', '/bin/sh'] });
+    await waitScreen('con', /^\[NOTICE: Zone booting up with arguments: -i \/bin\/sh\]$/m);
+    tmux('send-keys', '-t', 'con', 'echo again-$((6*7))', 'Enter');
+    s = await waitScreen('con', /^again-42$/m);
+    expect(s).not.toMatch(/EXIT=/);
 
     const busy = zlogin(['-C', name]);
     expect(busy.code).toBe(1);
@@ -168,6 +206,14 @@ d('zlogin into a running zone (non-interactive)', () => {
     const end = await waitScreen('con', /EXIT=\d+/);
     expect(end).toMatch(new RegExp(`~\\.\\n\\[Connection to zone '${name}' console closed\\]\\nEXIT=0`));
     tmux('kill-session', '-t', 'con');
+
+    // -d: the halt notice says it disconnects, and zlogin ends.
+    tmuxStart('cond', `node ${BIN} -C -d ${name}`);
+    await waitScreen('cond', new RegExp(`^\\[Connected to zone '${name}' console\\]$`, 'm'));
+    await new Promise((r) => setTimeout(r, 200)); // attached to the running zone's supervisor
     await haltZone(name, { root });
-  }, 30_000);
+    const gone = await waitScreen('cond', /EXIT=\d+/);
+    expect(gone).toMatch(new RegExp(`\\[NOTICE: Zone halted\\.  Disconnecting\\.\\.\\.\\]\\n+\\[Connection to zone '${name}' console closed\\]\\nEXIT=0`));
+    tmux('kill-session', '-t', 'cond');
+  }, 40_000);
 });

@@ -32,3 +32,19 @@ export function processStatusField(pid: number, field: string): string | undefin
     return undefined;
   }
 }
+
+/** The environment marker every zone's init is started with (systemd-detect-virt reads the same variable). */
+export const ZONE_ENV_MARKER = 'container=zone';
+
+/**
+ * True when this process runs inside a zone (Solaris: getzoneid() != GLOBAL_ZONEID): the zone's
+ * PID 1, which is the host's init outside any zone, carries `container=zone` in its initial
+ * environment. `procRoot` lets tests point at another /proc.
+ */
+export function inNonGlobalZone(procRoot = '/proc'): boolean {
+  try {
+    return readFileSync(`${procRoot}/1/environ`, 'latin1').split('\0').includes(ZONE_ENV_MARKER);
+  } catch {
+    return false; // unreadable: the host's init (a zone's root can read its own init's environment)
+  }
+}

@@ -2,8 +2,10 @@
  * Client side of the supervisor socket (`$ZONES_ROOT/var/run/zones/<name>/console.sock`).
  *
  * Protocol (stream socket; the full description is in docs/architecture.md, "Zone supervisor"):
- *   client -> supervisor: one request line: `console`, `status`, `halt` or `boot<TAB>arg<TAB>arg...`
- *   supervisor -> client: one reply line: `OK ...`, `BUSY <pid>` or `ERR <message>`
+ *   client -> supervisor: one request line: `console [-d]`, `status`, `halt` or `boot<TAB>arg<TAB>arg...`
+ *   supervisor -> client: one reply line: `OK ...`, `BUSY <pid>` or `ERR <message>`; to `console`:
+ *   `OK <log offset> <ready|running> <boot arguments>`, the offset being the console log's size when
+ *   the client was attached (everything after it comes live on the connection)
  * After `OK` to `console` the connection carries the console: the supervisor sends raw output,
  * the client sends input in which byte 0xFF is an escape: FF FF = one FF byte, FF 'W' followed by
  * rows and columns as two big-endian 16-bit numbers = a window-size change (TIOCSWINSZ).
@@ -84,6 +86,12 @@ export async function supervisorRequest(socketPath: string, request: string): Pr
 }
 
 export interface ConsoleConnection {
+  /** Size of the console log when this client was attached: later output arrives on the socket. */
+  readonly logOffset: number;
+  /** The zone's state then: `ready` (set up, no init yet) or `running`. */
+  readonly state: 'ready' | 'running';
+  /** The boot arguments of the running init ('' when none, or ready). */
+  readonly bootargs: string;
   /**
    * The connection, paused after the handshake: call onData (or attach a 'data' listener and
    * resume()). 'close' comes when the zone halts or the supervisor goes.
@@ -96,19 +104,30 @@ export interface ConsoleConnection {
   close(): void;
 }
 
-/** Attaches to the zone console; rejects with ConsoleBusyError when someone else holds it. */
-export async function connectConsole(name: string, opts: { root?: string } = {}): Promise<ConsoleConnection> {
-  const { reply, socket } = await supervisorConnect(consoleSocketPath(name, opts.root), 'console');
+/**
+ * Attaches to the zone console; rejects with ConsoleBusyError when someone else holds it. With
+ * `disconnectOnHalt` (zlogin -d) the supervisor's halt notice says it disconnects.
+ */
+export async function connectConsole(
+  name: string,
+  opts: { root?: string; disconnectOnHalt?: boolean } = {},
+): Promise<ConsoleConnection> {
+  const request = opts.disconnectOnHalt ? 'console -d' : 'console';
+  const { reply, socket } = await supervisorConnect(consoleSocketPath(name, opts.root), request);
   const busy = /^BUSY (\d+)/.exec(reply);
   if (busy) {
     socket.destroy();
     throw new ConsoleBusyError(Number(busy[1]));
   }
-  if (reply !== 'OK') {
+  const ok = /^OK (\d+) (ready|running) ?(.*)$/.exec(reply);
+  if (!ok) {
     socket.destroy();
     throw new Error(reply.replace(/^ERR /, ''));
   }
   return {
+    logOffset: Number(ok[1]),
+    state: ok[2] as 'ready' | 'running',
+    bootargs: ok[3] ?? '',
     socket,
     onData: (cb) => {
       socket.on('data', cb);

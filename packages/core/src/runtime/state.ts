@@ -19,6 +19,8 @@ export const RUN_FILES = {
   state: 'state',
   zoneid: 'zoneid',
   socket: 'console.sock',
+  /** The capability mask (hex) the zone's processes are cut to, from its limitpriv at boot. */
+  caps: 'caps',
 } as const;
 
 export type RuntimeState = 'ready' | 'running' | 'shutting_down';

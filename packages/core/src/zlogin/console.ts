@@ -3,10 +3,13 @@
  *
  * Solaris semantics: the console can be attached whenever the zone is installed. When the zone is
  * not in the kernel (no supervisor yet), the banner is printed at once and zlogin waits, polling
- * for the supervisor's socket; when the zone boots it attaches and shows what the zone printed
- * since zlogin started waiting (taken from the console log), then the live console. When the
- * zone halts the console stays attached and waits for the next boot, unless `disconnectOnHalt`
- * (illumos -d). `~.` at the beginning of a line disconnects; one console user at a time.
+ * for the supervisor's socket; when the zone boots it attaches, shows zoneadmd's notice
+ * (`[NOTICE: Zone booting up]`, `[NOTICE: Zone readied]`) and what the zone printed since zlogin
+ * started waiting (from the console log, up to the offset at which the live output begins), then
+ * the live console. When the zone halts the supervisor says `[NOTICE: Zone halted]` and the console
+ * stays attached, waiting for the next boot, unless `disconnectOnHalt` (illumos -d: `[NOTICE: Zone
+ * halted.  Disconnecting...]`). `~.` at the beginning of a line disconnects; one console user at
+ * a time.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { connectConsole, ConsoleBusyError, type ConsoleConnection } from '../runtime/console.js';
@@ -47,6 +50,12 @@ function readLog(path: string, from: number, to: number): Buffer {
   }
 }
 
+/** The notice illumos zoneadmd sends a waiting console client when the zone comes up. */
+function upNotice(c: ConsoleConnection): string {
+  if (c.state === 'ready') return 'NOTICE: Zone readied';
+  return c.bootargs ? `NOTICE: Zone booting up with arguments: ${c.bootargs}` : 'NOTICE: Zone booting up';
+}
+
 /** Zone not in the kernel (no socket, or nobody listening): keep waiting. */
 function notUp(e: unknown): boolean {
   const code = (e as NodeJS.ErrnoException).code;
@@ -66,7 +75,7 @@ export async function consoleSession(target: ZloginTarget, opts: ConsoleOptions 
   const pollMs = opts.pollMs ?? 50;
   const tryConnect = async (): Promise<ConsoleConnection | undefined> => {
     try {
-      return await connectConsole(name, { root: target.root });
+      return await connectConsole(name, { root: target.root, disconnectOnHalt: opts.disconnectOnHalt });
     } catch (e) {
       if (e instanceof ConsoleBusyError) throw zloginError.consoleBusy(e.pid);
       if (notUp(e)) return undefined;
@@ -118,8 +127,9 @@ export async function consoleSession(target: ZloginTarget, opts: ConsoleOptions 
     const attach = (c: ConsoleConnection) => {
       conn = c;
       if (waitingFrom !== undefined) {
-        // What the zone printed while we waited (its boot), then the live console.
-        const replay = readLog(log, waitingFrom, logSize(log));
+        // The zone came up while we waited: zoneadmd's notice, what it printed so far, then live.
+        stdout.write(`\r\n[${upNotice(c)}]\r\n`);
+        const replay = readLog(log, waitingFrom, c.logOffset);
         if (replay.length > 0) stdout.write(replay);
         waitingFrom = undefined;
       }

@@ -6,14 +6,16 @@ import { ZoneStore } from '../store/zone-store.js';
 import { zonesRoot } from '../store/paths.js';
 import { ZONE_STATE_ORDER, type ZoneState } from '../model/states.js';
 import type { GlobalPropName } from '../model/types.js';
-import { zoneCgroupFor, zoneRuntimeInfo, type RuntimeOptions, type ZoneRuntimeInfo } from '../runtime/state.js';
+import { RUN_FILES, zoneCgroupFor, zoneRuntimeInfo, type RuntimeOptions, type ZoneRuntimeInfo } from '../runtime/state.js';
 import { spawn } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { processCmdline } from '../platform/proc.js';
+import { join } from 'node:path';
+import { inNonGlobalZone } from '../platform/proc.js';
 import { DEFAULT_ESCAPE } from './escape.js';
 /** zlogin's failures: the exact illumos wording (zones-reference 5); the CLI prefixes `zlogin: `, exits 1. */
 export type ZloginErrorCode =
+  | 'Z_NOT_GLOBAL_ZONE'
   | 'Z_GLOBAL'
   | 'Z_UNKNOWN'
   | 'Z_STATE'
@@ -35,6 +37,7 @@ export class ZloginError extends Error {
 }
 
 export const zloginError = {
+  notGlobalZone: () => new ZloginError('Z_NOT_GLOBAL_ZONE', "'zlogin' may only be used from the global zone"),
   global: () => new ZloginError('Z_GLOBAL', "'zlogin' not applicable to the global zone"),
   unknown: (z: string) => new ZloginError('Z_UNKNOWN', `zone '${z}' unknown`),
   state: (st: string) => new ZloginError('Z_STATE', `cannot login to a zone which is '${st}'`),
@@ -51,8 +54,8 @@ export const zloginError = {
 };
 
 /**
- * The checks zlogin makes before entering a zone, in illumos order (zones-reference 5):
- * global zone, unknown zone, state below installed, privileges; then, except for the console,
+ * The checks zlogin makes before entering a zone, in illumos order (zones-reference 5): run
+ * from the global zone, target not the global zone, unknown zone, state below installed, privileges; then, except for the console,
  * the zone must be running.
  */
 
@@ -61,6 +64,8 @@ export interface ZloginTargetOptions extends RuntimeOptions {
   console?: boolean;
   /** Effective uid to check (default: process.geteuid()). */
   euid?: number;
+  /** Whether zlogin runs inside a zone (default: platform/proc inNonGlobalZone()). */
+  inZone?: boolean;
 }
 
 export interface ZloginTarget {
@@ -80,6 +85,7 @@ export interface ZloginTarget {
 /** Resolves the zone to log in to, or throws ZloginError with the Solaris message. */
 export function zloginTarget(name: string, opts: ZloginTargetOptions = {}): ZloginTarget {
   const root = opts.root ?? zonesRoot();
+  if (opts.inZone ?? inNonGlobalZone()) throw zloginError.notGlobalZone();
   if (name === 'global') throw zloginError.global();
   const store = new ZoneStore(root);
   const entry = store.get(name);
@@ -149,24 +155,26 @@ function statusMask(pid: number): bigint | undefined {
   }
 }
 
-/** The `--caps` mask the zone's supervisor was started with: parseLimitpriv of the zone at boot. */
-function supervisorMask(pid: number): bigint | undefined {
-  const argv = processCmdline(pid);
-  const i = argv ? argv.indexOf('--caps') : -1;
-  const hex = i >= 0 ? argv![i + 1] : undefined;
-  return hex && /^[0-9a-f]+$/i.test(hex) ? BigInt(`0x${hex}`) : undefined;
+/** The mask the zone booted with (parseLimitpriv then), as its supervisor wrote it in the run directory. */
+function bootMask(runDir: string): bigint | undefined {
+  try {
+    const hex = readFileSync(join(runDir, RUN_FILES.caps), 'utf8').trim();
+    return /^[0-9a-f]+$/i.test(hex) ? BigInt(`0x${hex}`) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * The capability mask of a zlogin process: the zone's limitpriv as parseLimitpriv mapped it when
- * the zone booted (the runtime hands that mask to the supervisor, `--caps`), never more than the
+ * the zone booted (the supervisor's `caps` file in the run directory), never more than the
  * zone's init still holds. A limitpriv edited after boot applies at the next boot, as on Solaris.
  * Only when neither is readable is the configured limitpriv parsed here (model/privileges is
  * loaded lazily: its import alone costs ~10 ms).
  */
 export async function loginCapabilityMask(target: ZloginTarget): Promise<bigint> {
   const rt = target.runtime;
-  const boot = rt && rt.supervisorAlive ? supervisorMask(rt.supervisorPid) : undefined;
+  const boot = rt ? bootMask(rt.runDir) : undefined;
   const init = rt ? statusMask(rt.initPid) : undefined;
   if (boot !== undefined && init !== undefined) return boot & init;
   if (boot !== undefined || init !== undefined) return (boot ?? init)!;

@@ -8,6 +8,7 @@ import type { ZoneStore, IndexEntry } from '../store/zone-store.js';
 import { GLOBAL_ZONENAME } from '../store/index-file.js';
 import { stateNum, type ZoneState } from '../model/states.js';
 import { pidAlive } from '../store/lock.js';
+import { inNonGlobalZone } from '../platform/proc.js';
 import { ZoneadmError, type ZoneadmIO } from './errors.js';
 import { opLockPath } from './paths.js';
 
@@ -28,6 +29,8 @@ export interface OpContext {
   kernelState?: KernelStateLookup;
   /** Effective uid (default process.geteuid()); state changes need 0. */
   uid?: number;
+  /** Whether this runs inside a zone (default: platform/proc inNonGlobalZone()). */
+  inZone?: boolean;
 }
 
 export const INCOMPLETE_MSG = 'zone is incomplete; uninstall required.';
@@ -87,8 +90,15 @@ export function zoneEntry(store: ZoneStore, zone: string): IndexEntry {
   return e;
 }
 
-/** Checks 1-3 of sanity_check: privilege, a zone, not global, not SUNW*. Returns the zone name. */
+/** What sanity_check says inside a non-global zone: the zone's own tools for its own lifecycle. */
+const OWN_TOOL: Partial<Record<ZoneadmCommand, string>> = { halt: 'halt(1M)', shutdown: 'shutdown(1M)', reboot: 'reboot(1M)' };
+
+/** Checks 1-4 of sanity_check: the global zone, privilege, a zone, not global, not SUNW*. Returns the zone name. */
 export function checkTarget(ctx: OpContext, cmd: ZoneadmCommand): string {
+  if (ctx.inZone ?? inNonGlobalZone()) {
+    const tool = OWN_TOOL[cmd];
+    throw new ZoneadmError(tool ? `use ${tool} to ${cmd} this zone.` : `must be in the global zone to ${cmd} a zone.`);
+  }
   const uid = ctx.uid ?? (typeof process.geteuid === 'function' ? process.geteuid() : 0);
   if (uid !== 0) throw new ZoneadmError(`only a privileged user may ${cmd} a zone.`);
   return checkZoneName(ctx.zone, cmd);
