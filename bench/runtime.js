@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Zone runtime bench: `zoneadm boot` of a sparse zone with the minimal init against raw `unshare`
-// and LXC (`lxc-start -d` + `lxc-wait`), supervisor memory against LXC's monitor, and 100 sparse
-// zones booted at once. Baselines are measured in the same run; prints numbers only, never asserts
+// and LXC (`lxc-start -d` + `lxc-wait`); `zlogin z true` against `lxc-attach -- true`, `nsenter -a`
+// and the zenter helper alone; supervisor memory against LXC's monitor; and 100 sparse zones
+// booted at once. Baselines are measured in the same run; prints numbers only, never asserts
 // (DESIGN.md section 4 targets shown as PASS/MISS for information). Needs root, a built tree
 // (`npx tsc -b && npm run build:native`), util-linux; LXC is optional (`lxc: not available (why)`).
 // Everything lives in a temporary directory and is halted / stopped / removed at the end, also on
@@ -18,6 +19,7 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ZONEADM = join(REPO, 'packages/zoneadm/bin/run.js');
 const ZONECFG = join(REPO, 'packages/zonecfg/bin/run.js');
 const ZLOGIN = join(REPO, 'bin/zlogin');
+const ZENTER = join(REPO, 'packages/core/native/bin/zenter');
 const BUSYBOX_SCRIPT = join(REPO, 'fixtures/build-busybox-root.sh');
 
 const opts = { runs: 20, zones: 100, concurrency: 8, json: false };
@@ -234,6 +236,28 @@ try {
   results.medians = med;
   results.zoneWorkMs = med.boot - med.list;
 
+  // ---- zlogin timings: one running zone and one running container, interleaved
+  zoneadm('-z', 'bz', 'boot');
+  const bzInit = runFile('bz', 'init.pid');
+  if (!lxcWhy) lxcStartOnce();
+  const zl = { list: [], zlogin: [], nsenter: [], zenter: [], lxcAttach: [] };
+  log(`timing zlogin: ${WARM} warm-up + ${opts.runs} runs per case, interleaved`);
+  for (let i = 0; i < WARM + opts.runs; i++) {
+    const keep = i >= WARM;
+    const row = {
+      list: zoneadm('list').ms,
+      zlogin: run(ZLOGIN, ['bz', 'true']).ms,
+      nsenter: run('nsenter', ['-t', bzInit, '-a', 'true']).ms,
+      zenter: run(ZENTER, ['-t', bzInit, '--', 'true']).ms,
+      lxcAttach: lxcWhy ? NaN : run('lxc-attach', ['-P', lxcPath, '-n', 'bench', '--', '/bin/true']).ms,
+    };
+    if (keep) for (const [k, v] of Object.entries(row)) zl[k].push(v);
+  }
+  if (!lxcWhy) lxcStop();
+  zoneadm('-z', 'bz', 'halt');
+  results.zlogin = Object.fromEntries(Object.entries(zl).map(([k, v]) => [k, median(v)]));
+  results.zloginWorkMs = results.zlogin.zlogin - results.zlogin.list;
+
   // ---- memory: supervisor vs LXC monitor
   zoneadm('-z', 'bz', 'boot');
   results.supervisorRssKiB = rssKiB(Number(runFile('bz', 'zoneadmd.pid')));
@@ -325,6 +349,13 @@ else if (r.medians) {
   row('  zone work = boot - list', r.zoneWorkMs);
   row('unshare --pid --fork ... chroot ROOT true', m.unshare);
   row(`lxc-start -d + lxc-wait RUNNING${r.lxc === 'ok' ? '' : ' (n/a)'}`, m.lxc);
+  const z = r.zlogin;
+  row('zoneadm list (zlogin series)', z.list);
+  row('zlogin bz true', z.zlogin);
+  row('  zone work = zlogin - list', r.zloginWorkMs);
+  row('nsenter -t PID -a true', z.nsenter);
+  row('zenter -t PID -- true (zlogin\'s helper alone)', z.zenter);
+  row(`lxc-attach -- /bin/true${r.lxc === 'ok' ? '' : ' (n/a)'}`, z.lxcAttach);
   lines.push(`supervisor VmRSS (zoneadmd): ${r.supervisorRssKiB} kB; LXC monitor: ${Number.isFinite(r.lxcMonitorRssKiB) ? `${r.lxcMonitorRssKiB} kB (${r.lxcMonitor})` : r.lxc}`);
   if (r.massBootS !== undefined) {
     lines.push(
@@ -341,9 +372,10 @@ else if (r.medians) {
   const verdict = (ok) => (ok ? 'PASS' : 'MISS');
   if (r.lxc === 'ok') {
     lines.push(`target  zone work of zoneadm boot <= 3x lxc-start -d + lxc-wait: ${f1(r.zoneWorkMs)} ms vs 3x ${f1(m.lxc)} ms = ${(r.zoneWorkMs / m.lxc).toFixed(2)}x  ${verdict(r.zoneWorkMs <= 3 * m.lxc)}  (informational)`);
+    lines.push(`target  zone work of zlogin z true <= 2x lxc-attach -- true: ${f1(r.zloginWorkMs)} ms vs 2x ${f1(z.lxcAttach)} ms = ${(r.zloginWorkMs / z.lxcAttach).toFixed(2)}x  ${verdict(r.zloginWorkMs <= 2 * z.lxcAttach)}  (informational)`);
     lines.push(`target  supervisor memory <= LXC monitor RSS: ${r.supervisorRssKiB} kB vs ${r.lxcMonitorRssKiB} kB  ${verdict(r.supervisorRssKiB <= r.lxcMonitorRssKiB)}  (informational)`);
   } else {
-    lines.push(`target  zone work <= 3x LXC / supervisor <= LXC monitor: not measured (lxc ${r.lxc})`);
+    lines.push(`target  zone work <= 3x lxc-start / zlogin <= 2x lxc-attach / supervisor <= LXC monitor: not measured (lxc ${r.lxc})`);
   }
   if (r.massBootS !== undefined) {
     const ok = r.massBooted === opts.zones && r.massAnswered === opts.zones && r.nodeE0WhileRunningMs <= 2 * m.nodeE0;

@@ -118,7 +118,8 @@ export const PRIVILEGES: readonly PrivilegeSpec[] = [
   row(['sys_ppp_config', ['CAP_NET_ADMIN']], 'exclusive-ip', { prohibited: 'shared-ip' }),
   ...OPTIONAL.map((r) => row(r, 'no')),
   ...PROHIBITED.map((r) => row(r, 'no', { prohibited: 'always' })),
-].sort((a, b) => a.name.localeCompare(b.name));
+// Code-point order (the names are lower-case ASCII and `_`): localeCompare would load ICU's collator at import (~8 ms).
+].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 /** In the order of linux/capability.h, which is how capabilities are listed. */
 export const LINUX_CAPABILITIES = [

@@ -17,7 +17,6 @@ import { parseLimitpriv, type IpType } from '../model/privileges.js';
 import { limitsFromConfig, type ZoneCgroup } from '../platform/cgroups/index.js';
 import { processAlive } from '../platform/proc.js';
 import { runtimeError, ZoneRuntimeError } from './errors.js';
-import { supervisorRequest } from './console.js';
 import {
   allocateZoneid,
   cleanStaleRuntime,
@@ -139,6 +138,8 @@ async function bootReady(
   const { cfg } = loadInstalled(name, 'boot', root);
   const bootargs = opts.bootargs ?? splitBootargs(cfg.globals.bootargs);
   checkBootargs(name, bootargs);
+  // Loaded here: node:net is needed only to talk to a ready zone's supervisor, not on the boot path.
+  const { supervisorRequest } = await import('./console.js');
   const reply = await supervisorRequest(info.socket, ['boot', ...bootargs].join('\t'));
   if (!reply.startsWith('OK')) throw runtimeError.bootFailed(name, reply.replace(/^ERR /, ''));
   return { zoneid: info.zoneid, initPid: info.initPid, supervisorPid: info.supervisorPid, warnings: [] };

@@ -24,6 +24,7 @@ import {
 import { configDir, configPath, indexLockPath, indexPath, zoneLockPath, zonesRoot } from './paths.js';
 import { PERSISTED_STATES, type ZoneState } from '../model/states.js';
 import { ZoneStoreError } from './errors.js';
+import { parseYamlSubset, subsetScalar } from './yaml-subset.js';
 
 export type { IndexEntry } from './index-file.js';
 
@@ -266,9 +267,9 @@ export function parseConfigYaml(text: string, name: string, path = `${name}.yaml
   const bad = (why: string): never => {
     throw new ZoneStoreError('Z_BAD_CONFIG', name, `${path}: ${why}`);
   };
-  let doc: unknown;
+  let doc: unknown = parseYamlSubset(text);
   try {
-    doc = yaml().load(text);
+    doc ??= yaml().load(text);
   } catch (err) {
     const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
     return bad(msg);
@@ -330,17 +331,8 @@ export function scanGlobals(text: string): Record<GlobalPropName, string> | unde
     }
     const m = /^  ([a-z-]+): (.*)$/.exec(line);
     if (!m || !known.has(m[1])) return undefined;
-    const raw = m[2];
-    let v: string;
-    if (raw.startsWith("'")) {
-      if (!/^'(?:[^']|'')*'$/.test(raw)) return undefined;
-      v = raw.slice(1, -1).replace(/''/g, "'");
-    } else {
-      // plain scalars only when YAML would read them as the same string (no numbers, bools, nulls)
-      if (!/^[A-Za-z/_][^#:]*$/.test(raw) || /\s$/.test(raw)) return undefined;
-      if (/^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$/.test(raw)) return undefined;
-      v = raw;
-    }
+    const v = subsetScalar(m[2]);
+    if (v === undefined) return undefined;
     out[m[1] as GlobalPropName] = v;
   }
   return out;
