@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
+#include <net/if.h>
 #include <linux/capability.h>
 #include <poll.h>
 #include <sched.h>
@@ -380,6 +381,15 @@ static void zone_main(int gord) {
   if (syscall(SYS_pivot_root, ".", ".") < 0) cfail("pivot_root");
   if (umount2(".", MNT_DETACH) < 0) cfail("detach the old root");
   if (chdir("/") < 0) cfail("chdir /");
+  /* An exclusive-IP zone's own loopback, up as on Solaris (lo0); its other interfaces arrive while it is ready. */
+  if (netns) {
+    int sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct ifreq ifr; memset(&ifr, 0, sizeof ifr); strcpy(ifr.ifr_name, "lo");
+    if (sk < 0 || ioctl(sk, SIOCGIFFLAGS, &ifr) < 0) cfail("loopback");
+    ifr.ifr_flags |= IFF_UP;
+    if (ioctl(sk, SIOCSIFFLAGS, &ifr) < 0) cfail("bring up loopback");
+    close(sk);
+  }
   /* 4. a cgroup namespace rooted at the zone's cgroup (joined first thing), before anything of the zone runs */
   if (ncg && unshare(CLONE_NEWCGROUP) < 0) cfail("unshare cgroup namespace");
   /* 5. ready: wait for the boot arguments (EOF at once when booting straight away) */

@@ -16,7 +16,8 @@ export type ZoneRuntimeErrorCode =
   | 'Z_BAD_BOOTARGS'
   | 'Z_NO_SUPERVISOR'
   | 'Z_BOOT_FAILED'
-  | 'Z_HALT_FAILED';
+  | 'Z_HALT_FAILED'
+  | 'Z_NETWORK';
 
 export class ZoneRuntimeError extends Error {
   constructor(
@@ -46,5 +47,6 @@ export const runtimeError = {
       `the zone supervisor ${path} is not built: run 'npm run build:native' (needs the Debian packages gcc and libc6-dev)`,
     ),
   bootFailed: (z: string, why: string) => new ZoneRuntimeError('Z_BOOT_FAILED', `call to zoneadmd failed: ${why}`, z),
+  network: (z: string, why: string) => new ZoneRuntimeError('Z_NETWORK', `could not configure the zone's network: ${why}`, z),
   haltFailed: (z: string, why: string) => new ZoneRuntimeError('Z_HALT_FAILED', `unable to halt zone: ${why}`, z),
 };

@@ -28,6 +28,7 @@ import {
   type RuntimeOptions,
 } from './state.js';
 import { startSupervisor, supervisorArgs } from './supervisor.js';
+import { prepareZoneNetwork, releaseZoneNetwork } from './zone-network.js';
 
 export interface BootOptions extends RuntimeOptions {
   /** Overrides the configured bootargs. `-i PATH` picks the init (`-i zsched`: the built-in one). */
@@ -107,6 +108,10 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
     if (cg.exists() && cg.pids().length > 0) await cg.killAll();
     cg.create();
     const warnings = cg.apply(limitsFromConfig(cfg, cpus().length));
+    const net = await prepareZoneNetwork(name, cfg, root);
+    await net?.addShared(zoneid);
+    // Interfaces go into the zone's network namespace while it is ready, before its init runs.
+    const viaReady = !ready && net !== undefined && net.plan.exclusive.length > 0;
     const args = supervisorArgs(cfg, {
       name,
       runDir: dir,
@@ -114,18 +119,29 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
       root: zoneRoot,
       cgroupPaths: cg.paths,
       capabilities: priv.capabilities,
-      ready,
+      ready: ready || viaReady,
       bootargs,
     });
     const started = await startSupervisor(name, args);
+    await net?.setUpExclusive(started.initPid);
+    if (viaReady) await requestBoot(name, join(dir, RUN_FILES.socket), bootargs);
     rmSync(join(dir, '.booting'), { force: true });
     return { zoneid, initPid: started.initPid, supervisorPid: started.supervisorPid, warnings };
   } catch (e) {
     await destroyZone(name, cg, opts).catch(() => undefined);
+    removeCgroupParent(cg);
+    await releaseZoneNetwork(name, root);
     rmSync(dir, { recursive: true, force: true });
     if (zoneid !== undefined) releaseZoneid(name, zoneid, root);
     throw e;
   }
+}
+
+async function requestBoot(name: string, socket: string, bootargs: readonly string[]): Promise<void> {
+  // Loaded here: node:net is needed only to talk to a ready zone's supervisor, not on the plain boot path.
+  const { supervisorRequest } = await import('./console.js');
+  const reply = await supervisorRequest(socket, ['boot', ...bootargs].join('\t'));
+  if (!reply.startsWith('OK')) throw runtimeError.bootFailed(name, reply.replace(/^ERR /, ''));
 }
 
 /** ready -> running: the supervisor hands the boot arguments to the waiting zone process. */
@@ -138,10 +154,7 @@ async function bootReady(
   const { cfg } = loadInstalled(name, 'boot', root);
   const bootargs = opts.bootargs ?? splitBootargs(cfg.globals.bootargs);
   checkBootargs(name, bootargs);
-  // Loaded here: node:net is needed only to talk to a ready zone's supervisor, not on the boot path.
-  const { supervisorRequest } = await import('./console.js');
-  const reply = await supervisorRequest(info.socket, ['boot', ...bootargs].join('\t'));
-  if (!reply.startsWith('OK')) throw runtimeError.bootFailed(name, reply.replace(/^ERR /, ''));
+  await requestBoot(name, info.socket, bootargs);
   return { zoneid: info.zoneid, initPid: info.initPid, supervisorPid: info.supervisorPid, warnings: [] };
 }
 
@@ -215,6 +228,7 @@ export async function haltZone(name: string, given: RuntimeOptions = {}): Promis
   cleanStaleRuntime(name, opts);
   if (info && info.zoneid > 0) releaseZoneid(name, info.zoneid, root);
   removeCgroupParent(cg);
+  await releaseZoneNetwork(name, root);
 }
 
 /** A per-ZONES_ROOT cgroup parent (`zones.<hash>`) goes when its last zone does. */

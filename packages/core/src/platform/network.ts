@@ -1,0 +1,167 @@
+/**
+ * Zone networking on iproute2 (DESIGN.md section 3):
+ * - exclusive-IP: each `net` resource is a veth pair. The host end is enslaved to the bridge named
+ *   by `physical` (created, up and without an address, when missing); the zone end is created
+ *   straight in the zone's network namespace as `eth<N>` (N = the resource's position), brought up
+ *   with its `allowed-address` and a default route via `defrouter`. Halt deletes the host end
+ *   (the pair would die with the zone's namespace, but only when the kernel gets to freeing it).
+ * - shared-IP: the zone uses the global zone's stack; each `address` is added to `physical` (which
+ *   must exist) at boot, labelled `<physical>:<zoneid>` when that fits, and removed at halt.
+ * The plan is computed without I/O; applying it runs `ip` through sys/tools (missing: iproute2).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import type { ZoneConfig } from '../model/types.js';
+import { runTool } from '../sys/tools.js';
+
+export interface ExclusiveNic {
+  /** The bridge (`physical`). */
+  bridge: string;
+  /** Host end of the veth pair (unique per ZONES_ROOT, zone and resource; at most 15 characters). */
+  hostIf: string;
+  /** Zone end, inside the zone: eth0, eth1... */
+  zoneIf: string;
+  allowedAddress?: string;
+  defrouter?: string;
+}
+
+export interface SharedAddress {
+  physical: string;
+  address: string;
+}
+
+export interface ZoneNetworkPlan {
+  exclusive: ExclusiveNic[];
+  shared: SharedAddress[];
+}
+
+/** Linux interface names: at most 15 bytes, no `/`, `:` or whitespace. */
+const IFNAME = /^[A-Za-z0-9_.-]{1,15}$/;
+
+export class ZoneNetworkError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ZoneNetworkError';
+  }
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** What the zone's `net` resources ask for; `key` tells this zone apart from every other one on the host. */
+export function planZoneNetwork(cfg: ZoneConfig, key: string): ZoneNetworkPlan {
+  const exclusive = cfg.globals['ip-type'] === 'exclusive';
+  const nets = cfg.resources.filter((r) => r.type === 'net');
+  const plan: ZoneNetworkPlan = { exclusive: [], shared: [] };
+  const tag = createHash('sha256').update(key).digest('hex').slice(0, 8);
+  nets.forEach((r, i) => {
+    const physical = str(r.props.physical);
+    if (!IFNAME.test(physical)) throw new ZoneNetworkError(`${physical}: invalid physical interface name`);
+    if (exclusive) {
+      plan.exclusive.push({
+        bridge: physical,
+        hostIf: `zn${tag}${i}`,
+        zoneIf: `eth${i}`,
+        allowedAddress: str(r.props['allowed-address']) || undefined,
+        defrouter: str(r.props.defrouter) || undefined,
+      });
+    } else if (str(r.props.address)) {
+      plan.shared.push({ physical, address: withPrefix(str(r.props.address)) });
+    }
+  });
+  return plan;
+}
+
+/** An address without a prefix length is a host address (Solaris would consult /etc/netmasks). */
+function withPrefix(a: string): string {
+  if (a.includes('/')) return a;
+  return a.includes(':') ? `${a}/128` : `${a}/32`;
+}
+
+const exists = (ifname: string) => existsSync(`/sys/class/net/${ifname}`);
+const isBridge = (ifname: string) => existsSync(`/sys/class/net/${ifname}/bridge`);
+
+async function ip(args: string[], input?: string): Promise<void> {
+  try {
+    await runTool('ip', args, { input });
+  } catch (e) {
+    const m = /: (.*)$/s.exec((e as Error).message);
+    throw new ZoneNetworkError(m ? m[1]!.trim() : (e as Error).message);
+  }
+}
+
+/** The bridge `name`, created (up, no address) if missing; an existing non-bridge interface is refused. */
+export async function ensureBridge(name: string): Promise<void> {
+  if (exists(name)) {
+    if (!isBridge(name)) {
+      throw new ZoneNetworkError(`${name} is not a bridge: an exclusive-IP zone's physical names the bridge its interface joins`);
+    }
+    return;
+  }
+  try {
+    await ip(['link', 'add', 'name', name, 'type', 'bridge']);
+  } catch (e) {
+    if (!isBridge(name)) throw e; // another zone's boot made it meanwhile: fine
+  }
+  await ip(['link', 'set', 'dev', name, 'up']);
+}
+
+/**
+ * Gives a zone (its network namespace: that of `pid`) its exclusive-IP interfaces. A host end left
+ * by a crashed earlier boot of the same zone is removed first.
+ */
+export async function setUpExclusive(nics: readonly ExclusiveNic[], pid: number): Promise<void> {
+  for (const n of nics) {
+    await ensureBridge(n.bridge);
+    if (exists(n.hostIf)) await ip(['link', 'del', 'dev', n.hostIf]);
+    await ip(['link', 'add', 'name', n.hostIf, 'type', 'veth', 'peer', 'name', n.zoneIf, 'netns', String(pid)]);
+    await ip(['link', 'set', 'dev', n.hostIf, 'master', n.bridge, 'up']);
+  }
+  // Inside the zone, one `ip -batch` for every interface.
+  const inside: string[] = [];
+  for (const n of nics) {
+    if (n.allowedAddress) inside.push(`addr add ${n.allowedAddress} dev ${n.zoneIf}`);
+    inside.push(`link set dev ${n.zoneIf} up`);
+  }
+  for (const n of nics) if (n.defrouter) inside.push(`route add default via ${n.defrouter} dev ${n.zoneIf}`);
+  if (inside.length > 0) {
+    try {
+      await runTool('nsenter', ['-t', String(pid), '-n', '--', 'ip', '-batch', '-'], { input: `${inside.join('\n')}\n` });
+    } catch (e) {
+      throw new ZoneNetworkError((e as Error).message.replace(/^nsenter failed \([^)]*\): /, ''));
+    }
+  }
+}
+
+/** The label of a shared-IP address: `<physical>:<zoneid>` (Solaris' logical interface), if it fits. */
+function label(a: SharedAddress, zoneid: number): string[] {
+  const l = `${a.physical}:${zoneid}`;
+  return l.length <= 15 ? ['label', l] : [];
+}
+
+/** Adds a shared-IP zone's addresses to their interfaces; the ones added so far are undone on failure. */
+export async function addSharedAddresses(addrs: readonly SharedAddress[], zoneid: number): Promise<void> {
+  const done: SharedAddress[] = [];
+  try {
+    for (const a of addrs) {
+      if (!exists(a.physical)) throw new ZoneNetworkError(`${a.physical}: no such interface`);
+      await ip(['addr', 'add', a.address, 'dev', a.physical, ...label(a, zoneid)]);
+      done.push(a);
+    }
+  } catch (e) {
+    await removeSharedAddresses(done);
+    throw e;
+  }
+}
+
+/** Deletes interfaces by exact name (a veth end takes its peer along); missing ones are skipped. */
+export async function removeInterfaces(names: readonly string[]): Promise<void> {
+  for (const n of names) if (IFNAME.test(n) && exists(n)) await ip(['link', 'del', 'dev', n]).catch(() => undefined);
+}
+
+/** Removes shared-IP addresses (already gone, or the interface gone: fine). */
+export async function removeSharedAddresses(addrs: readonly SharedAddress[]): Promise<void> {
+  for (const a of addrs) {
+    if (!exists(a.physical)) continue;
+    await ip(['addr', 'del', a.address, 'dev', a.physical]).catch(() => undefined);
+  }
+}
