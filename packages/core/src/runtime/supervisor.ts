@@ -5,17 +5,16 @@
  */
 import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { ZoneConfig } from '../model/types.js';
 import { capabilityMask } from '../platform/capabilities.js';
+import { nativeBinPath } from '../platform/native.js';
 import { runtimeError } from './errors.js';
 
 /** The supervisor binary: $ZONES_ZONEADMD, else packages/core/native/bin/zoneadmd. */
 export function zoneadmdPath(): string {
   const env = process.env.ZONES_ZONEADMD;
   if (env) return env;
-  // Same relative place from src/runtime (tests) and dist/runtime (built).
-  return fileURLToPath(new URL('../../native/bin/zoneadmd', import.meta.url));
+  return nativeBinPath('zoneadmd');
 }
 
 export function requireZoneadmd(): string {

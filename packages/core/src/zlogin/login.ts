@@ -9,9 +9,9 @@ import type { GlobalPropName } from '../model/types.js';
 import { RUN_FILES, zoneCgroupFor, zoneRuntimeInfo, type RuntimeOptions, type ZoneRuntimeInfo } from '../runtime/state.js';
 import { spawn } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { inNonGlobalZone } from '../platform/proc.js';
+import { nativeBinPath } from '../platform/native.js';
 import { DEFAULT_ESCAPE } from './escape.js';
 /** zlogin's failures: the exact illumos wording (zones-reference 5); the CLI prefixes `zlogin: `, exits 1. */
 export type ZloginErrorCode =
@@ -127,8 +127,7 @@ export function zloginTarget(name: string, opts: ZloginTargetOptions = {}): Zlog
 export function zenterPath(): string {
   const env = process.env.ZONES_ZENTER;
   if (env) return env;
-  // Same relative place from src/zlogin (tests) and dist/zlogin (built).
-  return fileURLToPath(new URL('../../native/bin/zenter', import.meta.url));
+  return nativeBinPath('zenter');
 }
 
 export interface LoginSpec {
