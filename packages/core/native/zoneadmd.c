@@ -61,6 +61,7 @@ static const char *ipds[MAXLIST]; static int nipd;
 static struct fsres fss[MAXLIST]; static int nfs;
 static const char *devs[MAXLIST]; static int ndev;
 static uint64_t capmask = ~0ULL;
+static long long logmax = 1LL << 20; /* console log size at which it is rotated to <log>.0 */
 static int netns, readymode;
 static char **bootv; static int nboot;
 
@@ -84,7 +85,7 @@ static void die(const char *fmt, ...) {
 
 static void usage(void) {
   die("usage: zoneadmd --zone NAME --rundir DIR --log FILE --root DIR [--cgroup DIR]... [--ipd DIR]... "
-      "[--fs TYPE SPECIAL DIR OPTS]... [--device GLOB]... [--caps HEX] [--netns] [--ready] [-- BOOTARGS...]");
+      "[--fs TYPE SPECIAL DIR OPTS]... [--device GLOB]... [--caps HEX] [--log-max BYTES] [--netns] [--ready] [-- BOOTARGS...]");
 }
 
 /* ================================ minimal init ================================ */
@@ -533,8 +534,20 @@ static void close_client(void) {
   client = -1; clientpid = 0; clientdflag = 0; cstate = 0; cblen = 0;
 }
 
+/* Past logmax the log becomes <log>.0 (the one before is dropped) and a new one starts. */
+static void rotate_log(void) {
+  struct stat st;
+  if (logmax <= 0 || fstat(logfd, &st) < 0 || st.st_size < logmax) return;
+  char old[PATH_MAX];
+  if ((size_t)snprintf(old, sizeof old, "%s.0", logpath) >= sizeof old || rename(logpath, old) < 0) return;
+  int fd = open(logpath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return; /* keep writing to the renamed one rather than lose output */
+  dup3(fd, logfd, O_CLOEXEC); close(fd);
+}
+
 /* Console output: into the log always, to the client when one is attached. */
 static void console_output(const unsigned char *buf, size_t n) {
+  rotate_log();
   write_all(logfd, buf, n);
   if (client >= 0 && write(client, buf, n) < 0 && errno != EAGAIN) close_client();
 }
@@ -693,6 +706,7 @@ static void parse_args(int argc, char **argv) {
       fss[nfs].type = NEXT(); fss[nfs].special = NEXT(); fss[nfs].dir = NEXT(); fss[nfs].opts = NEXT(); nfs++;
     }
     else if (!strcmp(a, "--caps")) capmask = parse_hex(NEXT());
+    else if (!strcmp(a, "--log-max")) logmax = atoll(NEXT());
     else if (!strcmp(a, "--netns")) netns = 1;
     else if (!strcmp(a, "--ready")) readymode = 1;
     else if (!strcmp(a, "--")) { bootv = argv + i + 1; nboot = argc - i - 1; break; }
@@ -738,6 +752,7 @@ int main(int argc, char **argv) {
 
   logfd = open(logpath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (logfd < 0) FAIL("console log %s", logpath);
+  rotate_log();
   master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
   if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 || ptsname_r(master, slavepath, sizeof slavepath))
     FAIL("console pty");

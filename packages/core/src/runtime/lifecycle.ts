@@ -47,6 +47,12 @@ export interface BootResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** $ZONES_CONSOLE_LOG_MAX (bytes; 0 = never rotate), else the supervisor's default of 1 MiB. */
+function consoleLogMax(): number | undefined {
+  const v = process.env.ZONES_CONSOLE_LOG_MAX;
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
+}
+
 /** The configured bootargs as words (`-m verbose -i /sbin/init`). */
 export function splitBootargs(s: string): string[] {
   return s.trim() === '' ? [] : s.trim().split(/\s+/);
@@ -116,6 +122,7 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
       name,
       runDir: dir,
       consoleLog: consoleLogPath(name, root),
+      consoleLogMax: consoleLogMax(),
       root: zoneRoot,
       cgroupPaths: cg.paths,
       capabilities: priv.capabilities,

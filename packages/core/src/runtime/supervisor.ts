@@ -31,6 +31,8 @@ export interface SupervisorSpec {
   name: string;
   runDir: string;
   consoleLog: string;
+  /** Size (bytes) past which the supervisor rotates the console log to `<log>.0`; 0 = never. */
+  consoleLogMax?: number;
   /** zonepath/root */
   root: string;
   cgroupPaths: readonly string[];
@@ -46,6 +48,7 @@ const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeo
 /** The zoneadmd command line for a zone. */
 export function supervisorArgs(cfg: ZoneConfig, spec: SupervisorSpec): string[] {
   const args = ['--zone', spec.name, '--rundir', spec.runDir, '--log', spec.consoleLog, '--root', spec.root];
+  if (spec.consoleLogMax !== undefined) args.push('--log-max', String(spec.consoleLogMax));
   for (const p of spec.cgroupPaths) args.push('--cgroup', p);
   for (const r of cfg.resources) {
     if (r.type === 'inherit-pkg-dir' && str(r.props.dir)) args.push('--ipd', str(r.props.dir));

@@ -286,6 +286,27 @@ d('zone runtime (real namespaces)', () => {
     expect(existsSync(dir)).toBe(false);
   }, 30_000);
 
+  test('the console log is rotated to <log>.0 past ZONES_CONSOLE_LOG_MAX, losing nothing at the switch', async () => {
+    const name = makeZone('l');
+    const log = consoleLogPath(name, root);
+    process.env.ZONES_CONSOLE_LOG_MAX = '20000';
+    try {
+      const script = 'i=0; while [ $i -lt 3000 ]; do echo console-line-$i; i=$((i+1)); done; exec /bin/sleep 1000';
+      await bootZone(name, { ...opts, bootargs: ['-i', '/bin/sh', '-c', script] });
+      await waitFor('the last line', () => existsSync(log) && readFileSync(log, 'utf8').includes('console-line-2999\r\n'));
+    } finally {
+      delete process.env.ZONES_CONSOLE_LOG_MAX;
+    }
+    await haltZone(name, opts);
+    const older = readFileSync(`${log}.0`, 'utf8');
+    const current = readFileSync(log, 'utf8');
+    expect(older.length).toBeGreaterThanOrEqual(20000);
+    expect(current.length).toBeLessThan(20000 + 4096);
+    const nums = [...(older + current).matchAll(/console-line-(\d+)\r\n/g)].map((m) => Number(m[1]));
+    expect(nums.at(-1)).toBe(2999);
+    expect(nums.every((n, i) => i === 0 || n === nums[i - 1]! + 1)).toBe(true); // contiguous across the switch
+  }, 30_000);
+
   test('boot time (median of 5) and supervisor memory', async () => {
     const name = makeZone('b');
     const times: number[] = [];
