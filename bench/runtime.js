@@ -8,7 +8,9 @@
 // Everything lives in a temporary directory and is halted / stopped / removed at the end, also on
 // failure or ^C.
 //
-//   node bench/runtime.js [--runs N] [--zones N] [--concurrency N] [--json]
+// LXC missing: scripts/bench-deps.sh installs it from Debian's archive (unless --no-install).
+//
+//   node bench/runtime.js [--runs N] [--zones N] [--concurrency N] [--json] [--no-install]
 import { execFile, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -22,7 +24,7 @@ const ZLOGIN = join(REPO, 'bin/zlogin');
 const ZENTER = join(REPO, 'packages/core/native/bin/zenter');
 const BUSYBOX_SCRIPT = join(REPO, 'fixtures/build-busybox-root.sh');
 
-const opts = { runs: 20, zones: 100, concurrency: 8, json: false };
+const opts = { runs: 20, zones: 100, concurrency: 8, json: false, install: true };
 {
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i++) {
@@ -39,8 +41,9 @@ const opts = { runs: 20, zones: 100, concurrency: 8, json: false };
     else if (a === '--zones') opts.zones = num();
     else if (a === '--concurrency') opts.concurrency = Math.max(1, num());
     else if (a === '--json') opts.json = true;
+    else if (a === '--no-install') opts.install = false;
     else if (a === '-h' || a === '--help') {
-      process.stdout.write('usage: node bench/runtime.js [--runs N] [--zones N] [--concurrency N] [--json]\n');
+      process.stdout.write('usage: node bench/runtime.js [--runs N] [--zones N] [--concurrency N] [--json] [--no-install]\n');
       process.exit(0);
     } else {
       process.stderr.write(`bench: unknown option ${a}\n`);
@@ -152,9 +155,13 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 
 // ---------------------------------------------------------------- LXC
 function setupLxc(bbRoot) {
-  if (spawnSync('sh', ['-c', 'command -v lxc-start && command -v lxc-wait && command -v lxc-stop'], { stdio: 'ignore' }).status !== 0) {
-    return 'lxc-start/lxc-wait not installed (scripts/bench-deps.sh)';
+  const haveLxc = () =>
+    spawnSync('sh', ['-c', 'command -v lxc-start && command -v lxc-wait && command -v lxc-stop && command -v lxc-attach'], { stdio: 'ignore' }).status === 0;
+  if (!haveLxc() && opts.install) {
+    log('LXC missing: running scripts/bench-deps.sh');
+    spawnSync('bash', [join(REPO, 'scripts/bench-deps.sh')], { cwd: REPO, stdio: ['ignore', 2, 2], timeout: 10 * 60_000 });
   }
+  if (!haveLxc()) return `lxc-start/lxc-wait/lxc-attach not installed${opts.install ? ' and scripts/bench-deps.sh could not install them' : ' (--no-install)'}`;
   const dir = join(lxcPath, 'bench');
   mkdirSync(dir, { recursive: true });
   cpSync(bbRoot, join(dir, 'rootfs'), { recursive: true, verbatimSymlinks: true });
