@@ -62,7 +62,7 @@ static struct fsres fss[MAXLIST]; static int nfs;
 static const char *devs[MAXLIST]; static int ndev;
 static uint64_t capmask = ~0ULL;
 static long long logmax = 1LL << 20; /* console log size at which it is rotated to <log>.0 */
-static int netns, readymode;
+static int netns, readymode, bootpending; /* bootpending: ready only until Node sends `boot` (network set-up) */
 static char **bootv; static int nboot;
 
 /* ---- supervisor state ---- */
@@ -85,7 +85,7 @@ static void die(const char *fmt, ...) {
 
 static void usage(void) {
   die("usage: zoneadmd --zone NAME --rundir DIR --log FILE --root DIR [--cgroup DIR]... [--ipd DIR]... "
-      "[--fs TYPE SPECIAL DIR OPTS]... [--device GLOB]... [--caps HEX] [--log-max BYTES] [--netns] [--ready] [-- BOOTARGS...]");
+      "[--fs TYPE SPECIAL DIR OPTS]... [--device GLOB]... [--caps HEX] [--log-max BYTES] [--netns] [--ready | --boot-pending] [-- BOOTARGS...]");
 }
 
 /* ================================ minimal init ================================ */
@@ -611,7 +611,7 @@ static void handle_request(struct pending *pr) {
     /* The log offset from which this client gets the output live: what came before is in the log. */
     struct stat st;
     long long off = fstat(logfd, &st) == 0 ? (long long)st.st_size : 0;
-    dprintf(fd, "OK %lld %s %s\n", off, gofd >= 0 ? "ready" : "running", bootstr);
+    dprintf(fd, "OK %lld %s %s\n", off, gofd < 0 ? "running" : bootpending ? "booting" : "ready", bootstr);
     client = fd;
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     if (rest) console_input((unsigned char *)nl + 1, rest);
@@ -709,6 +709,7 @@ static void parse_args(int argc, char **argv) {
     else if (!strcmp(a, "--log-max")) logmax = atoll(NEXT());
     else if (!strcmp(a, "--netns")) netns = 1;
     else if (!strcmp(a, "--ready")) readymode = 1;
+    else if (!strcmp(a, "--boot-pending")) readymode = bootpending = 1;
     else if (!strcmp(a, "--")) { bootv = argv + i + 1; nboot = argc - i - 1; break; }
     else usage();
 #undef NEXT

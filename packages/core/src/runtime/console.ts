@@ -4,7 +4,7 @@
  * Protocol (stream socket; the full description is in docs/architecture.md, "Zone supervisor"):
  *   client -> supervisor: one request line: `console [-d]`, `status`, `halt` or `boot<TAB>arg<TAB>arg...`
  *   supervisor -> client: one reply line: `OK ...`, `BUSY <pid>` or `ERR <message>`; to `console`:
- *   `OK <log offset> <ready|running> <boot arguments>`, the offset being the console log's size when
+ *   `OK <log offset> <ready|booting|running> <boot arguments>`, the offset being the console log's size when
  *   the client was attached (everything after it comes live on the connection)
  * After `OK` to `console` the connection carries the console: the supervisor sends raw output,
  * the client sends input in which byte 0xFF is an escape: FF FF = one FF byte, FF 'W' followed by
@@ -88,8 +88,8 @@ export async function supervisorRequest(socketPath: string, request: string): Pr
 export interface ConsoleConnection {
   /** Size of the console log when this client was attached: later output arrives on the socket. */
   readonly logOffset: number;
-  /** The zone's state then: `ready` (set up, no init yet) or `running`. */
-  readonly state: 'ready' | 'running';
+  /** The zone's state then: `ready` (set up, no init yet), `booting` (ready until its network is set up) or `running`. */
+  readonly state: 'ready' | 'booting' | 'running';
   /** The boot arguments of the running init ('' when none, or ready). */
   readonly bootargs: string;
   /**
@@ -119,14 +119,14 @@ export async function connectConsole(
     socket.destroy();
     throw new ConsoleBusyError(Number(busy[1]));
   }
-  const ok = /^OK (\d+) (ready|running) ?(.*)$/.exec(reply);
+  const ok = /^OK (\d+) (ready|booting|running) ?(.*)$/.exec(reply);
   if (!ok) {
     socket.destroy();
     throw new Error(reply.replace(/^ERR /, ''));
   }
   return {
     logOffset: Number(ok[1]),
-    state: ok[2] as 'ready' | 'running',
+    state: ok[2] as ConsoleConnection['state'],
     bootargs: ok[3] ?? '',
     socket,
     onData: (cb) => {

@@ -127,6 +127,7 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
       cgroupPaths: cg.paths,
       capabilities: priv.capabilities,
       ready: ready || viaReady,
+      bootPending: viaReady,
       bootargs,
     });
     const started = await startSupervisor(name, args);

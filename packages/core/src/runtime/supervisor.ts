@@ -39,6 +39,8 @@ export interface SupervisorSpec {
   capabilities: readonly string[];
   /** Stop once the zone is set up (zoneadm ready) instead of executing its init. */
   ready: boolean;
+  /** With `ready`: a boot that waits for Node's `boot` request (console clients are told `booting`). */
+  bootPending?: boolean;
   bootargs: readonly string[];
 }
 
@@ -59,7 +61,7 @@ export function supervisorArgs(cfg: ZoneConfig, spec: SupervisorSpec): string[] 
   }
   args.push('--caps', capabilityMask(spec.capabilities).toString(16));
   if (cfg.globals['ip-type'] === 'exclusive') args.push('--netns');
-  if (spec.ready) args.push('--ready');
+  if (spec.ready) args.push(spec.bootPending ? '--boot-pending' : '--ready');
   args.push('--', ...spec.bootargs);
   return args;
 }

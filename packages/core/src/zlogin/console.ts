@@ -50,8 +50,12 @@ function readLog(path: string, from: number, to: number): Buffer {
   }
 }
 
-/** The notice illumos zoneadmd sends a waiting console client when the zone comes up. */
-function upNotice(c: ConsoleConnection): string {
+/**
+ * The notice illumos zoneadmd sends a waiting console client when the zone comes up; none while a
+ * boot is still setting up the zone's network (the supervisor sends `booting up` when it starts init).
+ */
+function upNotice(c: ConsoleConnection): string | undefined {
+  if (c.state === 'booting') return undefined;
   if (c.state === 'ready') return 'NOTICE: Zone readied';
   return c.bootargs ? `NOTICE: Zone booting up with arguments: ${c.bootargs}` : 'NOTICE: Zone booting up';
 }
@@ -128,7 +132,8 @@ export async function consoleSession(target: ZloginTarget, opts: ConsoleOptions 
       conn = c;
       if (waitingFrom !== undefined) {
         // The zone came up while we waited: zoneadmd's notice, what it printed so far, then live.
-        stdout.write(`\r\n[${upNotice(c)}]\r\n`);
+        const notice = upNotice(c);
+        if (notice) stdout.write(`\r\n[${notice}]\r\n`);
         const replay = readLog(log, waitingFrom, c.logOffset);
         if (replay.length > 0) stdout.write(replay);
         waitingFrom = undefined;

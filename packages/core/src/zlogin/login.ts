@@ -54,9 +54,9 @@ export const zloginError = {
 };
 
 /**
- * The checks zlogin makes before entering a zone, in illumos order (zones-reference 5): run
- * from the global zone, target not the global zone, unknown zone, state below installed, privileges; then, except for the console,
- * the zone must be running.
+ * The checks zlogin makes before entering a zone, in illumos order (zones-reference 5): run from
+ * the global zone, target not the global zone, unknown zone, state below installed, privileges;
+ * then, except for the console, the zone must be running.
  */
 
 export interface ZloginTargetOptions extends RuntimeOptions {

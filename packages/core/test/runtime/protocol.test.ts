@@ -52,6 +52,10 @@ describe('supervisor command line', () => {
   });
   test('bootargs words; cgroup parent per ZONES_ROOT', () => {
     expect(splitBootargs('  -m verbose  -i /sbin/init ')).toEqual(['-m', 'verbose', '-i', '/sbin/init']);
+    const spec = { name: 'z', runDir: '/r', consoleLog: '/l', root: '/z', cgroupPaths: [], capabilities: [], bootargs: [] };
+    expect(supervisorArgs(blankTemplate('z'), { ...spec, ready: true, bootPending: true, consoleLogMax: 0 })).toEqual([
+      '--zone', 'z', '--rundir', '/r', '--log', '/l', '--root', '/z', '--log-max', '0', '--caps', '0', '--boot-pending', '--',
+    ]);
     expect(splitBootargs('')).toEqual([]);
     expect(zoneCgroupOptions({ root: '/' })).toEqual({});
     expect(zoneCgroupOptions({ root: '/tmp/x' }).parent).toMatch(/^zones\.[0-9a-f]{10}$/);
