@@ -214,7 +214,10 @@ export async function haltZone(name: string, given: RuntimeOptions = {}): Promis
   const cg = zoneCgroupFor(name, opts);
   const stray = cg.exists() ? cg.pids() : [];
   if (!info && stray.length === 0) {
+    // Halted by itself (its init exited, or a graceful shutdown): what the supervisor cannot undo.
     cleanStaleRuntime(name, opts);
+    removeCgroupParent(cg);
+    await releaseZoneNetwork(name, root);
     throw runtimeError.alreadyHalted(name);
   }
   try {

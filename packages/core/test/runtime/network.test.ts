@@ -168,7 +168,7 @@ d('exclusive-IP zones on a bridge (real veth pairs)', () => {
 });
 
 d('shared-IP zone (inside a network namespace of the test)', () => {
-  test('boot adds the address to physical, labelled with the zone id; halt removes it', () => {
+  test('boot adds the address to physical, labelled with the zone id; halt removes it', async () => {
     const s = makeZone('s', 'shared', [{ physical: 'ztd0', address: '192.0.2.9/24' }]);
     ip('-n', NETNS, 'link', 'add', 'ztd0', 'type', 'bridge');
     const boot = zoneadm(s, 'boot', '--', '-i', 'zsched');
@@ -176,6 +176,13 @@ d('shared-IP zone (inside a network namespace of the test)', () => {
     expect(ip('-n', NETNS, '-o', '-4', 'addr', 'show', 'dev', 'ztd0')).toMatch(/inet 192\.0\.2\.9\/24 .*scope global ztd0:\d+/);
     const halt = zoneadm(s, 'halt');
     expect([halt.status, halt.stderr]).toEqual([0, '']);
+    expect(ip('-n', NETNS, '-o', '-4', 'addr', 'show', 'dev', 'ztd0')).toBe('');
+    // a zone that halts by itself (its init exits): `zoneadm halt` still takes the address away
+    expect(zoneadm(s, 'boot', '--', '-i', 'zsched').status).toBe(0);
+    process.kill(initPid(s), 'SIGTERM'); // zsched exits on SIGTERM; the supervisor tears the zone down
+    for (let i = 0; i < 200 && existsSync(join(root, 'var/run/zones', s)); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(ip('-n', NETNS, '-o', '-4', 'addr', 'show', 'dev', 'ztd0')).toMatch(/192\.0\.2\.9\/24/);
+    expect(zoneadm(s, 'halt')).toEqual({ status: 0, stdout: '', stderr: `zoneadm: zone '${s}': zone is already halted\n` });
     expect(ip('-n', NETNS, '-o', '-4', 'addr', 'show', 'dev', 'ztd0')).toBe('');
     // a physical that does not exist: the boot fails and adds nothing
     store.save({ ...store.load(s)!, resources: [{ type: 'net', props: { physical: 'ztnone0', address: '192.0.2.9/24' } }] });
