@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Bundles the CLIs' fast paths (what bin/run.js runs without oclif: zoneadm list and the lifecycle
-// subcommands, zlogin) from the tsc output into a few ESM files each. Node 20 spends 1-2 ms per
+// subcommands, zlogin) from the tsc output into one ES module per entry. Node 20 spends 1-2 ms per
 // ES module it loads; `zoneadm boot` loaded 41 of them, most of its time outside the zone's own
 // work. Our own code (the CLI and @zones/core) is bundled; every npm package stays external and
 // loads from node_modules as before. Run after `tsc -b` (npm run build and pretest do).
@@ -21,7 +21,7 @@ const targets = [
 ];
 for (const t of targets) {
   const dist = join(repo, 'packages', t.pkg, 'dist');
-  rmSync(join(dist, 'bundle'), { recursive: true, force: true }); // chunk names change with their content
+  rmSync(join(dist, 'bundle'), { recursive: true, force: true }); // nothing of an earlier build stays
   await build({
     entryPoints: Object.fromEntries(t.entries.map((e) => [e, join(dist, `${e}.js`)])),
     outdir: join(dist, 'bundle'),

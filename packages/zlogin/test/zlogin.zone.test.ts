@@ -209,8 +209,8 @@ d('zlogin inside a zone', () => {
 
     // -d: the halt notice says it disconnects, and zlogin ends.
     tmuxStart('cond', `node ${BIN} -C -d ${name}`);
+    // zlogin prints the banner only once it is attached (illumos connects first)
     await waitScreen('cond', new RegExp(`^\\[Connected to zone '${name}' console\\]$`, 'm'));
-    await new Promise((r) => setTimeout(r, 200)); // attached to the running zone's supervisor
     await haltZone(name, { root });
     const gone = await waitScreen('cond', /EXIT=\d+/);
     expect(gone).toMatch(new RegExp(`\\[NOTICE: Zone halted\\.  Disconnecting\\.\\.\\.\\]\\n+\\[Connection to zone '${name}' console closed\\]\\nEXIT=0`));

@@ -5,15 +5,7 @@
 // error usage to stderr with exit 2; `help` (explicit usage) to stdout with exit 0.
 import { hoistGlobalFlags, splitGlobalFlags } from '@zones/core/argv';
 import { findSubcommand, subUsageText, usageText } from '../dist/usage.js';
-import { statSync } from 'node:fs';
-
-// The esbuild bundle of a fast path (scripts/bundle.mjs), unless tsc rebuilt something after it.
-function fastPath(name) {
-  const mtime = (rel) => { try { return statSync(new URL(rel, import.meta.url)).mtimeMs; } catch { return NaN; } };
-  const built = Math.max(0, ...['../dist/.tsbuildinfo', '../../core/dist/.tsbuildinfo'].map(mtime).filter((t) => t === t));
-  const fresh = mtime(`../dist/bundle/${name}.js`) >= built;
-  return new URL(fresh ? `../dist/bundle/${name}.js` : `../dist/${name}.js`, import.meta.url).href;
-}
+import { fastPathModule } from '@zones/core/fast-path';
 
 const raw = process.argv.slice(2);
 const { rest } = splitGlobalFlags(raw);
@@ -94,11 +86,11 @@ if (sub === '-?') {
 } else if (sub === 'list' && (fast = plainList(raw.length - rest.length, rest.slice(1)))) {
   // Fast path (startup time): plain `list [-cipv]` with simple global options runs the same
   // code as the oclif command without loading oclif (~60 ms). Anything else goes through oclif.
-  const { runList } = await import(fastPath('list-main'));
+  const { runList } = await import(fastPathModule(import.meta.url, 'list-main'));
   process.exitCode = runList(fast);
 } else if (Object.hasOwn(LIFECYCLE_OPTS, sub) && (fast = plainLifecycle(raw.length - rest.length, rest.slice(1)))) {
   // Same fast path for the runtime subcommands: a boot's own work is ~10 ms, oclif's load ~100.
-  const { runLifecycleMain } = await import(fastPath('lifecycle-main'));
+  const { runLifecycleMain } = await import(fastPathModule(import.meta.url, 'lifecycle-main'));
   process.exitCode = await runLifecycleMain(sub, fast.flags, fast.a);
 } else {
   const { execute } = await import('@oclif/core/execute');

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { ZoneConfig } from '../model/types.js';
-import { runTool } from '../sys/tools.js';
+import { runTool, ToolFailedError } from '../sys/tools.js';
 
 export interface ExclusiveNic {
   /** The bridge (`physical`). */
@@ -80,17 +80,20 @@ function withPrefix(a: string): string {
 const exists = (ifname: string) => existsSync(`/sys/class/net/${ifname}`);
 const isBridge = (ifname: string) => existsSync(`/sys/class/net/${ifname}/bridge`);
 
-async function ip(args: string[], input?: string): Promise<void> {
+/** Runs a tool; a failure says what the tool printed (`RTNETLINK answers: File exists`), a missing tool its package. */
+async function tool(name: string, args: string[], input?: string): Promise<void> {
   try {
-    await runTool('ip', args, { input });
+    await runTool(name, args, { input });
   } catch (e) {
-    const m = /: (.*)$/s.exec((e as Error).message);
-    throw new ZoneNetworkError(m ? m[1]!.trim() : (e as Error).message);
+    const said = e instanceof ToolFailedError ? e.result.stderr.trim().split('\n').slice(-3).join('\n') : '';
+    throw new ZoneNetworkError(said || (e as Error).message);
   }
 }
 
+const ip = (args: string[]) => tool('ip', args);
+
 /** The bridge `name`, created (up, no address) if missing; an existing non-bridge interface is refused. */
-export async function ensureBridge(name: string): Promise<void> {
+async function ensureBridge(name: string): Promise<void> {
   if (exists(name)) {
     if (!isBridge(name)) {
       throw new ZoneNetworkError(`${name} is not a bridge: an exclusive-IP zone's physical names the bridge its interface joins`);
@@ -123,13 +126,7 @@ export async function setUpExclusive(nics: readonly ExclusiveNic[], pid: number)
     inside.push(`link set dev ${n.zoneIf} up`);
   }
   for (const n of nics) if (n.defrouter) inside.push(`route add default via ${n.defrouter} dev ${n.zoneIf}`);
-  if (inside.length > 0) {
-    try {
-      await runTool('nsenter', ['-t', String(pid), '-n', '--', 'ip', '-batch', '-'], { input: `${inside.join('\n')}\n` });
-    } catch (e) {
-      throw new ZoneNetworkError((e as Error).message.replace(/^nsenter failed \([^)]*\): /, ''));
-    }
-  }
+  if (inside.length > 0) await tool('nsenter', ['-t', String(pid), '-n', '--', 'ip', '-batch', '-'], `${inside.join('\n')}\n`);
 }
 
 /** The label of a shared-IP address: `<physical>:<zoneid>` (Solaris' logical interface), if it fits. */

@@ -126,8 +126,7 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
       root: zoneRoot,
       cgroupPaths: cg.paths,
       capabilities: priv.capabilities,
-      ready: ready || viaReady,
-      bootPending: viaReady,
+      start: ready ? 'ready' : viaReady ? 'boot-pending' : 'boot',
       bootargs,
     });
     const started = await startSupervisor(name, args);

@@ -37,10 +37,12 @@ export interface SupervisorSpec {
   root: string;
   cgroupPaths: readonly string[];
   capabilities: readonly string[];
-  /** Stop once the zone is set up (zoneadm ready) instead of executing its init. */
-  ready: boolean;
-  /** With `ready`: a boot that waits for Node's `boot` request (console clients are told `booting`). */
-  bootPending?: boolean;
+  /**
+   * `boot`: exec the init at once; `ready`: stop once the zone is set up (zoneadm ready); `boot-pending`:
+   * stop there too, until the runtime's `boot` request (the network is set up meanwhile; console
+   * clients are told `booting`).
+   */
+  start: 'boot' | 'ready' | 'boot-pending';
   bootargs: readonly string[];
 }
 
@@ -61,7 +63,7 @@ export function supervisorArgs(cfg: ZoneConfig, spec: SupervisorSpec): string[] 
   }
   args.push('--caps', capabilityMask(spec.capabilities).toString(16));
   if (cfg.globals['ip-type'] === 'exclusive') args.push('--netns');
-  if (spec.ready) args.push(spec.bootPending ? '--boot-pending' : '--ready');
+  if (spec.start !== 'boot') args.push(`--${spec.start}`);
   args.push('--', ...spec.bootargs);
   return args;
 }

@@ -79,7 +79,7 @@ function sequence(lines: string[], i: number, indent: number): [YamlValue[], num
 }
 
 function mapping(lines: string[], i: number, indent: number): [Record<string, YamlValue>, number] {
-  const out: Record<string, YamlValue> = Object.create(null);
+  const out: Record<string, YamlValue> = {};
   while (i < lines.length && indentOf(lines[i]!) === indent && !lines[i]!.startsWith('- ', indent)) {
     const line = lines[i]!.slice(indent);
     const colon = line.indexOf(':');
@@ -102,7 +102,7 @@ function mapping(lines: string[], i: number, indent: number): [Record<string, Ya
       i++;
     }
   }
-  return [{ ...out }, i];
+  return [out, i];
 }
 
 function inline(raw: string): YamlValue | undefined {

@@ -41,7 +41,7 @@ describe('supervisor command line', () => {
     ];
     const args = supervisorArgs(cfg, {
       name: 'z1', runDir: '/run/z1', consoleLog: '/log/z1', root: '/zones/z1/root', cgroupPaths: ['/cg/pids/zones/z1'],
-      capabilities: ['CAP_CHOWN', 'CAP_KILL'], ready: true, bootargs: ['-i', '/bin/sh', '-x'],
+      capabilities: ['CAP_CHOWN', 'CAP_KILL'], start: 'ready', bootargs: ['-i', '/bin/sh', '-x'],
     });
     expect(args).toEqual([
       '--zone', 'z1', '--rundir', '/run/z1', '--log', '/log/z1', '--root', '/zones/z1/root',
@@ -53,7 +53,7 @@ describe('supervisor command line', () => {
   test('bootargs words; cgroup parent per ZONES_ROOT', () => {
     expect(splitBootargs('  -m verbose  -i /sbin/init ')).toEqual(['-m', 'verbose', '-i', '/sbin/init']);
     const spec = { name: 'z', runDir: '/r', consoleLog: '/l', root: '/z', cgroupPaths: [], capabilities: [], bootargs: [] };
-    expect(supervisorArgs(blankTemplate('z'), { ...spec, ready: true, bootPending: true, consoleLogMax: 0 })).toEqual([
+    expect(supervisorArgs(blankTemplate('z'), { ...spec, start: 'boot-pending', consoleLogMax: 0 })).toEqual([
       '--zone', 'z', '--rundir', '/r', '--log', '/l', '--root', '/z', '--log-max', '0', '--caps', '0', '--boot-pending', '--',
     ]);
     expect(splitBootargs('')).toEqual([]);
