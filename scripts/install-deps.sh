@@ -16,6 +16,8 @@ declare -A NEED=(
   [xz]=xz-utils          # tar.xz archives
   [openssl]=openssl      # root password hashes (openssl passwd -6)
   [gcc]=gcc              # packages/core/native: the zone supervisor zoneadmd (npm run build:native)
+  [ping]=iputils-ping    # the security tests: ping inside shared- and exclusive-IP zones
+  [sudo]=sudo            # the security tests: sudo inside a zone (a setuid binary through idmapped /usr)
 )
 
 # debootstrap and rinse live in /usr/sbin, which a non-root PATH may lack

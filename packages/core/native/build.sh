@@ -1,8 +1,9 @@
 #!/bin/sh
 # Builds the native helpers: every packages/core/native/NAME.c into packages/core/native/bin/NAME
-# (zoneadmd, the per-zone supervisor; zenter, zlogin's helper). Static, so that a binary can also be
-# exec'd inside any zone root (zoneadmd runs there as the minimal init `zsched`) and stays small
-# in memory. Needs gcc and libc6-dev (scripts/install-deps.sh).
+# (zoneadmd, the per-zone supervisor; zenter, zlogin's helper), with the headers they share
+# (zones.h, devfilter.h). Static, so that a binary can also be exec'd inside any zone root
+# (zoneadmd runs there as the minimal init `zsched`) and stays small in memory. Needs gcc and
+# libc6-dev (scripts/install-deps.sh).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 CC=${CC:-$(command -v cc || command -v gcc || echo cc)}
@@ -16,7 +17,12 @@ for src in "$here"/*.c; do
   name=$(basename "$src" .c)
   out="$here/bin/$name"
   # Up to date: nothing to do (keeps `npm test` fast).
-  if [ -x "$out" ] && [ "$out" -nt "$src" ] && [ "$out" -nt "$0" ]; then continue; fi
+  fresh=1
+  for dep in "$src" "$0" "$here"/*.h; do
+    [ -e "$dep" ] || continue
+    [ "$out" -nt "$dep" ] || fresh=0
+  done
+  if [ -x "$out" ] && [ "$fresh" = 1 ]; then continue; fi
   $CC -O2 -Wall -Wextra -static -s -o "$out.tmp.$$" "$src"
   mv -f "$out.tmp.$$" "$out"
 done

@@ -5,18 +5,24 @@
  *
  * Run as root by the Node zlogin (one exec; argv[0] names the program in messages, so Node
  * spawns it as `zlogin`). In this order it
- *   1. opens /proc/PID/ns/{cgroup,ipc,uts,net,pid,mnt} and /proc/PID/root of the zone's init,
+ *   0. makes itself non-dumpable: no process of the zone may open its /proc entries (exe, mem,
+ *      fd) while it is on its way in (the CVE-2019-5736 class),
+ *   1. opens /proc/PID/ns/{user,cgroup,ipc,uts,net,pid,mnt} and /proc/PID/root of the zone's init,
+ *      reads the zone's seccomp filter (-F) and connects to its supervisor (-T),
  *   2. joins the zone's cgroup: writes 0 (itself) to every DIR/tasks (v1) or DIR/cgroup.procs (v2)
  *      given with -g, before entering anything, so nothing of it ever runs in the zone outside the
  *      zone's cgroup,
- *   3. setns() into each namespace and chroots to the init's root (the zone's `/`),
+ *   3. setns() into each namespace, the user namespace last, becomes the zone's root (its uid 0,
+ *      an unprivileged host uid) and chroots to the init's root (the zone's `/`),
  *   4. resolves -u USER from the ZONE's /etc/passwd and /etc/group (read as plain files with
  *      fgetpwent/fgetgrent: no NSS module of the host or the zone is loaded),
  *   5. (-i) opens a new pty from the zone's devpts (`/dev/ptmx` inside the zone),
- *   6. forks (the pid namespace applies to children only); the child cuts its capability bounding,
+ *   6. forks (the pid namespace applies to children only); the child installs the zone's seccomp
+ *      filter (with -T its clock calls go to the supervisor), cuts its capability bounding,
  *      permitted, effective and inheritable sets to -c, clears the ambient set, takes the user's
- *      groups, gid and uid, changes to the home directory and execs the command (no command: the
- *      user's shell from the zone's passwd as a login shell, argv[0] "-bash"; no -u: /bin/sh),
+ *      groups, gid and uid, changes to the home directory, closes every descriptor but 0-2 and
+ *      execs the command (no command: the user's shell from the zone's passwd as a login shell,
+ *      argv[0] "-bash"; no -u: /bin/sh),
  *   7. the parent waits: non-interactive, it passes its stdio through unchanged (the child
  *      inherits fds 0-2), ignores SIGINT/SIGQUIT (the terminal delivers them to the child, which
  *      is in the same process group), forwards SIGTERM/SIGHUP, and exits with the command's
@@ -37,34 +43,28 @@
  *   -s FD     with -i: write "pts/N\n" to FD once the pty exists, then wait for one byte (or EOF)
  *             before going raw and starting the session (Node prints its banner meanwhile)
  *   -e C      escape character: a character, \\ or \nnn octal (default ~); -E: none
+ *   -F FILE   the zone's seccomp filter (BPF instructions, as its supervisor wrote them)
+ *   -T SOCK   the supervisor's socket: the filter's clock calls go to it (a zone with sys_time)
  * The environment of the command is built from scratch: PATH, HOME, USER, LOGNAME, SHELL, and
  * TERM when zenter has one.
  * Exit status: the command's; 1 when entering the zone failed (message on stderr); 126/127
  * when the command cannot be executed.
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
-#include <linux/capability.h>
-#include <poll.h>
 #include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <strings.h>
 #include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
-#include <unistd.h>
+#include "zones.h"
 
 #ifndef TIOCGPTPEER
 #define TIOCGPTPEER _IO('T', 0x41)
@@ -83,6 +83,9 @@ static const char *user;
 static int nullin, interactive, statusfd = -1;
 static int escchar = '~';
 static char **cmd;
+static const char *filterpath, *timesock;
+static struct sock_filter filter[MAXINSNS];
+static int nfilter, timefd = -1;
 
 extern char **environ;
 
@@ -98,7 +101,7 @@ static void fail(const char *fmt, ...) {
 }
 
 static void usage(void) {
-  dprintf(2, "usage: %s -t PID [-g CGDIR]... [-c CAPS] [-u USER] [-n] [-i [-s FD] [-e C | -E]] [--] [command [args ...]]\n",
+  dprintf(2, "usage: %s -t PID [-g CGDIR]... [-c CAPS] [-u USER] [-n] [-F FILTER [-T SOCK]] [-i [-s FD] [-e C | -E]] [--] [command [args ...]]\n",
           prog);
   exit(2);
 }
@@ -154,7 +157,7 @@ static int parse_escape(const char *s) {
 
 static void parse_args(int argc, char **argv) {
   int c;
-  while ((c = getopt(argc, argv, "+t:g:c:u:nis:e:E")) != -1) {
+  while ((c = getopt(argc, argv, "+t:g:c:u:nis:e:EF:T:")) != -1) {
     switch (c) {
     case 't': target = (pid_t)atoi(optarg); break;
     case 'g':
@@ -168,6 +171,8 @@ static void parse_args(int argc, char **argv) {
     case 's': statusfd = atoi(optarg); break;
     case 'e': escchar = parse_escape(optarg); break;
     case 'E': escchar = -1; break;
+    case 'F': filterpath = optarg; break;
+    case 'T': timesock = optarg; break;
     default: usage();
     }
   }
@@ -175,60 +180,85 @@ static void parse_args(int argc, char **argv) {
   cmd = argv + optind;
 }
 
-static int write_all(int fd, const void *buf, size_t n) {
-  const char *p = buf;
-  while (n > 0) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN) {
-        struct pollfd pf = { fd, POLLOUT, 0 };
-        poll(&pf, 1, -1);
-        continue;
-      }
-      return -1;
-    }
-    p += w;
-    n -= (size_t)w;
-  }
-  return 0;
-}
-
 /* ---------------------------------------------------------------- entering */
 
-static const char *const nsnames[] = { "cgroup", "ipc", "uts", "net", "pid", "mnt" };
+/* The user namespace last: entered as the host's root, every other namespace of the zone is owned by it. */
+static const char *const nsnames[] = { "cgroup", "ipc", "uts", "net", "pid", "mnt", "user" };
 #define NNS (sizeof nsnames / sizeof *nsnames)
 
+static int same_ns(int a, int b) {
+  struct stat x, y;
+  return fstat(a, &x) == 0 && fstat(b, &y) == 0 && x.st_ino == y.st_ino && x.st_dev == y.st_dev;
+}
+
+/* The zone's filter, read before entering (the file is the host's), and the supervisor's socket. */
+static void prepare_kernel_surface(void) {
+  if (!filterpath) return;
+  int fd = open(filterpath, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail("could not read the zone's seccomp filter %s: %s", filterpath, strerror(errno));
+  ssize_t n = read(fd, filter, sizeof filter);
+  close(fd);
+  if (n <= 0 || n % (ssize_t)sizeof *filter) fail("the zone's seccomp filter %s is malformed", filterpath);
+  nfilter = (int)(n / (ssize_t)sizeof *filter);
+  if (!timesock) return;
+  struct sockaddr_un sa = { .sun_family = AF_UNIX };
+  if (strlen(timesock) >= sizeof sa.sun_path) fail("socket path too long: %s", timesock);
+  strcpy(sa.sun_path, timesock);
+  timefd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (timefd < 0 || connect(timefd, (struct sockaddr *)&sa, sizeof sa) < 0)
+    fail("could not reach the zone's supervisor at %s: %s", timesock, strerror(errno));
+}
+
 static void enter_zone(void) {
-  int nsfd[NNS], rootfd;
+  int nsfd[NNS], own[NNS], rootfd;
   char p[4096];
   for (size_t i = 0; i < NNS; i++) {
     snprintf(p, sizeof p, "/proc/%d/ns/%s", (int)target, nsnames[i]);
     nsfd[i] = open(p, O_RDONLY | O_CLOEXEC);
     if (nsfd[i] < 0) fail("could not enter zone (process %d): %s: %s", (int)target, p, strerror(errno));
+    snprintf(p, sizeof p, "/proc/self/ns/%s", nsnames[i]);
+    own[i] = open(p, O_RDONLY | O_CLOEXEC);
+    if (own[i] < 0) fail("%s: %s", p, strerror(errno));
   }
   snprintf(p, sizeof p, "/proc/%d/root", (int)target);
   rootfd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0) fail("could not enter zone (process %d): %s: %s", (int)target, p, strerror(errno));
-  /* The zone's cgroup first: everything from here on is accounted to and killed with the zone.
-   * On v1, `tasks` moves this (single-threaded) process without the threadgroup lock, whose
-   * release waits for an RCU grace period on cgroup.procs (5-20 ms per zlogin); v2 has no tasks. */
-  for (int i = 0; i < ncg; i++) {
-    snprintf(p, sizeof p, "%s/tasks", cgdirs[i]);
-    int fd = open(p, O_WRONLY | O_CLOEXEC);
-    if (fd < 0 && errno == ENOENT) {
-      snprintf(p, sizeof p, "%s/cgroup.procs", cgdirs[i]);
-      fd = open(p, O_WRONLY | O_CLOEXEC);
-    }
-    if (fd < 0 || write(fd, "0", 1) != 1) fail("could not join the zone's cgroup %s: %s", cgdirs[i], strerror(errno));
-    close(fd);
-  }
+  prepare_kernel_surface();
+  /* The zone's cgroup first: everything from here on is accounted to and killed with the zone. */
+  int bad = join_cgroups(cgdirs, ncg);
+  if (bad >= 0) fail("could not join the zone's cgroup %s: %s", cgdirs[bad], strerror(errno));
   for (size_t i = 0; i < NNS; i++) {
-    if (setns(nsfd[i], 0) < 0) fail("could not enter the zone's %s namespace: %s", nsnames[i], strerror(errno));
+    /* A shared-IP zone uses the host's network namespace; a test target may have no user namespace. */
+    if (!same_ns(nsfd[i], own[i]) && setns(nsfd[i], 0) < 0)
+      fail("could not enter the zone's %s namespace: %s", nsnames[i], strerror(errno));
     close(nsfd[i]);
+    close(own[i]);
   }
+  /* The zone's root: uid 0 of its user namespace, an unprivileged uid of the host. */
+  if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+    fail("could not become the zone's root: %s", strerror(errno));
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* a change of credentials may have reset it */
   if (fchdir(rootfd) < 0 || chroot(".") < 0 || chdir("/") < 0) fail("could not enter the zone's root: %s", strerror(errno));
   close(rootfd);
+}
+
+/* Installs the zone's filter; with -T, hands its listener to the supervisor, which sets the clock. */
+static void install_zone_filter(void) {
+  if (!nfilter) return;
+  int lfd = install_filter(filter, nfilter, timefd >= 0);
+  if (lfd < 0) fail("could not install the zone's seccomp filter: %s", strerror(errno));
+  if (timefd < 0) return;
+  char req[] = "time-listener\n";
+  struct iovec iov = { req, sizeof req - 1 };
+  union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
+  struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+  struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+  c->cmsg_level = SOL_SOCKET; c->cmsg_type = SCM_RIGHTS; c->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(c), &lfd, sizeof lfd);
+  if (sendmsg(timefd, &m, MSG_NOSIGNAL) < 0) fail("could not reach the zone's supervisor: %s", strerror(errno));
+  close(lfd);
+  close(timefd);
+  timefd = -1;
 }
 
 /* ---------------------------------------------------------------- the user */
@@ -289,28 +319,6 @@ static void lookup_user(const char *name, struct who *w) {
 
 /* ---------------------------------------------------------------- the child */
 
-static void cut_capabilities(int keep_root_caps) {
-  for (int c = 0; c < 64; c++) {
-    if (capmask >> c & 1) continue;
-    if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0) {
-      if (errno == EINVAL) break; /* past the last capability of this kernel */
-      fail("could not drop capability %d: %s", c, strerror(errno));
-    }
-  }
-  prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-  struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-  struct __user_cap_data_struct d[2];
-  if (syscall(SYS_capget, &h, d) < 0) fail("capget: %s", strerror(errno));
-  for (int i = 0; i < 2; i++) {
-    uint32_t m = (uint32_t)(capmask >> (32 * i));
-    d[i].inheritable &= m;
-    if (!keep_root_caps) continue;
-    d[i].effective &= m;
-    d[i].permitted &= m;
-  }
-  if (syscall(SYS_capset, &h, d) < 0) fail("capset: %s", strerror(errno));
-}
-
 static void run_child(struct who *w, int slave, int master) {
   sigset_t none;
   sigemptyset(&none);
@@ -325,25 +333,17 @@ static void run_child(struct who *w, int slave, int master) {
     close(master);
   }
   if (statusfd > 2) close(statusfd);
-  /* The bounding set first (needs CAP_SETPCAP), then the identity, then what is left. */
-  if (havecaps) cut_capabilities(0);
+  /* The filter while the capability to install it is still held, the bounding set (needs
+   * CAP_SETPCAP), then the identity, then what is left. */
+  install_zone_filter();
+  if (havecaps && cut_bounding_set(capmask) < 0) fail("could not drop capabilities: %s", strerror(errno));
   if (w) {
     if (setgroups((size_t)w->ngroups, w->groups) < 0) fail("setgroups: %s", strerror(errno));
     if (setgid(w->gid) < 0) fail("setgid %d: %s", (int)w->gid, strerror(errno));
     if (setuid(w->uid) < 0) fail("setuid %d: %s", (int)w->uid, strerror(errno));
   }
-  if (havecaps && (!w || w->uid == 0)) {
-    struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-    struct __user_cap_data_struct d[2];
-    if (syscall(SYS_capget, &h, d) < 0) fail("capget: %s", strerror(errno));
-    for (int i = 0; i < 2; i++) {
-      uint32_t m = (uint32_t)(capmask >> (32 * i));
-      d[i].effective &= m;
-      d[i].permitted &= m;
-      d[i].inheritable &= m;
-    }
-    if (syscall(SYS_capset, &h, d) < 0) fail("capset: %s", strerror(errno));
-  }
+  /* A non-root user has no permitted or effective set left: only its inheritable set is cut. */
+  if (havecaps && mask_capability_sets(capmask) < 0) fail("capset: %s", strerror(errno));
   const char *home = w ? w->home : "/";
   const char *shell = w ? w->shell : "/bin/sh";
   if (chdir(home) < 0) {
@@ -375,6 +375,8 @@ static void run_child(struct who *w, int slave, int master) {
   envp[n] = NULL;
   environ = envp;
   for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
+  /* Nothing the caller had open (a shell's fd 100...) may reach the zone. */
+  syscall(SYS_close_range, 3, ~0U, 0);
   if (cmd[0]) {
     execvp(cmd[0], cmd);
     int e = errno;
@@ -557,6 +559,7 @@ static int relay(int master, int sfd) {
 }
 
 int main(int argc, char **argv) {
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   const char *b = strrchr(argv[0], '/');
   prog = b ? b + 1 : argv[0];
   parse_args(argc, argv);
@@ -622,6 +625,7 @@ int main(int argc, char **argv) {
     run_child(user ? &w : NULL, slave, master);
   }
   child = c;
+  if (timefd >= 0) close(timefd); /* the child hands the listener over */
   if (!interactive) return wait_plain();
 
   close(slave);

@@ -1,65 +1,75 @@
 /*
  * zoneadmd: the per-zone supervisor (the Linux counterpart of Solaris zoneadmd).
  *
- * One small process per ready/running zone. Started by the Node runtime (runtime/supervisor.ts)
- * with everything it needs on the command line; it
+ * One small process per ready/running zone, started by the Node runtime (runtime/supervisor.ts)
+ * with everything decided there on its command line; it
  *   - daemonizes with a handshake: the process Node started forks, the child calls setsid() and
  *     becomes the supervisor, the parent exits only once the zone's init has been exec'd (or the
- *     zone is ready) and prints `OK <zoneid> <init pid> <supervisor pid>` (or the error on stderr);
- *   - clones the zone's first process into new mount, pid, uts, ipc (+ net) namespaces; that
- *     process joins the zone cgroup, unshares its cgroup namespace, assembles the root, pivots
- *     into it, cuts its capabilities to the zone's limitpriv and execs the zone's init;
+ *     zone is ready) and prints `OK <init pid> <supervisor pid>` (or the error on stderr);
+ *   - clones the zone's first process into a new user namespace (the zone's block of host ids),
+ *     with new pid, uts, ipc (+ net) namespaces it owns; that process joins the zone's payload
+ *     cgroup and unshares its cgroup namespace;
+ *   - builds the zone's tree in a mount namespace of its own, as host root: the zone root and
+ *     inherit-pkg-dirs through idmapped mounts, /proc (masked), /sys, /sys/fs/cgroup, /dev; the
+ *     zone process then copies it into a mount namespace of its user namespace, where the kernel
+ *     locks every mount flag and every mask (docs/security.md), pivots into it, installs the
+ *     zone's seccomp filter, cuts its capabilities and execs the init;
  *   - owns the console pty, appends everything it prints to the console log and serves one
  *     console client at a time on `<rundir>/console.sock` (protocol in docs/architecture.md);
+ *   - sets the host clock for a zone with `sys_time` (seccomp user notification);
  *   - reaps the init, and when it dies (or on `halt`/SIGTERM) kills what is left in the zone's
  *     cgroup, removes the cgroup and the runtime directory, and exits.
  *
  * Invoked as `zsched` (argv[0]) it is instead the minimal zone init: a PID 1 that reaps orphans
  * and exits on SIGTERM, SIGPWR, SIGINT or SIGRTMIN+3. The supervisor execs itself under that name
- * through a file descriptor opened before pivot_root, so the zone root needs no copy of it.
+ * through a file descriptor opened before the zone existed, so the zone root needs no copy of it.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
 #include <net/if.h>
-#include <linux/capability.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/timex.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
-#include <unistd.h>
+#include <grp.h>
+#include "zones.h"
+#include "devfilter.h"
 
 #define MAXLIST 64
 #define REQMAX 1024
 #define MAXPENDING 8
+#define MAXLISTEN 64
 
 struct fsres { const char *type, *special, *dir, *opts; };
+struct cgfs { const char *name, *type, *opts; };
 
 /* ---- configuration (from argv) ---- */
 static const char *zname, *rundir, *logpath, *zroot;
-static const char *cgdirs[MAXLIST]; static int ncg;
+static const char *cgdirs[MAXLIST]; static int ncg;     /* the zone's cgroups: removed at teardown */
+static const char *joins[MAXLIST]; static int njoin;    /* its payload cgroups: where the zone runs */
 static const char *ipds[MAXLIST]; static int nipd;
 static struct fsres fss[MAXLIST]; static int nfs;
-static const char *devs[MAXLIST]; static int ndev;
+static const char *devs[MAXLIST]; static int ndev;      /* host device nodes the zone's /dev gets */
+static struct devrule devrules[MAXLIST]; static int ndevrule;
+static const char *devfilter_dir;                       /* v2: where the device program goes */
+static struct cgfs cgfss[MAXLIST]; static int ncgfs;    /* /sys/fs/cgroup of the zone */
+static const char *cglinks[MAXLIST][2]; static int ncglink;
+static struct sysrule sysrules[256]; static int nsysrule;
+static uid_t idu; static gid_t idg; static unsigned long idcount; /* zone id 0 = host idu/idg */
 static uint64_t capmask = ~0ULL;
 static long long logmax = 1LL << 20; /* console log size at which it is rotated to <log>.0 */
 static int netns, readymode, bootpending; /* bootpending: ready only until Node sends `boot` (network set-up) */
@@ -68,14 +78,17 @@ static char **bootv; static int nboot;
 /* ---- supervisor state ---- */
 static pid_t initpid = -1;
 static int master = -1, slavekeep = -1, logfd = -1, lsock = -1, sfd = -1, exefd = -1;
-static int stfd = -1, gofd = -1; /* status pipe from the zone process, go pipe to it */
+static int stfd = -1, gofd = -1; /* status socket from the zone process, go pipe to it */
 static int client = -1, clientdflag; static pid_t clientpid;
 static char bootstr[4096]; /* the boot arguments of the running init, for the console notices */
 static int haltfd = -1;
 static char slavepath[64];
-struct pending { int fd; size_t len; char buf[REQMAX]; };
+struct pending { int fd, passed; size_t len; char buf[REQMAX]; };
 static struct pending pend[MAXPENDING];
 static int cstate; static unsigned char cbuf[5]; static int cblen; /* console input framing */
+static struct sock_filter filter[MAXINSNS]; static int nfilter;
+static int listeners[MAXLISTEN]; static int nlisten; /* seccomp notification fds (sys_time) */
+static char rootreal[PATH_MAX];
 
 static void die(const char *fmt, ...) {
   va_list ap; va_start(ap, fmt);
@@ -84,8 +97,10 @@ static void die(const char *fmt, ...) {
 }
 
 static void usage(void) {
-  die("usage: zoneadmd --zone NAME --rundir DIR --log FILE --root DIR [--cgroup DIR]... [--ipd DIR]... "
-      "[--fs TYPE SPECIAL DIR OPTS]... [--device GLOB]... [--caps HEX] [--log-max BYTES] [--netns] [--ready | --boot-pending] [-- BOOTARGS...]");
+  die("usage: zoneadmd --zone NAME --rundir DIR --log FILE --root DIR --idmap UID:GID:COUNT [--cgroup DIR]... [--join DIR]... "
+      "[--ipd DIR]... [--fs TYPE SPECIAL DIR OPTS]... [--device PATH]... [--devrule T:MAJ:MIN:ACC]... [--device-filter DIR] "
+      "[--cgroupfs NAME:TYPE:OPTS]... [--cgroupfs-link NAME:TARGET]... [--syscall RULE]... [--caps HEX] [--log-max BYTES] "
+      "[--netns] [--ready | --boot-pending] [-- BOOTARGS...]");
 }
 
 /* ================================ minimal init ================================ */
@@ -114,16 +129,6 @@ static int zsched_main(int argc, char **argv) {
 
 /* ================================ helpers ================================ */
 
-static int write_all(int fd, const void *p, size_t n) {
-  const char *c = p;
-  while (n > 0) {
-    ssize_t w = write(fd, c, n);
-    if (w < 0) { if (errno == EINTR) continue; return -1; }
-    c += w; n -= (size_t)w;
-  }
-  return 0;
-}
-
 static void write_runfile(const char *name, const char *fmt, ...) {
   char path[PATH_MAX], tmp[PATH_MAX], val[128];
   va_list ap; va_start(ap, fmt); vsnprintf(val, sizeof val, fmt, ap); va_end(ap);
@@ -143,25 +148,29 @@ static uint64_t parse_hex(const char *s) {
   return v;
 }
 
-/* ================================ zone process (child) ================================ */
+/* A message to whoever waits for the set-up: the zone process reports to the supervisor, the
+ * supervisor to the process Node started. Both stop the boot. */
+static int report_fd = -1;
+static int in_zone_process;
 
-static int child_st = -1; /* status pipe, write end */
-
-static void cfail(const char *fmt, ...) {
-  char msg[512]; int e = errno;
+static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void fail(const char *fmt, ...) {
+  char msg[1024]; int e = errno;
   va_list ap; va_start(ap, fmt); int n = vsnprintf(msg + 1, sizeof msg - 1, fmt, ap); va_end(ap);
   msg[0] = 'E';
   if (n < 0) n = 0;
   if ((size_t)n > sizeof msg - 2) n = (int)sizeof msg - 2;
   if (e) n += snprintf(msg + 1 + n, sizeof msg - 1 - (size_t)n, ": %s", strerror(e));
-  write_all(child_st, msg, strlen(msg));
-  _exit(127);
+  if (in_zone_process) { write_all(report_fd, msg, strlen(msg)); _exit(127); }
+  dprintf(report_fd, "zoneadmd: zone '%s': %s\n", zname, msg + 1);
+  if (initpid > 0) kill(initpid, SIGKILL);
+  _exit(1);
 }
 
-/* A path built in the zone process; too long = a setup error, never a silently cut path. */
+/* A path built from parts; too long = a setup error, never a silently cut path. */
 static void pj(char *out, const char *fmt, ...) {
   va_list ap; va_start(ap, fmt); int n = vsnprintf(out, PATH_MAX, fmt, ap); va_end(ap);
-  if (n < 0 || n >= PATH_MAX) { errno = ENAMETOOLONG; cfail("path %s...", out); }
+  if (n < 0 || n >= PATH_MAX) { errno = ENAMETOOLONG; fail("path %s...", out); }
 }
 
 static void mkdir_p(const char *path, mode_t mode) {
@@ -170,19 +179,17 @@ static void mkdir_p(const char *path, mode_t mode) {
   for (char *p = tmp + 1; *p; p++) {
     if (*p != '/') continue;
     *p = 0;
-    if (mkdir(tmp, mode) < 0 && errno != EEXIST) cfail("mkdir %s", tmp);
+    if (mkdir(tmp, mode) < 0 && errno != EEXIST) fail("mkdir %s", tmp);
     *p = '/';
   }
-  if (mkdir(tmp, mode) < 0 && errno != EEXIST) cfail("mkdir %s", tmp);
+  if (mkdir(tmp, mode) < 0 && errno != EEXIST) fail("mkdir %s", tmp);
 }
-
-static char rootreal[PATH_MAX];
 
 /* A host path inside the zone root for zone path `rel`, created (dir or empty file) and checked
  * not to resolve outside the root through a symlink the zone owns. */
 static void in_root(char *out, const char *rel, int isdir) {
   char real[PATH_MAX];
-  snprintf(out, PATH_MAX, "%s%s%s", zroot, rel[0] == '/' ? "" : "/", rel);
+  pj(out, "%s%s%s", rootreal, rel[0] == '/' ? "" : "/", rel);
   if (isdir) mkdir_p(out, 0755);
   else {
     char parent[PATH_MAX]; snprintf(parent, sizeof parent, "%s", out);
@@ -191,10 +198,10 @@ static void in_root(char *out, const char *rel, int isdir) {
     int fd = open(out, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd >= 0) close(fd);
   }
-  if (!realpath(out, real)) cfail("resolve %s", out);
+  if (!realpath(out, real)) fail("resolve %s", out);
   size_t n = strlen(rootreal);
   if (strncmp(real, rootreal, n) != 0 || (real[n] != '/' && real[n] != 0)) {
-    errno = 0; cfail("%s resolves outside the zone root (%s)", rel, real);
+    errno = 0; fail("%s resolves outside the zone root (%s)", rel, real);
   }
 }
 
@@ -217,184 +224,285 @@ static unsigned long opt_flags(const char *opts, int *nosub, char *data, size_t 
   return f;
 }
 
+static uint64_t mount_attrs(unsigned long ms) {
+  return (ms & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0) | (ms & MS_NODEV ? MOUNT_ATTR_NODEV : 0) |
+         (ms & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) | (ms & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0);
+}
+
 static void bind_mount(const char *src, const char *dst, int rec, unsigned long flags) {
-  if (mount(src, dst, NULL, MS_BIND | (rec ? MS_REC : 0), NULL) < 0) cfail("bind %s on %s", src, dst);
-  if (flags && mount(NULL, dst, NULL, MS_BIND | MS_REMOUNT | flags, NULL) < 0) cfail("remount %s", dst);
+  if (mount(src, dst, NULL, MS_BIND | (rec ? MS_REC : 0), NULL) < 0) fail("bind %s on %s", src, dst);
+  if (flags && mount(NULL, dst, NULL, MS_BIND | MS_REMOUNT | flags, NULL) < 0) fail("remount %s", dst);
+}
+
+/* ================================ the zone's tree (supervisor, host root) ================================ */
+
+static int usernsfd = -1;
+
+/*
+ * `src` (a detached copy, or the mount at `src` when fd < 0), idmapped to the zone's user namespace
+ * with `attrs`, attached at `dst`. Host-root-owned files (the sparse zone's /usr, setuid binaries)
+ * then belong to the zone's root inside, and files on disk keep their owners. A filesystem that
+ * cannot be idmapped fails here with `idmap <path>` (the runtime explains which filesystem).
+ */
+static void idmapped(const char *src, const char *dst, uint64_t attrs, int rec) {
+  int fd = open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (rec ? AT_RECURSIVE : 0));
+  if (fd < 0) fail("open %s", src);
+  struct mount_attr a = { .attr_set = MOUNT_ATTR_IDMAP | attrs, .userns_fd = (uint64_t)usernsfd };
+  if (mount_setattr(fd, "", AT_EMPTY_PATH | (rec ? AT_RECURSIVE : 0), &a, sizeof a) < 0) fail("idmap %s", src);
+  if (move_mount(fd, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0) fail("attach %s on %s", src, dst);
+  close(fd);
 }
 
 static void make_node(const char *hostpath, const char *dst) {
   struct stat st;
-  if (stat(hostpath, &st) < 0) return;
-  if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)) return;
+  if (stat(hostpath, &st) < 0) fail("device %s", hostpath);
+  if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)) { errno = 0; fail("device %s is not a device node", hostpath); }
   char parent[PATH_MAX]; snprintf(parent, sizeof parent, "%s", dst);
   char *slash = strrchr(parent, '/'); if (slash) { *slash = 0; mkdir_p(parent, 0755); }
   unlink(dst);
-  if (mknod(dst, st.st_mode, st.st_rdev) == 0) {
-    if (chmod(dst, st.st_mode & 07777) < 0 || chown(dst, st.st_uid, st.st_gid) < 0) cfail("chmod %s", dst);
+  if (mknod(dst, st.st_mode, st.st_rdev) < 0) {
+    /* No mknod (a restricted host): bind the host node instead. */
+    int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) fail("create %s", dst);
+    close(fd);
+    bind_mount(hostpath, dst, 0, 0);
     return;
   }
-  /* No mknod (e.g. a restricted host): bind the host node instead. */
-  int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) cfail("create %s", dst);
-  close(fd);
-  bind_mount(hostpath, dst, 0, 0);
+  /* The host's owner, as the zone sees ids: root's nodes are the zone root's, tty's its tty group's. */
+  uid_t u = st.st_uid < idcount ? idu + st.st_uid : idu;
+  gid_t g = st.st_gid < idcount ? idg + st.st_gid : idg;
+  if (chmod(dst, st.st_mode & 07777) < 0 || chown(dst, u, g) < 0) fail("chmod %s", dst);
 }
 
 static void setup_dev(void) {
-  char dev[PATH_MAX], p[PATH_MAX];
-  in_root(dev, "/dev", 1);
-  if (mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k") < 0) cfail("mount /dev");
-  static const char *nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
-  for (size_t i = 0; i < sizeof nodes / sizeof *nodes; i++) {
-    char h[64]; snprintf(h, sizeof h, "/dev/%s", nodes[i]);
-    pj(p, "%s/%s", dev, nodes[i]);
-    make_node(h, p);
+  char dev[PATH_MAX], p[PATH_MAX], opts[128];
+  pj(dev, "%s/dev", rootreal);
+  snprintf(opts, sizeof opts, "mode=755,size=65536k,uid=%u,gid=%u", (unsigned)idu, (unsigned)idg);
+  if (mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME, opts) < 0) fail("mount /dev");
+  for (int i = 0; i < ndev; i++) {
+    if (strncmp(devs[i], "/dev/", 5) != 0 || strstr(devs[i], "/../")) { errno = 0; fail("device %s is not under /dev", devs[i]); }
+    pj(p, "%s%s", rootreal, devs[i]);
+    make_node(devs[i], p);
   }
   pj(p, "%s/pts", dev);
-  if (mkdir(p, 0755) < 0) cfail("mkdir %s", p);
-  if (mount("devpts", p, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620,gid=5") < 0 &&
+  if (mkdir(p, 0755) < 0) fail("mkdir %s", p);
+  snprintf(opts, sizeof opts, "newinstance,ptmxmode=0666,mode=0620,gid=%u", (unsigned)(idg + 5));
+  if (mount("devpts", p, "devpts", MS_NOSUID | MS_NOEXEC, opts) < 0 &&
       mount("devpts", p, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620") < 0)
-    cfail("mount devpts");
+    fail("mount devpts");
   pj(p, "%s/ptmx", dev);
-  if (symlink("pts/ptmx", p) < 0) cfail("symlink %s", p);
+  if (symlink("pts/ptmx", p) < 0) fail("symlink %s", p);
   pj(p, "%s/shm", dev);
-  if (mkdir(p, 01777) < 0 || mount("shm", p, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=65536k") < 0) cfail("mount /dev/shm");
+  snprintf(opts, sizeof opts, "mode=1777,size=65536k,uid=%u,gid=%u", (unsigned)idu, (unsigned)idg);
+  if (mkdir(p, 01777) < 0 || mount("shm", p, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0) fail("mount /dev/shm");
   static const char *links[][2] = {
     { "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" }, { "/proc/self/fd/1", "stdout" },
     { "/proc/self/fd/2", "stderr" },
   };
   for (size_t i = 0; i < sizeof links / sizeof *links; i++) {
     pj(p, "%s/%s", dev, links[i][1]);
-    if (symlink(links[i][0], p) < 0) cfail("symlink %s", p);
+    if (symlink(links[i][0], p) < 0) fail("symlink %s", p);
   }
   pj(p, "%s/console", dev);
   int fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) cfail("create %s", p);
+  if (fd < 0) fail("create %s", p);
   close(fd);
   bind_mount(slavepath, p, 0, 0);
-  /* add device match=...: every host node the glob matches, same number and owner. */
-  for (int i = 0; i < ndev; i++) {
-    if (strncmp(devs[i], "/dev/", 5) != 0) continue;
-    glob_t g;
-    if (glob(devs[i], GLOB_NOSORT, NULL, &g) != 0) continue;
-    for (size_t j = 0; j < g.gl_pathc; j++) {
-      if (strstr(g.gl_pathv[j], "/../")) continue;
-      pj(p, "%s%s", zroot, g.gl_pathv[j]);
-      make_node(g.gl_pathv[j], p);
-    }
-    globfree(&g);
-  }
 }
 
-static void setup_proc_sys(void) {
+/* Runs `fn` in the zone's namespace of `type` (the supervisor's own is kept and restored). */
+static void in_zone_ns(const char *type, int nstype, void (*fn)(void)) {
+  char p[64]; snprintf(p, sizeof p, "/proc/%d/ns/%s", (int)initpid, type);
+  char self[64]; snprintf(self, sizeof self, "/proc/self/ns/%s", type);
+  int zfd = open(p, O_RDONLY | O_CLOEXEC), mine = open(self, O_RDONLY | O_CLOEXEC);
+  if (zfd < 0 || mine < 0 || setns(zfd, nstype) < 0) fail("enter the zone's %s namespace", type);
+  fn();
+  if (setns(mine, nstype) < 0) fail("leave the zone's %s namespace", type);
+  close(zfd); close(mine);
+}
+
+static void mount_sysfs(void) {
+  char p[PATH_MAX]; pj(p, "%s/sys", rootreal);
+  if (mount("sysfs", p, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) fail("mount /sys");
+}
+
+/* /sys/fs/cgroup as the zone sees it: its hierarchies, mounted from inside its cgroup namespace
+ * (rooted at its payload), on a read-only tmpfs. */
+static void mount_cgroupfs(void) {
+  char base[PATH_MAX], p[PATH_MAX], opts[128];
+  pj(base, "%s/sys/fs/cgroup", rootreal);
+  if (ncgfs == 1 && !strcmp(cgfss[0].name, ".")) {
+    if (mount("cgroup2", base, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) fail("mount cgroup2 on /sys/fs/cgroup");
+    return;
+  }
+  snprintf(opts, sizeof opts, "mode=755,uid=%u,gid=%u", (unsigned)idu, (unsigned)idg);
+  if (mount("cgroup", base, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts) < 0) fail("mount /sys/fs/cgroup");
+  for (int i = 0; i < ncgfs; i++) {
+    pj(p, "%s/%s", base, cgfss[i].name);
+    if (mkdir(p, 0755) < 0 && errno != EEXIST) fail("mkdir %s", p);
+    if (mount("cgroup", p, cgfss[i].type, MS_NOSUID | MS_NODEV | MS_NOEXEC, cgfss[i].opts[0] ? cgfss[i].opts : NULL) < 0)
+      fail("mount the %s cgroup hierarchy", cgfss[i].name);
+  }
+  for (int i = 0; i < ncglink; i++) {
+    pj(p, "%s/%s", base, cglinks[i][0]);
+    if (symlink(cglinks[i][1], p) < 0 && errno != EEXIST) fail("symlink %s", p);
+  }
+  if (mount(NULL, base, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) fail("remount /sys/fs/cgroup");
+}
+
+/* /proc of the zone's pid namespace: only a process in it can mount one, so a short-lived helper does. */
+static void mount_proc(void) {
+  char p[PATH_MAX]; pj(p, "%s/proc", rootreal);
+  pid_t h = fork();
+  if (h < 0) fail("fork");
+  if (h == 0) _exit(mount("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 ? errno : 0);
+  int st;
+  while (waitpid(h, &st, 0) < 0) if (errno != EINTR) fail("wait");
+  errno = WIFEXITED(st) ? WEXITSTATUS(st) : EIO;
+  if (errno) fail("mount /proc");
+}
+
+static void setup_proc(void) {
   char p[PATH_MAX], q[PATH_MAX];
-  in_root(p, "/proc", 1);
-  if (mount("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) cfail("mount /proc");
+  pj(p, "%s/proc", rootreal);
+  in_zone_ns("pid", CLONE_NEWPID, mount_proc);
   static const char *masked[] = { "kcore", "kallsyms", "keys", "sysrq-trigger", "timer_list" };
   for (size_t i = 0; i < sizeof masked / sizeof *masked; i++) {
     pj(q, "%s/%s", p, masked[i]);
-    if (access(q, F_OK) == 0 && mount("/dev/null", q, NULL, MS_BIND, NULL) < 0) cfail("mask %s", q);
+    if (access(q, F_OK) == 0 && mount("/dev/null", q, NULL, MS_BIND, NULL) < 0) fail("mask %s", q);
   }
   pj(q, "%s/sys", p);
   bind_mount(q, q, 0, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
   if (netns) { /* an exclusive-IP zone owns its network sysctls */
     pj(q, "%s/sys/net", p);
     bind_mount(q, q, 0, 0);
-    if (mount(NULL, q, NULL, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) cfail("remount %s", q);
+    if (mount(NULL, q, NULL, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) fail("remount %s", q);
   }
-  in_root(p, "/sys", 1);
-  if (mount("sysfs", p, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) cfail("mount /sys");
-}
-
-static void drop_caps(void) {
-  for (int c = 0; c < 64; c++) {
-    if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) < 0) break; /* past CAP_LAST_CAP */
-    if (!(capmask >> c & 1) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0) cfail("drop capability %d", c);
-  }
-  prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-  struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-  struct __user_cap_data_struct d[2];
-  if (syscall(SYS_capget, &h, d) < 0) cfail("capget");
-  for (int i = 0; i < 2; i++) {
-    uint32_t m = (uint32_t)(capmask >> (32 * i));
-    d[i].effective &= m; d[i].permitted &= m; d[i].inheritable &= m;
-  }
-  if (syscall(SYS_capset, &h, d) < 0) cfail("capset");
 }
 
 /*
- * Into the zone's cgroup in every hierarchy, before anything else. The zone process moves itself:
- * on v1, writing 0 to `tasks` moves the calling (only) thread without the threadgroup lock whose
- * release waits for an RCU grace period (cgroup.procs: 5-20 ms each time; tasks: ~0.05 ms). v2
- * has no `tasks` file and takes cgroup.procs.
+ * The zone's whole tree, in the supervisor's own mount namespace (owned by the host's user
+ * namespace). Mount points are made first, on the plain directories: through an idmapped mount
+ * host root could not create anything (its uid has no place in the zone's map).
  */
-static void join_cgroups(void) {
-  for (int i = 0; i < ncg; i++) {
-    char p[PATH_MAX];
-    pj(p, "%s/tasks", cgdirs[i]);
-    int fd = open(p, O_WRONLY | O_CLOEXEC);
-    if (fd < 0 && errno == ENOENT) { pj(p, "%s/cgroup.procs", cgdirs[i]); fd = open(p, O_WRONLY | O_CLOEXEC); }
-    if (fd < 0 || write(fd, "0", 1) != 1) cfail("join cgroup %s", cgdirs[i]);
-    close(fd);
-  }
-}
-
-static void zone_main(int gord) {
+static void assemble_root(void) {
   char p[PATH_MAX];
-  sigset_t none; sigemptyset(&none);
-  signal(SIGPIPE, SIG_DFL);
-  join_cgroups();
-  /* 1. the console: a new session whose controlling terminal is the console pty */
-  if (setsid() < 0) cfail("setsid");
-  int s = open(slavepath, O_RDWR | O_CLOEXEC);
-  if (s < 0) cfail("open %s", slavepath);
-  if (ioctl(s, TIOCSCTTY, 0) < 0) cfail("TIOCSCTTY");
-  /* 2. the root */
-  if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) cfail("make / private");
-  if (!realpath(zroot, rootreal)) cfail("zone root %s", zroot);
-  zroot = rootreal;
-  if (mount(zroot, zroot, NULL, MS_BIND | MS_REC, NULL) < 0) cfail("bind %s", zroot);
+  for (const char *d = "proc\0sys\0dev\0"; *d; d += strlen(d) + 1) in_root(p, d, 1);
   for (int i = 0; i < nipd; i++) {
     struct stat st;
-    if (stat(ipds[i], &st) < 0) cfail("inherit-pkg-dir %s", ipds[i]);
+    if (stat(ipds[i], &st) < 0) fail("inherit-pkg-dir %s", ipds[i]);
     in_root(p, ipds[i], 1);
-    bind_mount(ipds[i], p, 0, MS_RDONLY | MS_NODEV); /* not recursive: Solaris' nosub */
+  }
+  for (int i = 0; i < nfs; i++) {
+    struct stat st;
+    int isdir = 1;
+    if (!strcmp(fss[i].type, "lofs")) {
+      if (stat(fss[i].special, &st) < 0) fail("fs %s: special %s", fss[i].dir, fss[i].special);
+      isdir = S_ISDIR(st.st_mode);
+    }
+    in_root(p, fss[i].dir, isdir);
+  }
+  /* The root (nodev: device nodes live in the zone's /dev only), then what goes inside it. */
+  idmapped(rootreal, rootreal, MOUNT_ATTR_NODEV, 1);
+  for (int i = 0; i < nipd; i++) {
+    pj(p, "%s%s", rootreal, ipds[i]);
+    idmapped(ipds[i], p, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV, 0); /* not recursive: Solaris' nosub */
   }
   for (int i = 0; i < nfs; i++) {
     int nosub = 0; char data[512];
     unsigned long fl = opt_flags(fss[i].opts, &nosub, data, sizeof data);
-    if (!strcmp(fss[i].type, "lofs")) {
-      struct stat st;
-      if (stat(fss[i].special, &st) < 0) cfail("fs %s: special %s", fss[i].dir, fss[i].special);
-      in_root(p, fss[i].dir, S_ISDIR(st.st_mode));
-      bind_mount(fss[i].special, p, !nosub, fl);
-    } else {
-      in_root(p, fss[i].dir, 1);
-      if (mount(fss[i].special, p, fss[i].type, fl, data[0] ? data : NULL) < 0)
-        cfail("mount %s (%s) on %s", fss[i].special, fss[i].type, fss[i].dir);
-    }
+    pj(p, "%s%s", rootreal, fss[i].dir);
+    if (!strcmp(fss[i].type, "lofs")) { idmapped(fss[i].special, p, mount_attrs(fl), !nosub); continue; }
+    /* Mounted where it belongs, then replaced by an idmapped copy of itself. */
+    if (mount(fss[i].special, p, fss[i].type, fl, data[0] ? data : NULL) < 0)
+      fail("mount %s (%s) on %s", fss[i].special, fss[i].type, fss[i].dir);
+    int fd = open_tree(AT_FDCWD, p, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    if (fd < 0 || umount2(p, MNT_DETACH) < 0) fail("fs %s", fss[i].dir);
+    struct mount_attr a = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)usernsfd };
+    if (mount_setattr(fd, "", AT_EMPTY_PATH, &a, sizeof a) < 0) fail("idmap %s", fss[i].dir);
+    if (move_mount(fd, "", AT_FDCWD, p, MOVE_MOUNT_F_EMPTY_PATH) < 0) fail("attach %s", fss[i].dir);
+    close(fd);
   }
-  setup_proc_sys();
+  setup_proc();
+  if (netns) in_zone_ns("net", CLONE_NEWNET, mount_sysfs); /* /sys/class/net: the zone's interfaces */
+  else mount_sysfs();
+  if (ncgfs) in_zone_ns("cgroup", CLONE_NEWCGROUP, mount_cgroupfs);
   setup_dev();
-  if (sethostname(zname, strlen(zname)) < 0) cfail("sethostname");
-  /* 3. pivot_root into the zone and drop the host's tree */
-  if (chdir(zroot) < 0) cfail("chdir %s", zroot);
-  if (syscall(SYS_pivot_root, ".", ".") < 0) cfail("pivot_root");
-  if (umount2(".", MNT_DETACH) < 0) cfail("detach the old root");
-  if (chdir("/") < 0) cfail("chdir /");
+}
+
+/* ================================ zone process (child) ================================ */
+
+static void send_fd(int sock, char tag, int fd) {
+  char c = tag;
+  struct iovec iov = { &c, 1 };
+  union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
+  struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+  struct cmsghdr *c0 = CMSG_FIRSTHDR(&m);
+  c0->cmsg_level = SOL_SOCKET; c0->cmsg_type = SCM_RIGHTS; c0->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(c0), &fd, sizeof fd);
+  if (sendmsg(sock, &m, MSG_NOSIGNAL) < 0) fail("pass the seccomp listener");
+}
+
+static int has_notify(void) {
+  for (int i = 0; i < nsysrule; i++) if (sysrules[i].ret == SECCOMP_RET_USER_NOTIF) return 1;
+  return 0;
+}
+
+static void read_byte(int fd, char want) {
+  char c;
+  ssize_t r;
+  while ((r = read(fd, &c, 1)) < 0 && errno == EINTR) {}
+  if (r != 1) _exit(0); /* the supervisor gave up: halted while setting up */
+  if (c != want) { errno = EPROTO; fail("unexpected message from the supervisor"); }
+}
+
+static void zone_main(int gord) {
+  in_zone_process = 1;
+  sigset_t none; sigemptyset(&none);
+  signal(SIGPIPE, SIG_DFL);
+  /* 1. Once the id maps are written (the payload cgroups belong to the zone's root, which must be
+   *    a mapped id), and still host uid 0 with no capability outside the new user namespace: the
+   *    payload cgroups first, so nothing of the zone ever runs outside them, then a cgroup
+   *    namespace rooted there. */
+  read_byte(gord, 'U');
+  int bad = join_cgroups(joins, njoin);
+  if (bad >= 0) fail("join cgroup %s", joins[bad]);
+  if (njoin && unshare(CLONE_NEWCGROUP) < 0) fail("unshare cgroup namespace");
+  if (sethostname(zname, strlen(zname)) < 0) fail("sethostname");
   /* An exclusive-IP zone's own loopback, up as on Solaris (lo0); its other interfaces arrive while it is ready. */
   if (netns) {
     int sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     struct ifreq ifr; memset(&ifr, 0, sizeof ifr); strcpy(ifr.ifr_name, "lo");
-    if (sk < 0 || ioctl(sk, SIOCGIFFLAGS, &ifr) < 0) cfail("loopback");
+    if (sk < 0 || ioctl(sk, SIOCGIFFLAGS, &ifr) < 0) fail("loopback");
     ifr.ifr_flags |= IFF_UP;
-    if (ioctl(sk, SIOCSIFFLAGS, &ifr) < 0) cfail("bring up loopback");
+    if (ioctl(sk, SIOCSIFFLAGS, &ifr) < 0) fail("bring up loopback");
     close(sk);
   }
-  /* 4. a cgroup namespace rooted at the zone's cgroup (joined first thing), before anything of the zone runs */
-  if (ncg && unshare(CLONE_NEWCGROUP) < 0) cfail("unshare cgroup namespace");
-  /* 5. ready: wait for the boot arguments (EOF at once when booting straight away) */
-  if (write_all(child_st, "R", 1) < 0) _exit(127);
+  if (write_all(report_fd, "N", 1) < 0) _exit(127);
+  /* 2. The supervisor has written the id maps and built the tree: become the zone's root. */
+  read_byte(gord, 'M');
+  /* Into the root while still host uid 0: the zonepath (mode 0700, host root's) is not the zone's to traverse. */
+  if (chdir(rootreal) < 0) fail("chdir %s", rootreal);
+  if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) fail("become the zone's root");
+  /* The console (owned by the zone's root): a new session whose controlling terminal it is. */
+  if (setsid() < 0) fail("setsid");
+  int s = open(slavepath, O_RDWR | O_CLOEXEC);
+  if (s < 0) fail("open %s", slavepath);
+  if (ioctl(s, TIOCSCTTY, 0) < 0) fail("TIOCSCTTY");
+  /* 3. A mount namespace of the zone's user namespace: a copy of the tree in which the kernel locks
+   *    every mount together with its flags (ro, nosuid, nodev, noexec) and the masks over /proc. */
+  if (unshare(CLONE_NEWNS) < 0) fail("unshare mount namespace");
+  if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) fail("make / private");
+  /* The root's copy is locked in place (pivoting onto it would lock the old root in turn): a fresh
+   * recursive bind of it, entered through its descriptor, becomes the root instead. */
+  int rfd = open_tree(AT_FDCWD, ".", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+  if (rfd < 0 || move_mount(rfd, "", AT_FDCWD, ".", MOVE_MOUNT_F_EMPTY_PATH) < 0 || fchdir(rfd) < 0) fail("bind the zone root");
+  close(rfd);
+  if (syscall(SYS_pivot_root, ".", ".") < 0) fail("pivot_root");
+  if (umount2(".", MNT_DETACH) < 0) fail("detach the old root");
+  if (chdir("/") < 0) fail("chdir /");
+  /* 4. ready: wait for the boot arguments (EOF at once when booting straight away) */
+  if (write_all(report_fd, "R", 1) < 0) _exit(127);
   static char args[65536]; size_t len = 0;
   for (;;) {
     ssize_t r = read(gord, args + len, sizeof args - 1 - len);
@@ -414,22 +522,27 @@ static void zone_main(int gord) {
   }
   argv[argc] = NULL;
   if (!init) init = access("/sbin/init", X_OK) == 0 ? "/sbin/init" : "zsched";
-  /* 6. capabilities, console on 0-2, clean signal state, exec */
-  drop_caps();
+  /* 5. the kernel surface (inherited by every process of the zone), capabilities, console on 0-2,
+   *    clean signal state, no descriptor but 0-2 past exec, exec */
+  int lfd = install_filter(filter, nfilter, has_notify());
+  if (lfd < 0) fail("install the seccomp filter");
+  if (lfd > 0) { send_fd(report_fd, 'S', lfd); close(lfd); }
+  if (cut_bounding_set(capmask) < 0 || mask_capability_sets(capmask) < 0) fail("cut capabilities");
   dup2(s, 0); dup2(s, 1); dup2(s, 2);
   if (s > 2) close(s);
   for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
   sigprocmask(SIG_SETMASK, &none, NULL);
+  if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) fail("close_range");
   char *envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=linux",
                    "HOME=/", "container=zone", NULL };
   if (!strcmp(init, "zsched")) {
     argv[0] = "zsched";
     fexecve(exefd, argv, envp);
-    cfail("exec minimal init");
+    fail("exec minimal init");
   }
   argv[0] = (char *)init;
   execve(init, argv, envp);
-  cfail("exec %s", init);
+  fail("exec %s", init);
 }
 
 /* ================================ supervisor ================================ */
@@ -452,7 +565,23 @@ static int read_procs(const char *dir, pid_t *out, int max) {
   return k;
 }
 
-/* Removes a cgroup and the cgroups an init inside the zone made below it (systemd does), deepest first. */
+/* Every process in a cgroup and below it (the payload, and what an init made inside it). */
+static int kill_cgroup_tree(const char *dir) {
+  pid_t pids[512]; int n = read_procs(dir, pids, 512), any = n > 0;
+  for (int j = 0; j < n; j++) kill(pids[j], SIGKILL);
+  DIR *d = opendir(dir);
+  if (!d) return any;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    char sub[PATH_MAX];
+    if (snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name) < (int)sizeof sub) any |= kill_cgroup_tree(sub);
+  }
+  closedir(d);
+  return any;
+}
+
+/* Removes a cgroup and the cgroups below it (the payload, what systemd made inside), deepest first. */
 static void rmdir_cgroup_tree(const char *dir) {
   DIR *d = opendir(dir);
   if (d) {
@@ -480,15 +609,12 @@ static void teardown(int status) {
   /* The pid namespace died with its init; anything that entered the cgroup without it goes too. */
   for (int round = 0; round < 200; round++) {
     int any = 0;
-    for (int i = 0; i < ncg; i++) {
-      pid_t pids[512]; int n = read_procs(cgdirs[i], pids, 512);
-      for (int j = 0; j < n; j++) { kill(pids[j], SIGKILL); any = 1; }
-    }
+    for (int i = 0; i < ncg; i++) any |= kill_cgroup_tree(cgdirs[i]);
     if (!any) break;
     struct timespec ts = { 0, 10 * 1000 * 1000 }; nanosleep(&ts, NULL);
   }
   for (int i = ncg - 1; i >= 0; i--) rmdir_cgroup_tree(cgdirs[i]);
-  static const char *files[] = { "console.sock", "state", "init.pid", "zoneadmd.pid", "zoneid", "caps" };
+  static const char *files[] = { "console.sock", "state", "init.pid", "zoneadmd.pid", "zoneid", "caps", "pidns", "seccomp" };
   for (size_t i = 0; i < sizeof files / sizeof *files; i++) unlink_run(files[i]);
   rmdir(rundir);
   if (haltfd >= 0) write_all(haltfd, "OK\n", 3);
@@ -498,6 +624,32 @@ static void teardown(int status) {
 
 static void halt_zone(void) {
   if (initpid > 0) kill(initpid, SIGKILL); /* PID 1 of the namespace: the kernel kills the rest */
+}
+
+/* Reads the zone process's report: its tag byte (and a passed descriptor), or `E<message>`. */
+static char read_report(char *msg, size_t len) {
+  char buf[1024];
+  union { char c[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
+  for (;;) {
+    struct iovec iov = { buf, 1 };
+    struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.c, .msg_controllen = sizeof u.c };
+    ssize_t r = recvmsg(stfd, &m, MSG_CMSG_CLOEXEC);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return 0;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    if (c && c->cmsg_type == SCM_RIGHTS && nlisten < MAXLISTEN) memcpy(&listeners[nlisten++], CMSG_DATA(c), sizeof(int));
+    if (buf[0] == 'S') continue; /* the seccomp listener: kept, the report goes on */
+    if (buf[0] != 'E') return buf[0];
+    size_t got = 0;
+    while (got < len - 1) {
+      ssize_t k = read(stfd, msg + got, len - 1 - got);
+      if (k < 0 && errno == EINTR) continue;
+      if (k <= 0) break;
+      got += (size_t)k;
+    }
+    msg[got] = 0;
+    return 'E';
+  }
 }
 
 /* Sends the boot arguments to the waiting zone process; returns 0 once its init has been exec'd. */
@@ -514,17 +666,11 @@ static int start_init(char **args, int n, char *err, size_t errlen) {
   }
   write_all(gofd, buf, len);
   close(gofd); gofd = -1;
-  /* The status pipe is close-on-exec: EOF = init exec'd, 'E...' = it failed. */
-  size_t got = 0; err[0] = 0;
-  for (;;) {
-    ssize_t r = read(stfd, err + got, errlen - 1 - got);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) break;
-    got += (size_t)r;
-  }
-  err[got] = 0;
+  /* The status socket is close-on-exec: EOF = init exec'd, 'E...' = it failed. */
+  char tag = read_report(err, errlen);
   close(stfd); stfd = -1;
-  if (got > 0) { memmove(err, err + 1, got); return -1; }
+  if (tag == 'E') return -1;
+  if (tag) { snprintf(err, errlen, "unexpected report '%c' from the zone process", tag); return -1; }
   write_runfile("state", "running\n");
   return 0;
 }
@@ -596,13 +742,87 @@ static void console_input(const unsigned char *b, size_t n) {
   if (o) write_all(master, out, o);
 }
 
+/* ---- sys_time: the host clock, set on the zone's behalf ---- */
+
+static int has_cap_sys_time(pid_t tid) {
+  char p[64], line[256]; snprintf(p, sizeof p, "/proc/%d/status", (int)tid);
+  FILE *f = fopen(p, "re");
+  if (!f) return 0;
+  unsigned long long eff = 0;
+  while (fgets(line, sizeof line, f)) if (sscanf(line, "CapEff: %llx", &eff) == 1) break;
+  fclose(f);
+  return (int)(eff >> CAP_SYS_TIME & 1);
+}
+
+/*
+ * One stopped clock call of a zone process: performed here, as the host's root, when the caller
+ * holds CAP_SYS_TIME in the zone (what the kernel would check); refused with EPERM otherwise. A
+ * call that sets nothing (adjtimex/clock_adjtime reading, another clock) goes on in the kernel as
+ * the caller made it. Memory is read only after the notification is known to be still valid.
+ */
+static void handle_clock(int lfd, struct seccomp_notif *req, struct seccomp_notif_resp *resp) {
+  memset(resp, 0, sizeof *resp);
+  resp->id = req->id;
+  const __u64 *a = req->data.args;
+  int nr = req->data.nr, mfd = -1, setting;
+  char p[64]; snprintf(p, sizeof p, "/proc/%d/mem", (int)req->pid);
+  struct timex tx;
+  uint64_t txaddr = 0;
+  if (nr == SYS_adjtimex || nr == SYS_clock_adjtime) {
+    txaddr = nr == SYS_adjtimex ? a[0] : a[1];
+    mfd = open(p, O_RDWR | O_CLOEXEC);
+    if (mfd < 0 || ioctl(lfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0 ||
+        pread(mfd, &tx, sizeof tx, (off_t)txaddr) != (ssize_t)sizeof tx) { resp->error = -EFAULT; goto out; }
+    setting = tx.modes != 0 && tx.modes != ADJ_OFFSET_SS_READ && (nr == SYS_adjtimex || a[0] == CLOCK_REALTIME);
+  } else {
+    setting = nr == SYS_settimeofday || a[0] == CLOCK_REALTIME;
+  }
+  if (!setting) { resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE; goto out; }
+  if (!has_cap_sys_time(req->pid)) { resp->error = -EPERM; goto out; }
+  if (mfd < 0) mfd = open(p, O_RDWR | O_CLOEXEC);
+  if (mfd < 0 || ioctl(lfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0) { resp->error = -EFAULT; goto out; }
+  long r;
+  if (nr == SYS_clock_settime) {
+    struct timespec ts;
+    if (pread(mfd, &ts, sizeof ts, (off_t)a[1]) != (ssize_t)sizeof ts) { resp->error = -EFAULT; goto out; }
+    r = clock_settime(CLOCK_REALTIME, &ts);
+  } else if (nr == SYS_settimeofday) {
+    struct timeval tv; struct timezone tz;
+    if ((a[0] && pread(mfd, &tv, sizeof tv, (off_t)a[0]) != (ssize_t)sizeof tv) ||
+        (a[1] && pread(mfd, &tz, sizeof tz, (off_t)a[1]) != (ssize_t)sizeof tz)) { resp->error = -EFAULT; goto out; }
+    r = syscall(SYS_settimeofday, a[0] ? &tv : NULL, a[1] ? &tz : NULL);
+  } else {
+    r = adjtimex(&tx);
+    if (r >= 0 && pwrite(mfd, &tx, sizeof tx, (off_t)txaddr) != (ssize_t)sizeof tx) { resp->error = -EFAULT; goto out; }
+  }
+  if (r < 0) resp->error = -errno; else resp->val = r;
+out:
+  if (mfd >= 0) close(mfd);
+}
+
+static void serve_listener(int i) {
+  struct seccomp_notif req; struct seccomp_notif_resp resp;
+  memset(&req, 0, sizeof req);
+  if (ioctl(listeners[i], SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) return;
+  handle_clock(listeners[i], &req, &resp);
+  ioctl(listeners[i], SECCOMP_IOCTL_NOTIF_SEND, &resp); /* ENOENT: the caller was interrupted meanwhile */
+}
+
+static void drop_listener(int i) {
+  close(listeners[i]);
+  listeners[i] = listeners[--nlisten];
+}
+
+/* ---- the socket ---- */
+
 static void handle_request(struct pending *pr) {
   int fd = pr->fd;
   char *nl = memchr(pr->buf, '\n', pr->len);
   *nl = 0;
   size_t rest = pr->len - (size_t)(nl + 1 - pr->buf);
   char *line = pr->buf;
-  pr->fd = -1;
+  int passed = pr->passed;
+  pr->fd = -1; pr->passed = -1;
   if (!strcmp(line, "console") || !strcmp(line, "console -d")) {
     if (client >= 0) { dprintf(fd, "BUSY %d\n", (int)clientpid); close(fd); return; }
     struct ucred cr; socklen_t l = sizeof cr;
@@ -621,6 +841,11 @@ static void handle_request(struct pending *pr) {
   } else if (!strcmp(line, "status")) {
     dprintf(fd, "OK %s %d %d\n", gofd >= 0 ? "ready" : "running", (int)initpid, (int)getpid());
     close(fd);
+  } else if (!strcmp(line, "time-listener")) {
+    /* A zlogin process's seccomp listener: its clock calls are served here, like the init's. */
+    if (passed >= 0 && nlisten < MAXLISTEN) { listeners[nlisten++] = passed; passed = -1; dprintf(fd, "OK\n"); }
+    else dprintf(fd, "ERR no listener\n");
+    close(fd);
   } else if (!strncmp(line, "boot", 4) && (line[4] == 0 || line[4] == '\t')) {
     if (gofd < 0) { dprintf(fd, "ERR zone is already booted\n"); close(fd); return; }
     char *args[256]; int n = 0;
@@ -636,26 +861,44 @@ static void handle_request(struct pending *pr) {
     dprintf(fd, "ERR unknown request\n");
     close(fd);
   }
+  if (passed >= 0) close(passed);
 }
 
 static void accept_client(void) {
   int fd = accept4(lsock, NULL, NULL, SOCK_CLOEXEC);
   if (fd < 0) return;
   for (int i = 0; i < MAXPENDING; i++)
-    if (pend[i].fd < 0) { pend[i].fd = fd; pend[i].len = 0; return; }
+    if (pend[i].fd < 0) { pend[i].fd = fd; pend[i].passed = -1; pend[i].len = 0; return; }
   dprintf(fd, "ERR too many connections\n");
   close(fd);
+}
+
+/* A request's bytes, and a descriptor passed along with them (SCM_RIGHTS). */
+static ssize_t read_pending(struct pending *pr) {
+  union { char c[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
+  struct iovec iov = { pr->buf + pr->len, sizeof pr->buf - pr->len };
+  struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.c, .msg_controllen = sizeof u.c };
+  ssize_t r = recvmsg(pr->fd, &m, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+  struct cmsghdr *c = r > 0 ? CMSG_FIRSTHDR(&m) : NULL;
+  if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+    int fd; memcpy(&fd, CMSG_DATA(c), sizeof fd);
+    if (pr->passed >= 0) close(pr->passed);
+    pr->passed = fd;
+  }
+  return r;
 }
 
 static void main_loop(void) {
   unsigned char buf[4096];
   for (;;) {
-    struct pollfd pf[5 + MAXPENDING]; int n = 0;
+    struct pollfd pf[4 + MAXPENDING + MAXLISTEN]; int n = 0;
     pf[n++] = (struct pollfd){ sfd, POLLIN, 0 };
     pf[n++] = (struct pollfd){ lsock, POLLIN, 0 };
     pf[n++] = (struct pollfd){ master, POLLIN, 0 };
     pf[n++] = (struct pollfd){ client, POLLIN, 0 }; /* fd -1 is ignored by poll */
     for (int i = 0; i < MAXPENDING; i++) pf[n++] = (struct pollfd){ pend[i].fd, POLLIN, 0 };
+    int nl = nlisten;
+    for (int i = 0; i < nl; i++) pf[n++] = (struct pollfd){ listeners[i], POLLIN, 0 };
     if (poll(pf, (nfds_t)n, -1) < 0) { if (errno == EINTR) continue; die("poll: %s", strerror(errno)); }
     if (pf[0].revents) {
       struct signalfd_siginfo si;
@@ -678,11 +921,21 @@ static void main_loop(void) {
       if (r > 0) console_input(buf, (size_t)r);
       else if (r == 0 || errno != EAGAIN) close_client();
     }
+    for (int i = nl - 1; i >= 0; i--) {
+      short ev = pf[4 + MAXPENDING + i].revents;
+      if (ev & POLLIN) serve_listener(i);
+      else if (ev & (POLLHUP | POLLERR | POLLNVAL)) drop_listener(i); /* every process of that filter is gone */
+    }
     for (int i = 0; i < MAXPENDING; i++) {
       struct pending *pr = &pend[i];
       if (pr->fd < 0 || !pf[4 + i].revents) continue;
-      ssize_t r = read(pr->fd, pr->buf + pr->len, sizeof pr->buf - pr->len);
-      if (r <= 0) { close(pr->fd); pr->fd = -1; continue; }
+      ssize_t r = read_pending(pr);
+      if (r <= 0) {
+        if (r < 0 && errno == EAGAIN) continue;
+        close(pr->fd); pr->fd = -1;
+        if (pr->passed >= 0) { close(pr->passed); pr->passed = -1; }
+        continue;
+      }
       pr->len += (size_t)r;
       if (memchr(pr->buf, '\n', pr->len)) handle_request(pr);
       else if (pr->len == sizeof pr->buf) { close(pr->fd); pr->fd = -1; }
@@ -691,18 +944,46 @@ static void main_loop(void) {
   }
 }
 
+static void split3(char *s, const char **a, const char **b, const char **c) {
+  *a = s; *b = ""; *c = "";
+  char *p = strchr(s, ':'); if (!p) return; *p++ = 0; *b = p;
+  char *q = strchr(p, ':'); if (!q) return; *q++ = 0; *c = q;
+}
+
 static void parse_args(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
 #define NEXT() (i + 1 < argc ? argv[++i] : (usage(), (char *)0))
+#define ADD(arr, n) do { if ((n) >= MAXLIST) die("too many %s", a); (arr)[(n)++] = NEXT(); } while (0)
     if (!strcmp(a, "--zone")) zname = NEXT();
     else if (!strcmp(a, "--rundir")) rundir = NEXT();
     else if (!strcmp(a, "--log")) logpath = NEXT();
     else if (!strcmp(a, "--root")) zroot = NEXT();
-    else if (!strcmp(a, "--cgroup") && ncg < MAXLIST) cgdirs[ncg++] = NEXT();
-    else if (!strcmp(a, "--ipd") && nipd < MAXLIST) ipds[nipd++] = NEXT();
-    else if (!strcmp(a, "--device") && ndev < MAXLIST) devs[ndev++] = NEXT();
-    else if (!strcmp(a, "--fs") && nfs < MAXLIST) {
+    else if (!strcmp(a, "--cgroup")) ADD(cgdirs, ncg);
+    else if (!strcmp(a, "--join")) ADD(joins, njoin);
+    else if (!strcmp(a, "--ipd")) ADD(ipds, nipd);
+    else if (!strcmp(a, "--device")) ADD(devs, ndev);
+    else if (!strcmp(a, "--devrule")) {
+      if (ndevrule >= MAXLIST || parse_devrule(NEXT(), &devrules[ndevrule++]) < 0) die("bad --devrule %s", argv[i]);
+    } else if (!strcmp(a, "--device-filter")) devfilter_dir = NEXT();
+    else if (!strcmp(a, "--cgroupfs")) {
+      if (ncgfs >= MAXLIST) die("too many --cgroupfs");
+      split3(NEXT(), &cgfss[ncgfs].name, &cgfss[ncgfs].type, &cgfss[ncgfs].opts);
+      ncgfs++;
+    } else if (!strcmp(a, "--cgroupfs-link")) {
+      if (ncglink >= MAXLIST) die("too many --cgroupfs-link");
+      const char *unused;
+      split3(NEXT(), &cglinks[ncglink][0], &cglinks[ncglink][1], &unused);
+      ncglink++;
+    } else if (!strcmp(a, "--syscall")) {
+      if (nsysrule >= (int)(sizeof sysrules / sizeof *sysrules) || parse_sysrule(NEXT(), &sysrules[nsysrule++]) < 0)
+        die("bad --syscall %s", argv[i]);
+    } else if (!strcmp(a, "--idmap")) {
+      unsigned u, g; unsigned long c;
+      if (sscanf(NEXT(), "%u:%u:%lu", &u, &g, &c) != 3 || c == 0) die("bad --idmap %s", argv[i]);
+      idu = u; idg = g; idcount = c;
+    } else if (!strcmp(a, "--fs")) {
+      if (nfs >= MAXLIST) die("too many --fs");
       fss[nfs].type = NEXT(); fss[nfs].special = NEXT(); fss[nfs].dir = NEXT(); fss[nfs].opts = NEXT(); nfs++;
     }
     else if (!strcmp(a, "--caps")) capmask = parse_hex(NEXT());
@@ -712,16 +993,30 @@ static void parse_args(int argc, char **argv) {
     else if (!strcmp(a, "--boot-pending")) readymode = bootpending = 1;
     else if (!strcmp(a, "--")) { bootv = argv + i + 1; nboot = argc - i - 1; break; }
     else usage();
+#undef ADD
 #undef NEXT
   }
-  if (!zname || !rundir || !logpath || !zroot) usage();
+  if (!zname || !rundir || !logpath || !zroot || !idcount) usage();
+}
+
+static void write_map(const char *file, unsigned long start) {
+  char p[64], v[64];
+  snprintf(p, sizeof p, "/proc/%d/%s", (int)initpid, file);
+  int n = snprintf(v, sizeof v, "0 %lu %lu\n", start, idcount);
+  int fd = open(p, O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || write(fd, v, (size_t)n) != n) fail("write %s", p);
+  close(fd);
 }
 
 int main(int argc, char **argv) {
   const char *base = strrchr(argv[0], '/');
   base = base ? base + 1 : argv[0];
   if (!strcmp(base, "zsched")) return zsched_main(argc, argv);
+  /* Nothing the caller had open (a shell's fd 100...) may reach the zone. */
+  syscall(SYS_close_range, 3, ~0U, 0);
   parse_args(argc, argv);
+  nfilter = build_filter(sysrules, nsysrule, filter);
+  if (nfilter < 0) die("the seccomp filter does not fit");
 
   /* Daemonize with a handshake: the parent reports how the boot went, then exits. */
   int hs[2];
@@ -743,35 +1038,40 @@ int main(int argc, char **argv) {
     return 1;
   }
   close(hs[0]);
+  report_fd = hs[1];
   setsid();
   umask(022);
   int nul = open("/dev/null", O_RDWR);
   if (nul >= 0) { dup2(nul, 0); dup2(nul, 1); dup2(nul, 2); if (nul > 2) close(nul); }
-  for (int i = 0; i < MAXPENDING; i++) pend[i].fd = -1;
-#define FAIL(...) do { dprintf(hs[1], "zoneadmd: " __VA_ARGS__); dprintf(hs[1], ": %s\n", strerror(errno)); \
-                       unlink_run("console.sock"); exit(1); } while (0)
+  for (int i = 0; i < MAXPENDING; i++) { pend[i].fd = -1; pend[i].passed = -1; }
 
+  /* A mount namespace of the supervisor's own for the zone's tree: nothing is ever mounted in the
+   * host's, and the host's unmounts still reach this one (slave). */
+  if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0) fail("mount namespace");
+  if (!realpath(zroot, rootreal)) fail("zone root %s", zroot);
   logfd = open(logpath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-  if (logfd < 0) FAIL("console log %s", logpath);
+  if (logfd < 0) fail("console log %s", logpath);
   rotate_log();
   master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
   if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 || ptsname_r(master, slavepath, sizeof slavepath))
-    FAIL("console pty");
-  /* Keep a slave open so the master never reads EOF/EIO while the zone has it closed. */
+    fail("console pty");
+  /* Keep a slave open so the master never reads EOF/EIO while the zone has it closed. The console
+   * belongs to the zone's root (and its tty group), so the zone's init and getty may open it. */
   slavekeep = open(slavepath, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (slavekeep < 0 || fchown(slavekeep, idu, idg + 5) < 0) fail("console %s", slavepath);
   struct winsize ws = { 24, 80, 0, 0 };
   ioctl(master, TIOCSWINSZ, &ws);
   exefd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-  if (exefd < 0) FAIL("open /proc/self/exe");
+  if (exefd < 0) fail("open /proc/self/exe");
 
   struct sockaddr_un sa = { .sun_family = AF_UNIX };
   if ((size_t)snprintf(sa.sun_path, sizeof sa.sun_path, "%s/console.sock", rundir) >= sizeof sa.sun_path) {
-    errno = ENAMETOOLONG; FAIL("console socket %s/console.sock", rundir);
+    errno = ENAMETOOLONG; fail("console socket %s/console.sock", rundir);
   }
   lsock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   unlink(sa.sun_path);
   mode_t old = umask(077);
-  if (lsock < 0 || bind(lsock, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(lsock, 8) < 0) FAIL("console socket %s", sa.sun_path);
+  if (lsock < 0 || bind(lsock, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(lsock, 8) < 0) fail("console socket %s", sa.sun_path);
   umask(old);
 
   sigset_t ss; sigemptyset(&ss);
@@ -779,43 +1079,63 @@ int main(int argc, char **argv) {
   sigprocmask(SIG_BLOCK, &ss, NULL);
   signal(SIGPIPE, SIG_IGN);
   sfd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
-  if (sfd < 0) FAIL("signalfd");
+  if (sfd < 0) fail("signalfd");
+
+  /* The filter as zlogin installs it too (zenter reads this file): one program for the whole zone. */
+  char sp[PATH_MAX]; pj(sp, "%s/seccomp", rundir);
+  int sf = open(sp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (sf < 0 || write_all(sf, filter, (size_t)nfilter * sizeof *filter) < 0) fail("write %s", sp);
+  close(sf);
+  if (devfilter_dir && attach_devfilter(devfilter_dir, devrules, ndevrule) < 0) fail("device filter on %s", devfilter_dir);
 
   int st[2], go[2];
-  if (pipe2(st, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0) FAIL("pipe");
-  long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (netns ? CLONE_NEWNET : 0) | SIGCHLD;
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, st) < 0 || pipe2(go, O_CLOEXEC) < 0) fail("pipe");
+  long flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (netns ? CLONE_NEWNET : 0) | SIGCHLD;
   pid_t c = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
-  if (c < 0) FAIL("clone");
+  if (c < 0) fail("clone");
   if (c == 0) {
     close(hs[1]); close(st[0]); close(go[1]);
     close(master); close(lsock); close(logfd); close(sfd);
     if (slavekeep >= 0) close(slavekeep);
-    child_st = st[1];
+    report_fd = st[1];
     zone_main(go[0]);
     _exit(127);
   }
   initpid = c;
   close(st[1]); close(go[0]);
   stfd = st[0]; gofd = go[1];
+  /* The zone's ids: 0..count-1 inside are the zone's block of host ids. */
+  write_map("uid_map", idu);
+  write_map("gid_map", idg);
+  if (write_all(gofd, "U", 1) < 0) fail("signal the zone process");
+  char p[PATH_MAX], link[64];
+  pj(p, "/proc/%d/ns/pid", (int)initpid);
+  ssize_t ll = readlink(p, link, sizeof link - 1);
+  link[ll > 0 ? ll : 0] = 0;
   write_runfile("zoneadmd.pid", "%d\n", (int)getpid());
   write_runfile("init.pid", "%d\n", (int)initpid);
   write_runfile("caps", "%llx\n", (unsigned long long)capmask);
+  write_runfile("pidns", "%s\n", link);
 
-  /* Wait for the zone process to be set up ('R') or to fail ('E...'). */
-  char msg[512]; size_t got = 0;
-  while (got == 0 || (msg[0] == 'E' && got < sizeof msg - 1)) {
-    ssize_t r = read(stfd, msg + got, sizeof msg - 1 - got);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) break;
-    got += (size_t)r;
+  char msg[512];
+  char tag = read_report(msg, sizeof msg);
+  if (tag == 'N') {
+    pj(p, "/proc/%d/ns/user", (int)initpid);
+    usernsfd = open(p, O_RDONLY | O_CLOEXEC);
+    if (usernsfd < 0) fail("open %s", p);
+    assemble_root();
+    if (write_all(gofd, "M", 1) < 0) fail("signal the zone process");
+    tag = read_report(msg, sizeof msg);
   }
-  msg[got] = 0;
-  if (got == 0 || msg[0] != 'R') {
-    dprintf(hs[1], "zoneadmd: zone '%s': %s\n", zname, got ? msg + 1 : "zone process died during setup");
+  if (tag != 'R') {
+    dprintf(hs[1], "zoneadmd: zone '%s': %s\n", zname, tag == 'E' ? msg : "zone process died during setup");
     kill(initpid, SIGKILL); waitpid(initpid, NULL, 0);
     haltfd = -1; close(hs[1]);
     teardown(0);
   }
+  /* The zone has its own copy of the tree now; the supervisor's can go. */
+  umount2(rootreal, MNT_DETACH);
+  close(usernsfd); usernsfd = -1;
   write_runfile("state", "ready\n");
   if (!readymode) {
     char err[512];
@@ -828,6 +1148,7 @@ int main(int argc, char **argv) {
   }
   dprintf(hs[1], "OK %d %d\n", (int)initpid, (int)getpid());
   close(hs[1]);
+  report_fd = -1;
   main_loop();
   return 0;
 }

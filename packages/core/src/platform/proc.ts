@@ -1,5 +1,5 @@
 /** Small /proc readers: is a process alive (and not a zombie), its status fields. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 
 /** True if `pid` is a live process; a zombie (exited, not yet reaped) counts as dead. */
 export function processAlive(pid: number): boolean {
@@ -18,6 +18,15 @@ export function processAlive(pid: number): boolean {
 export function processCmdline(pid: number): string[] | undefined {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((s, i, a) => s !== '' || i < a.length - 1);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The namespace of `pid` of a type (`pid:[4026532]`, as /proc/PID/ns/TYPE reads), or undefined when it is gone. */
+export function processNamespace(pid: number, type: 'pid' | 'user' | 'mnt' | 'net' | 'cgroup'): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/${type}`);
   } catch {
     return undefined;
   }

@@ -17,7 +17,9 @@ export type ZoneRuntimeErrorCode =
   | 'Z_NO_SUPERVISOR'
   | 'Z_BOOT_FAILED'
   | 'Z_HALT_FAILED'
-  | 'Z_NETWORK';
+  | 'Z_NETWORK'
+  | 'Z_NO_CGROUP'
+  | 'Z_IDMAP';
 
 export class ZoneRuntimeError extends Error {
   constructor(
@@ -48,5 +50,18 @@ export const runtimeError = {
     ),
   bootFailed: (z: string, why: string) => new ZoneRuntimeError('Z_BOOT_FAILED', `call to zoneadmd failed: ${why}`, z),
   network: (z: string, why: string) => new ZoneRuntimeError('Z_NETWORK', `could not configure the zone's network: ${why}`, z),
+  noCgroup: (z: string, missing: string[]) =>
+    new ZoneRuntimeError(
+      'Z_NO_CGROUP',
+      `cannot place the zone in its cgroups: this host lacks ${missing.join(', ')} (cgroupfs must be mounted at /sys/fs/cgroup; 'ip netns exec' hides it)`,
+      z,
+    ),
+  idmap: (z: string, why: string) => new ZoneRuntimeError('Z_IDMAP', `cannot give the zone its user namespace: ${why}`, z),
+  noIdmappedMount: (z: string, path: string, fstype: string) =>
+    new ZoneRuntimeError(
+      'Z_IDMAP',
+      `${path} is on a ${fstype} filesystem, which cannot be idmapped: a zone's root, inherit-pkg-dirs and fs resources must be on one that can (ext4, xfs, btrfs, tmpfs...; docs/security.md)`,
+      z,
+    ),
   haltFailed: (z: string, why: string) => new ZoneRuntimeError('Z_HALT_FAILED', `unable to halt zone: ${why}`, z),
 };

@@ -15,15 +15,21 @@ import { ZoneStore } from '../store/zone-store.js';
 import { consoleLogPath, logDir, runDir, zonesRoot } from '../store/paths.js';
 import { parseLimitpriv, type IpType } from '../model/privileges.js';
 import { limitsFromConfig, type ZoneCgroup } from '../platform/cgroups/index.js';
+import { hostCgroupLayout } from '../platform/cgroups/mounts.js';
+import { filesystemOf } from '../platform/mounts.js';
 import { processAlive } from '../platform/proc.js';
+import { IdmapError, IdmapStore, idmapKey, type IdMap } from '../store/idmap.js';
+import { zoneDevices } from './devices.js';
 import { runtimeError, ZoneRuntimeError } from './errors.js';
 import {
   allocateZoneid,
   cleanStaleRuntime,
   isSupervisor,
+  isZoneInit,
   releaseZoneid,
   RUN_FILES,
   zoneCgroupFor,
+  zoneCgroupOptions,
   zoneRuntimeInfo,
   type RuntimeOptions,
 } from './state.js';
@@ -93,6 +99,11 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
   checkBootargs(name, bootargs);
   const zoneRoot = join(cfg.globals.zonepath || entry.zonepath, 'root');
   if (!existsSync(zoneRoot)) throw runtimeError.noRoot(name, zoneRoot);
+  // A zone outside its cgroups would be neither limited nor stoppable (`ip netns exec` hides cgroupfs).
+  const cg = zoneCgroupFor(name, opts);
+  const missing = cg.missing();
+  if (missing.length > 0) throw runtimeError.noCgroup(name, missing);
+  const idmap = zoneIdmap(name, root, entry);
 
   // The run directory is the boot's lock: mkdir is atomic, `.booting` says who holds it.
   const dir = runDir(name, root);
@@ -106,14 +117,15 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
   }
   writeFileSync(join(dir, '.booting'), `${process.pid}\n`);
   let zoneid: number | undefined;
-  const cg = zoneCgroupFor(name, opts);
   try {
     zoneid = allocateZoneid(name, root);
     writeFileSync(join(dir, RUN_FILES.zoneid), `${zoneid}\n`);
     // Processes left in the zone's cgroup by an earlier crash belong to no running zone any more.
-    if (cg.exists() && cg.pids().length > 0) await cg.killAll();
-    cg.create();
-    const warnings = cg.apply(limitsFromConfig(cfg, cpus().length));
+    if (cg.exists()) await destroyZone(cg);
+    const devices = zoneDevices(cfg);
+    const files = cg.devicePolicy === 'files';
+    const limits = { ...limitsFromConfig(cfg, cpus().length), devices: files ? devices.rules : undefined };
+    const warnings = cg.create(limits, { uid: idmap.uid, gid: idmap.gid });
     const net = await prepareZoneNetwork(name, cfg, root);
     await net?.addShared(zoneid);
     // Interfaces go into the zone's network namespace while it is ready, before its init runs.
@@ -124,18 +136,24 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
       consoleLog: consoleLogPath(name, root),
       consoleLogMax: consoleLogMax(),
       root: zoneRoot,
+      idmap,
       cgroupPaths: cg.paths,
+      payloadPaths: cg.payloadPaths,
+      deviceFilter: files ? undefined : { dir: cg.paths[0]!, rules: devices.rules },
+      devices: devices.nodes.map((n) => n.path),
+      // The host's own hierarchies; a test's cgroup-like tree has none to show.
+      cgroupfs: zoneCgroupOptions(opts).root === undefined ? hostCgroupLayout() : undefined,
       capabilities: priv.capabilities,
       start: ready ? 'ready' : viaReady ? 'boot-pending' : 'boot',
       bootargs,
     });
-    const started = await startSupervisor(name, args);
+    const started = await startSupervisor(name, args).catch((e) => Promise.reject(explainIdmap(name, e)));
     await net?.setUpExclusive(started.initPid);
     if (viaReady) await requestBoot(name, join(dir, RUN_FILES.socket), bootargs);
     rmSync(join(dir, '.booting'), { force: true });
     return { zoneid, initPid: started.initPid, supervisorPid: started.supervisorPid, warnings };
   } catch (e) {
-    await destroyZone(name, cg, opts).catch(() => undefined);
+    await destroyZone(cg).catch(() => undefined);
     removeCgroupParent(cg);
     await releaseZoneNetwork(name, root);
     rmSync(dir, { recursive: true, force: true });
@@ -175,10 +193,25 @@ export function readyZone(name: string, opts: RuntimeOptions = {}): Promise<Boot
   return start(name, opts, true);
 }
 
+/** The zone's block of host ids, given to it at its first boot (docs/security.md). */
+function zoneIdmap(name: string, root: string, entry: { name: string; uuid: string }): IdMap {
+  try {
+    return new IdmapStore(root).allocate(idmapKey(entry));
+  } catch (e) {
+    if (e instanceof IdmapError) throw runtimeError.idmap(name, e.message);
+    throw e;
+  }
+}
+
+/** `idmap PATH: ...` from the supervisor: which filesystem refused, in words. */
+function explainIdmap(name: string, e: unknown): unknown {
+  const m = /idmap (\/\S*): /.exec((e as Error).message ?? '');
+  if (!m) return e;
+  return runtimeError.noIdmappedMount(name, m[1]!, filesystemOf(m[1]!) ?? 'unknown');
+}
+
 /** Kills every process of the zone's cgroup and removes the cgroup (tolerates it being gone). */
-async function destroyZone(name: string, cg: ZoneCgroup, opts: RuntimeOptions): Promise<void> {
-  void name;
-  void opts;
+async function destroyZone(cg: ZoneCgroup): Promise<void> {
   if (cg.exists()) {
     try {
       await cg.killAll();
@@ -220,7 +253,10 @@ export async function haltZone(name: string, given: RuntimeOptions = {}): Promis
     throw runtimeError.alreadyHalted(name);
   }
   try {
-    await destroyZone(name, cg, opts);
+    await destroyZone(cg);
+    // Without its cgroup (removed by hand, or never made), the zone still ends with its init: the
+    // kernel kills the rest of its pid namespace.
+    if (info && isZoneInit(info.initPid, info.runDir, () => cg)) await killInit(info.initPid);
   } catch (e) {
     throw runtimeError.haltFailed(name, (e as Error).message);
   }
@@ -239,6 +275,16 @@ export async function haltZone(name: string, given: RuntimeOptions = {}): Promis
   if (info && info.zoneid > 0) releaseZoneid(name, info.zoneid, root);
   removeCgroupParent(cg);
   await releaseZoneNetwork(name, root);
+}
+
+async function killInit(pid: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    return; // gone meanwhile
+  }
+  for (let i = 0; i < 500 && processAlive(pid); i++) await sleep(10);
+  if (processAlive(pid)) throw new Error(`the zone's init (pid ${pid}) did not exit`);
 }
 
 /** A per-ZONES_ROOT cgroup parent (`zones.<hash>`) goes when its last zone does. */

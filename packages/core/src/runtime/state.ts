@@ -10,7 +10,7 @@ import { existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'nod
 import { join, resolve } from 'node:path';
 import { runDir, zonesRoot } from '../store/paths.js';
 import { zoneCgroup, type CgroupOptions, type ZoneCgroup } from '../platform/cgroups/index.js';
-import { processAlive, processCmdline } from '../platform/proc.js';
+import { processAlive, processCmdline, processNamespace } from '../platform/proc.js';
 
 /** Files of a zone's run directory. */
 export const RUN_FILES = {
@@ -21,6 +21,10 @@ export const RUN_FILES = {
   socket: 'console.sock',
   /** The capability mask (hex) the zone's processes are cut to, from its limitpriv at boot. */
   caps: 'caps',
+  /** The zone's pid namespace (`pid:[N]`): what identifies its init when its cgroup is gone. */
+  pidns: 'pidns',
+  /** The zone's seccomp filter (BPF instructions), which zlogin installs too. */
+  seccomp: 'seccomp',
 } as const;
 
 export type RuntimeState = 'ready' | 'running' | 'shutting_down';
@@ -99,8 +103,7 @@ export function zoneRuntimeInfo(name: string, given: RuntimeOptions = {}): ZoneR
   // A boot that has not heard from its supervisor yet: not in the kernel, and not stale either.
   if (supervisorPid === undefined && bootInProgress(dir)) return undefined;
   const supervisorAlive = isSupervisor(supervisorPid, dir);
-  const cg = zoneCgroupFor(name, opts);
-  const initAlive = initPid !== undefined && processAlive(initPid) && cg.exists() && cg.pids().includes(initPid);
+  const initAlive = initPid !== undefined && isZoneInit(initPid, dir, () => zoneCgroupFor(name, opts));
   if (!initAlive && !supervisorAlive) {
     cleanStaleRuntime(name, opts);
     return undefined;
@@ -114,6 +117,18 @@ export function zoneRuntimeInfo(name: string, given: RuntimeOptions = {}): ZoneR
     runDir: dir,
     socket: join(dir, RUN_FILES.socket),
   };
+}
+
+/**
+ * True if `pid` is alive and is the zone's init: PID 1 of the pid namespace its supervisor recorded
+ * (which holds even when the zone's cgroup is gone), else a member of the zone's cgroup.
+ */
+export function isZoneInit(pid: number, dir: string, cgroup: () => ZoneCgroup): boolean {
+  if (!processAlive(pid)) return false;
+  const ns = readText(dir, RUN_FILES.pidns);
+  if (ns) return processNamespace(pid, 'pid') === ns;
+  const cg = cgroup();
+  return cg.exists() && cg.pids().includes(pid);
 }
 
 /** running / ready / shutting_down, or undefined when the zone is not in the kernel. */

@@ -25,6 +25,7 @@ import { configDir, configPath, indexLockPath, indexPath, zoneLockPath, zonesRoo
 import { PERSISTED_STATES, type ZoneState } from '../model/states.js';
 import { ZoneStoreError } from './errors.js';
 import { parseYamlSubset, subsetScalar } from './yaml-subset.js';
+import { IdmapStore, idmapKey } from './idmap.js';
 
 export type { IndexEntry } from './index-file.js';
 
@@ -181,9 +182,11 @@ export class ZoneStore {
     this.locked([zoneLockPath(name, this.root)], () => {
       let found = false;
       this.updateIndex((idx) => {
-        const before = idx.lines.length;
-        idx.lines = idx.lines.filter((l) => !(l.kind === 'entry' && l.entry.name === name));
-        found = idx.lines.length !== before;
+        const gone = idx.lines.find((l) => l.kind === 'entry' && l.entry.name === name);
+        idx.lines = idx.lines.filter((l) => l !== gone);
+        found = gone !== undefined;
+        // The zone's block of host ids goes back to the pool with it.
+        if (gone?.kind === 'entry') new IdmapStore(this.root).releaseLocked(idmapKey(gone.entry));
       });
       try {
         unlinkSync(this.configPath(name));

@@ -78,7 +78,7 @@ export interface ZloginTarget {
   runtime?: ZoneRuntimeInfo;
   /** The zone's global properties (limitpriv, ip-type...); set unless `console`. */
   globals?: Record<GlobalPropName, string>;
-  /** The cgroup directories of the zone, to join before entering. */
+  /** The zone's payload cgroups, to join before entering. */
   cgroupPaths: readonly string[];
 }
 
@@ -95,7 +95,7 @@ export function zloginTarget(name: string, opts: ZloginTargetOptions = {}): Zlog
   const euid = opts.euid ?? process.geteuid?.() ?? 0;
   if (euid !== 0) throw zloginError.privilege();
   const rtOpts: RuntimeOptions = { root, cgroup: opts.cgroup };
-  const cgroupPaths = zoneCgroupFor(name, rtOpts).paths;
+  const cgroupPaths = zoneCgroupFor(name, rtOpts).payloadPaths;
   if (opts.console) return { name, root, state, cgroupPaths };
   const runtime = state === 'installed' ? zoneRuntimeInfo(name, rtOpts) : undefined;
   if (runtime) state = runtime.state;
@@ -123,10 +123,8 @@ export function zloginTarget(name: string, opts: ZloginTargetOptions = {}): Zlog
  * - `-S` (failsafe): `/bin/sh` (or `/bin/sh -c "<cmd>"`) as root, without reading the zone's passwd.
  */
 
-/** The helper binary: $ZONES_ZENTER, else packages/core/native/bin/zenter. */
+/** The helper binary, packages/core/native/bin/zenter. */
 export function zenterPath(): string {
-  const env = process.env.ZONES_ZENTER;
-  if (env) return env;
   return nativeBinPath('zenter');
 }
 
@@ -185,6 +183,9 @@ export async function loginCapabilityMask(target: ZloginTarget): Promise<bigint>
   return capabilityMask(priv.capabilities);
 }
 
+/** Bit of CAP_SYS_TIME in a capability mask (linux/capability.h). */
+const CAP_SYS_TIME = 25n;
+
 /** An escape character as zenter's -e takes it (the zlogin syntax, octal: no quoting trouble). */
 function escapeArg(c: number): string {
   return `\\${c.toString(8).padStart(3, '0')}`;
@@ -193,9 +194,13 @@ function escapeArg(c: number): string {
 /** The zenter argument vector (after argv[0]) for a login to a running zone. */
 export function zenterArgs(target: ZloginTarget, spec: LoginSpec, capMask: bigint, statusFd?: number): string[] {
   if (!target.runtime) throw zloginError.notRunning(target.name, target.state);
-  const args = ['-t', String(target.runtime.initPid)];
+  const rt = target.runtime;
+  const args = ['-t', String(rt.initPid)];
   for (const p of target.cgroupPaths) args.push('-g', p);
   args.push('-c', `0x${capMask.toString(16)}`);
+  // The zone's own kernel surface; with sys_time its supervisor sets the clock for this process too.
+  args.push('-F', join(rt.runDir, RUN_FILES.seccomp));
+  if ((capMask >> CAP_SYS_TIME) & 1n) args.push('-T', rt.socket);
   if (!spec.failsafe) args.push('-u', spec.user ?? 'root');
   if (spec.nullStdin) args.push('-n');
   if (spec.interactive) {

@@ -1,9 +1,17 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { detectCgroupVersion, limitsFromConfig, zoneCgroup, type ZoneCgroup } from '../../src/platform/cgroups/index.js';
+import {
+  detectCgroupVersion,
+  limitsFromConfig,
+  zoneCgroup,
+  type CgroupLimits,
+  type CgroupOwner,
+  type DeviceRule,
+  type ZoneCgroup,
+} from '../../src/platform/cgroups/index.js';
 import { sharesToWeight } from '../../src/platform/cgroups/v2/resources.js';
 import type { ZoneConfig } from '../../src/model/types.js';
 
@@ -75,10 +83,15 @@ describe('cgroup v1, for real', () => {
     return cg;
   };
 
+  const openWith = (name: string, limits: CgroupLimits, owner?: CgroupOwner) => {
+    const cg = zoneCgroup(name, { parent: `zones-${tag}` });
+    made.push(cg);
+    return { cg, warnings: cg.create(limits, owner) };
+  };
+
   (isRootOnV1 ? test : test.skip)('limits are written where the kernel reads them', () => {
-    const cg = open('limits');
+    const { cg, warnings } = openWith('limits', { pidsMax: 64, memoryBytes: 64 * 2 ** 20, cpuQuota: { quotaUs: 50_000, periodUs: 100_000 }, cpuShares: 512, cpus: '0' });
     expect(cg.version).toBe(1);
-    const warnings = cg.apply({ pidsMax: 64, memoryBytes: 64 * 2 ** 20, cpuQuota: { quotaUs: 50_000, periodUs: 100_000 }, cpuShares: 512, cpus: '0' });
     expect(warnings).toEqual([]);
     const read = (ctrl: string, file: string) => readFileSync(join('/sys/fs/cgroup', ctrl, `zones-${tag}`, 'limits', file), 'utf8').trim();
     expect(read('pids', 'pids.max')).toBe('64');
@@ -86,6 +99,42 @@ describe('cgroup v1, for real', () => {
     expect(read('cpu', 'cpu.cfs_quota_us')).toBe('50000');
     expect(read('cpu', 'cpu.shares')).toBe('512');
     expect(read('cpuset', 'cpuset.cpus')).toBe('0');
+    // the payload below takes the zone's cpus, and hands them on to what the zone makes in it
+    expect(read('cpuset', 'payload/cpuset.cpus')).toBe('0');
+    expect(read('cpuset', 'payload/cgroup.clone_children')).toBe('1');
+  });
+
+  (isRootOnV1 ? test : test.skip)('the payload belongs to the zone root: it may add cgroups there, never touch the limits above', () => {
+    const owner = { uid: 3_000_000, gid: 3_000_000 };
+    const { cg } = openWith('owned', { pidsMax: 10 }, owner);
+    const owned = (p: string) => [statSync(p).uid, statSync(p).gid];
+    for (const [zone, payload] of cg.paths.map((p, i) => [p, cg.payloadPaths[i]!])) {
+      expect(payload).toBe(join(zone!, 'payload'));
+      expect(owned(payload!)).toEqual([owner.uid, owner.gid]);
+      for (const f of ['tasks', 'cgroup.procs']) expect(owned(join(payload!, f))).toEqual([owner.uid, owner.gid]);
+      // the zone's own level and every file that sets a limit stay the host's
+      expect(owned(zone!)).toEqual([0, 0]);
+      for (const f of readdirSync(payload!).filter((n) => n !== 'tasks' && n !== 'cgroup.procs')) {
+        if (statSync(join(payload!, f)).isFile()) expect(owned(join(payload!, f))).toEqual([0, 0]);
+      }
+    }
+  });
+
+  (isRootOnV1 ? test : test.skip)('the device policy: deny all, allow the listed nodes; the payload inherits it', () => {
+    const devices: DeviceRule[] = [
+      { type: 'c', major: 1, minor: 3, access: 'rwm' },
+      { type: 'c', major: 136, minor: '*', access: 'rwm' },
+    ];
+    const { cg } = openWith('dev', { devices });
+    const dir = cg.paths.find((p) => p.includes('/devices/'))!;
+    const list = (d: string) => readFileSync(join(d, 'devices.list'), 'utf8').trim().split('\n').sort();
+    expect(list(dir)).toEqual(['c 136:* rwm', 'c 1:3 rwm']);
+    expect(list(join(dir, 'payload'))).toEqual(['c 136:* rwm', 'c 1:3 rwm']);
+    // a process of the zone cannot open another device, even one it can see
+    const child = spawnSync('sh', ['-c', `echo 0 > ${join(dir, 'payload', 'tasks')}; cat /dev/null && echo null-ok; head -c1 /dev/zero >/dev/null || echo zero-denied`], {
+      encoding: 'utf8',
+    });
+    expect(child.stdout).toBe('null-ok\nzero-denied\n');
   });
 
   (isRootOnV1 ? test : test.skip)('a zone process is in the zone cgroup of every v1 hierarchy, named ones included', async () => {
@@ -96,7 +145,7 @@ describe('cgroup v1, for real', () => {
       const lines = readFileSync(`/proc/${child.pid}/cgroup`, 'utf8').trim().split('\n').filter((l) => !l.startsWith('0::'));
       expect(lines.length).toBeGreaterThanOrEqual(5);
       // So an init in the zone that mounts cgroupfs (systemd) can only create cgroups below the zone's.
-      for (const l of lines) expect(l.split(':')[2]).toBe(`/zones-${tag}/everywhere`);
+      for (const l of lines) expect(l.split(':')[2]).toBe(`/zones-${tag}/everywhere/payload`);
       expect(cg.pids()).toEqual([child.pid]);
     } finally {
       child.kill('SIGKILL');
@@ -117,10 +166,9 @@ describe('cgroup v1, for real', () => {
   });
 
   (isRootOnV1 ? test : test.skip)('a fork bomb stops at pids.max', async () => {
-    const cg = open('forkcap');
-    cg.apply({ pidsMax: 8 });
+    const { cg } = openWith('forkcap', { pidsMax: 8 });
     // The shell joins the cgroup itself before forking, so every child is born inside it.
-    const child = spawnSync('sh', ['-c', `echo $$ > ${cg.paths.find((p) => p.includes('/pids/'))}/cgroup.procs; for i in $(seq 1 20); do sleep 1 & done; wait`], {
+    const child = spawnSync('sh', ['-c', `echo $$ > ${cg.payloadPaths.find((p) => p.includes('/pids/'))}/cgroup.procs; for i in $(seq 1 20); do sleep 1 & done; wait`], {
       encoding: 'utf8',
       timeout: 20000,
     });
@@ -157,11 +205,16 @@ describe('cgroup v2, against a cgroup-like tree', () => {
   test('create enables the controllers on every level, apply writes v2 files', () => {
     const cg = zoneCgroup('web', { root });
     expect(cg.version).toBe(2);
+    expect(cg.devicePolicy).toBe('bpf');
+    expect(cg.missing()).toEqual([]);
     cg.create();
     const dir = join(root, 'zones', 'web');
     expect(cg.paths).toEqual([dir]);
+    expect(cg.payloadPaths).toEqual([join(dir, 'payload')]);
     expect(readFileSync(join(root, 'cgroup.subtree_control'), 'utf8')).toBe('+memory +cpu +cpuset +pids');
     expect(readFileSync(join(root, 'zones', 'cgroup.subtree_control'), 'utf8')).toBe('+memory +cpu +cpuset +pids');
+    // and on the zone's own level, for its payload
+    expect(readFileSync(join(dir, 'cgroup.subtree_control'), 'utf8')).toBe('+memory +cpu +cpuset +pids');
     // The files the kernel would create in a new cgroup.
     for (const f of ['memory.max', 'memory.swap.max', 'cpu.max', 'cpu.weight', 'cpuset.cpus', 'pids.max', 'cgroup.procs']) writeFileSync(join(dir, f), '');
     const warnings = cg.apply({ memoryBytes: 512 * 2 ** 20, memoryAndSwapBytes: 2 ** 30, cpuQuota: { quotaUs: 150_000, periodUs: 100_000 }, cpuShares: 1024, cpus: '0-1', pidsMax: 'max' });
@@ -182,10 +235,41 @@ describe('cgroup v2, against a cgroup-like tree', () => {
     expect(cg.apply({ memoryAndSwapBytes: 2 ** 30 })).toEqual(['swap cap not enforced: the kernel has no memory.swap.max']);
   });
 
-  test('join writes the pid to cgroup.procs; pids reads it back', () => {
+  test('join writes the pid to the payload\'s cgroup.procs; pids reads it back', () => {
     const cg = zoneCgroup('procs', { root });
     cg.create();
     cg.join(4242);
+    expect(readFileSync(join(root, 'zones', 'procs', 'payload', 'cgroup.procs'), 'utf8')).toBe('4242');
     expect(cg.pids()).toEqual([4242]);
+  });
+
+  test('the payload is delegated: the directory and the files the kernel lists as delegatable', () => {
+    const payload = join(root, 'zones', 'deleg', 'payload');
+    mkdirSync(payload, { recursive: true });
+    for (const f of ['cgroup.procs', 'cgroup.threads', 'cgroup.subtree_control', 'memory.max']) writeFileSync(join(payload, f), '');
+    zoneCgroup('deleg', { root }).create({}, { uid: 3_000_001, gid: 3_000_002 });
+    const owner = (f: string) => [statSync(join(payload, f)).uid, statSync(join(payload, f)).gid];
+    for (const f of ['', 'cgroup.procs', 'cgroup.threads', 'cgroup.subtree_control']) expect(owner(f)).toEqual([3_000_001, 3_000_002]);
+    expect(owner('memory.max')).toEqual([0, 0]);
+  });
+
+  test('a host without the hierarchies a zone needs says which', () => {
+    const bare = mkdtempSync(join(tmpdir(), 'cg-none-'));
+    try {
+      expect(zoneCgroup('z', { root: bare, version: 2 }).missing()).toEqual([`a cgroup2 hierarchy at ${bare}`]);
+      writeFileSync(join(bare, 'cgroup.controllers'), 'cpu memory\n');
+      expect(zoneCgroup('z', { root: bare }).missing()).toEqual([`the pids controller (${join(bare, 'cgroup.controllers')})`]);
+      rmSync(join(bare, 'cgroup.controllers'));
+      for (const h of ['memory', 'pids']) {
+        mkdirSync(join(bare, h));
+        writeFileSync(join(bare, h, 'cgroup.procs'), '');
+      }
+      expect(zoneCgroup('z', { root: bare }).missing()).toEqual([
+        `the devices hierarchy (${join(bare, 'devices')})`,
+        `the freezer hierarchy (${join(bare, 'freezer')})`,
+      ]);
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
   });
 });

@@ -19,6 +19,7 @@ import type { Resource } from '../../src/model/types.js';
 import { planZoneNetwork } from '../../src/platform/network.js';
 import { bootZone, haltZone, zoneadmdPath, ZoneRuntimeError } from '../../src/runtime/index.js';
 import { prepareSparseRoot } from './sparse-root.js';
+import { remountHostCgroups } from './host-cgroups.js';
 
 const canRun = process.getuid?.() === 0 && existsSync(zoneadmdPath()) && spawnSync('ip', ['-V']).status === 0;
 const d = canRun ? describe : describe.skip;
@@ -63,10 +64,15 @@ beforeAll(() => {
   netnsMade = true;
 });
 
-/** zoneadm in the test's network namespace. */
+/** zoneadm in the test's network namespace, with the host's cgroup hierarchies it needs. */
 function zoneadm(zone: string, ...args: string[]) {
   const env = { ...process.env, ZONES_ROOT: root };
-  const r = spawnSync('ip', ['netns', 'exec', NETNS, 'node', ZONEADM, '-z', zone, ...args], { env, encoding: 'utf8', timeout: 30_000 });
+  const cmd = `${remountHostCgroups()}exec node "$@"`;
+  const r = spawnSync('ip', ['netns', 'exec', NETNS, 'sh', '-c', cmd, 'sh', ZONEADM, '-z', zone, ...args], {
+    env,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

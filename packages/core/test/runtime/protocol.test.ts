@@ -30,7 +30,9 @@ describe('capability masks', () => {
 });
 
 describe('supervisor command line', () => {
-  test('resources, caps, ip-type and bootargs', () => {
+  const idmap = { uid: 1_000_000, gid: 2_000_000, count: 65536 };
+  const base = { name: 'z1', runDir: '/run/z1', consoleLog: '/log/z1', root: '/zones/z1/root', idmap };
+  test('resources, ids, cgroups, devices, caps, ip-type and bootargs', () => {
     const cfg = blankTemplate('z1');
     cfg.globals['ip-type'] = 'exclusive';
     cfg.resources = [
@@ -40,22 +42,48 @@ describe('supervisor command line', () => {
       { type: 'device', props: { match: '/dev/loop*' } },
     ];
     const args = supervisorArgs(cfg, {
-      name: 'z1', runDir: '/run/z1', consoleLog: '/log/z1', root: '/zones/z1/root', cgroupPaths: ['/cg/pids/zones/z1'],
-      capabilities: ['CAP_CHOWN', 'CAP_KILL'], start: 'ready', bootargs: ['-i', '/bin/sh', '-x'],
+      ...base,
+      cgroupPaths: ['/cg/pids/zones/z1'],
+      payloadPaths: ['/cg/pids/zones/z1/payload'],
+      devices: ['/dev/null', '/dev/loop0'],
+      cgroupfs: { mounts: [{ name: 'pids', type: 'cgroup', options: 'pids' }], links: [{ name: 'cpu', target: 'cpu,cpuacct' }] },
+      capabilities: ['CAP_CHOWN', 'CAP_KILL'],
+      start: 'ready',
+      bootargs: ['-i', '/bin/sh', '-x'],
     });
-    expect(args).toEqual([
+    const syscalls = args.flatMap((a, i) => (args[i - 1] === '--syscall' ? [a] : []));
+    expect(args.filter((a, i) => a !== '--syscall' && args[i - 1] !== '--syscall')).toEqual([
       '--zone', 'z1', '--rundir', '/run/z1', '--log', '/log/z1', '--root', '/zones/z1/root',
-      '--cgroup', '/cg/pids/zones/z1', '--ipd', '/usr', '--fs', 'lofs', '/srv/d', '/data', 'ro,nodevices',
-      '--fs', 'tmpfs', 'swap', '/t', '-', '--device', '/dev/loop*', '--caps', '21', '--netns', '--ready',
-      '--', '-i', '/bin/sh', '-x',
+      '--idmap', '1000000:2000000:65536',
+      '--cgroup', '/cg/pids/zones/z1', '--join', '/cg/pids/zones/z1/payload',
+      '--ipd', '/usr', '--fs', 'lofs', '/srv/d', '/data', 'ro,nodevices', '--fs', 'tmpfs', 'swap', '/t', '-',
+      '--device', '/dev/null', '--device', '/dev/loop0',
+      '--cgroupfs', 'pids:cgroup:pids', '--cgroupfs-link', 'cpu:cpu,cpuacct',
+      '--caps', '21', '--netns', '--ready', '--', '-i', '/bin/sh', '-x',
     ]);
+    // the deny list, for the native ABI and (on x86_64) the 32-bit one; no clock calls without CAP_SYS_TIME
+    expect(syscalls).toContain(process.arch === 'arm64' ? 'c00000b7:265:e1' : 'c000003e:304:e1');
+    expect(syscalls.some((r) => r.endsWith(':n'))).toBe(false);
+  });
+  test('cgroup v2: the device program goes on the zone\'s cgroup; CAP_SYS_TIME: the clock calls to the supervisor', () => {
+    const args = supervisorArgs(blankTemplate('z1'), {
+      ...base,
+      cgroupPaths: ['/cg/zones/z1'],
+      payloadPaths: ['/cg/zones/z1/payload'],
+      deviceFilter: { dir: '/cg/zones/z1', rules: [{ type: 'c', major: 1, minor: 3, access: 'rwm' }, { type: 'c', major: 136, minor: '*', access: 'rw' }] },
+      devices: [],
+      capabilities: ['CAP_SYS_TIME'],
+      start: 'boot',
+      bootargs: [],
+    });
+    expect(args.slice(args.indexOf('--device-filter'), args.indexOf('--device-filter') + 6)).toEqual([
+      '--device-filter', '/cg/zones/z1', '--devrule', 'c:1:3:rwm', '--devrule', 'c:136:*:rw',
+    ]);
+    if (process.arch === 'x64') expect(args).toEqual(expect.arrayContaining(['c000003e:227:n', 'c000003e:164:n', 'c000003e:159:n', 'c000003e:305:n']));
+    expect(args.slice(-3)).toEqual(['--caps', '2000000', '--']);
   });
   test('bootargs words; cgroup parent per ZONES_ROOT', () => {
     expect(splitBootargs('  -m verbose  -i /sbin/init ')).toEqual(['-m', 'verbose', '-i', '/sbin/init']);
-    const spec = { name: 'z', runDir: '/r', consoleLog: '/l', root: '/z', cgroupPaths: [], capabilities: [], bootargs: [] };
-    expect(supervisorArgs(blankTemplate('z'), { ...spec, start: 'boot-pending', consoleLogMax: 0 })).toEqual([
-      '--zone', 'z', '--rundir', '/r', '--log', '/l', '--root', '/z', '--log-max', '0', '--caps', '0', '--boot-pending', '--',
-    ]);
     expect(splitBootargs('')).toEqual([]);
     expect(zoneCgroupOptions({ root: '/' })).toEqual({});
     expect(zoneCgroupOptions({ root: '/tmp/x' }).parent).toMatch(/^zones\.[0-9a-f]{10}$/);

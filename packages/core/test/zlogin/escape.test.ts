@@ -48,7 +48,7 @@ describe('zenterArgs', () => {
     runtime: { state: 'running', zoneid: 1, initPid: 4242, supervisorPid: 4241, supervisorAlive: true, runDir: '/r', socket: '/r/s' },
     cgroupPaths: ['/sys/fs/cgroup/pids/zones/z', '/sys/fs/cgroup/memory/zones/z'],
   };
-  const base = ['-t', '4242', '-g', '/sys/fs/cgroup/pids/zones/z', '-g', '/sys/fs/cgroup/memory/zones/z', '-c', '0x21'];
+  const base = ['-t', '4242', '-g', '/sys/fs/cgroup/pids/zones/z', '-g', '/sys/fs/cgroup/memory/zones/z', '-c', '0x21', '-F', '/r/seccomp'];
   test('non-interactive: the words joined, run by /bin/sh -c as the user', () => {
     expect(zenterArgs(target, { command: ['echo', 'a  b', '$HOME'], user: 'nobody' }, 0x21n)).toEqual([
       ...base, '-u', 'nobody', '--', '/bin/sh', '-c', 'echo a  b $HOME',
@@ -57,6 +57,12 @@ describe('zenterArgs', () => {
   test('interactive: root login shell, status fd, escape in octal', () => {
     expect(zenterArgs(target, { interactive: true }, 0x21n, 3)).toEqual([...base, '-u', 'root', '-i', '-s', '3', '-e', '\\176', '--']);
     expect(zenterArgs(target, { interactive: true, escape: null }, 0x21n)).toEqual([...base, '-u', 'root', '-i', '-E', '--']);
+  });
+  test('a zone with CAP_SYS_TIME hands its clock calls to the supervisor (-T its socket)', () => {
+    const withTime = 0x21n | (1n << 25n);
+    expect(zenterArgs(target, { command: ['date'] }, withTime)).toEqual([
+      ...base.slice(0, 7), '0x2000021', '-F', '/r/seccomp', '-T', '/r/s', '-u', 'root', '--', '/bin/sh', '-c', 'date',
+    ]);
   });
   test('failsafe: /bin/sh as root without a passwd lookup; -n', () => {
     expect(zenterArgs(target, { failsafe: true, interactive: true, escape: 0x5e }, 0x21n)).toEqual([...base, '-i', '-e', '\\136', '--', '/bin/sh']);

@@ -1,8 +1,14 @@
 /**
  * A zone's cgroup, the same interface on cgroup v1 (one hierarchy per controller, as on this
  * hybrid host) and v2 (the unified hierarchy most hosts run). Callers never ask which is in use.
+ *
+ * Two levels per hierarchy (docs/security.md, "Resource controls"):
+ *   <parent>/<zone>            the zone's limits and device policy; written by the host only
+ *   <parent>/<zone>/payload    the zone's processes and the root of its cgroup namespace, owned by
+ *                              the zone's root, which may make cgroups below it (systemd does)
+ * A limit the zone writes in its payload can never lift the one above it.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readPids, readValue, sleep, writeValue } from './common.js';
 import type { CgroupLimits } from './limits.js';
@@ -11,26 +17,47 @@ import { pids } from './v1/pids.js';
 import { memory } from './v1/memory.js';
 import { cpu } from './v1/cpu.js';
 import { cpuset } from './v1/cpuset.js';
+import { devices } from './v1/devices.js';
 import { freezer, setFrozen } from './v1/freezer.js';
 import { V2_CONTROLLERS, V2_SETTERS } from './v2/resources.js';
 
-export type { CgroupLimits, Limit } from './limits.js';
-export { limitsFromConfig } from './limits.js';
+export type { CgroupLimits, DeviceRule, Limit } from './limits.js';
+export { deviceRuleText, limitsFromConfig } from './limits.js';
+
+/** Host ids of the zone's root (its user namespace's uid 0 and gid 0). */
+export interface CgroupOwner {
+  uid: number;
+  gid: number;
+}
 
 export interface ZoneCgroup {
   readonly version: 1 | 2;
-  /** The cgroup directories (one per controller on v1, one on v2). */
+  /** The zone's own directories (one per v1 hierarchy, one on v2): its limits, host-owned. */
   readonly paths: readonly string[];
-  create(): void;
+  /** `<path>/payload` of each: where the zone's processes run; the root of its cgroup namespace. */
+  readonly payloadPaths: readonly string[];
+  /**
+   * How the device policy is enforced: by the v1 devices controller (written by create), or by a
+   * device BPF program that the supervisor attaches to `paths[0]` (v2 has no devices files).
+   */
+  readonly devicePolicy: 'files' | 'bpf';
+  /** What this host lacks to contain a zone (hierarchies or controllers); empty when all is there. */
+  missing(): string[];
+  /**
+   * Makes both levels: the zone's with its limits and device policy, then the payload, handed to
+   * `owner` when given. Returns warnings for limits this host cannot enforce.
+   */
+  create(limits?: CgroupLimits, owner?: CgroupOwner): string[];
   exists(): boolean;
-  /** Writes the limits; returns warnings for limits this host cannot enforce. */
+  /** (Re)writes the resource limits of the zone's level; returns warnings as create does. */
   apply(limits: CgroupLimits): string[];
-  /** Moves a process (and its future children) into the zone. */
+  /** Moves a process (and its future children) into the zone's payload. */
   join(pid: number): void;
+  /** Every process of the zone, in the payload or any cgroup below it. */
   pids(): number[];
   /** Kills every process of the zone, forks in flight included; resolves once none is left. */
   killAll(timeoutMs?: number): Promise<void>;
-  /** Removes the (empty) cgroup directories. */
+  /** Removes the (empty) cgroup directories, the payload and anything the zone made below it. */
   destroy(): void;
 }
 
@@ -45,6 +72,8 @@ export interface CgroupOptions {
 
 const DEFAULT_ROOT = '/sys/fs/cgroup';
 const DEFAULT_PARENT = 'zones';
+/** The delegated child of a zone's cgroup. */
+export const PAYLOAD = 'payload';
 
 /** v2 when the root itself is the unified hierarchy, v1 when controllers are mounted beneath it. */
 export function detectCgroupVersion(root = DEFAULT_ROOT): 1 | 2 {
@@ -58,11 +87,19 @@ export function zoneCgroup(name: string, opts: CgroupOptions = {}): ZoneCgroup {
   return version === 2 ? new V2Cgroup(root, parent, name) : new V1Cgroup(root, parent, name);
 }
 
-const V1_CONTROLLERS: readonly V1Controller[] = [pids, memory, cpu, cpuset, freezer];
+const V1_CONTROLLERS: readonly V1Controller[] = [pids, memory, cpu, cpuset, devices, freezer];
+
+/**
+ * v1 hierarchies without which a zone is not contained: its processes (pids, freezer for halt),
+ * its memory and its devices. cpu and cpuset only matter when a limit asks for them.
+ */
+const V1_REQUIRED = ['devices', 'freezer', 'memory', 'pids'];
+/** v2 controllers a zone needs (the device policy is a BPF program, not a controller). */
+const V2_REQUIRED = ['memory', 'pids'];
 
 /**
  * Every v1 hierarchy mounted on this host, the ones that enforce limits and the rest (cpuacct,
- * blkio, devices, the named `systemd` one...). The zone gets its own directory in each: its cgroup
+ * blkio, the named `systemd` one...). The zone gets its own directory in each: its cgroup
  * namespace is then rooted there everywhere, so a systemd inside the zone that mounts cgroupfs
  * can only create cgroups below the zone's, never in the host's hierarchies.
  */
@@ -90,17 +127,34 @@ function subtree(dir: string): string[] {
   return out;
 }
 
+/** Hands a payload cgroup to the zone's root: the directory and the files delegation needs. */
+function delegate(dir: string, files: readonly string[], owner: CgroupOwner): void {
+  for (const f of ['', ...files]) {
+    const path = join(dir, f);
+    if (f === '' || existsSync(path)) chownSync(path, owner.uid, owner.gid);
+  }
+}
+
+/** The files of a v2 cgroup a delegatee may write, as the kernel lists them (cgroup-v2 "Delegation"). */
+function v2DelegateFiles(): string[] {
+  const listed = readValue('/sys/kernel/cgroup', 'delegate');
+  return listed ? listed.split('\n').filter(Boolean) : ['cgroup.procs', 'cgroup.threads', 'cgroup.subtree_control'];
+}
+
 abstract class BaseCgroup {
   abstract readonly paths: readonly string[];
   /** The directory whose cgroup.procs lists every task of the zone. */
   protected abstract get procsDir(): string;
   protected abstract freeze(frozen: boolean): void;
 
+  get payloadPaths(): readonly string[] {
+    return this.paths.map((p) => join(p, PAYLOAD));
+  }
+
   exists(): boolean {
     return this.paths.every((p) => existsSync(p));
   }
 
-  /** Every process in the zone, in any cgroup below the zone's (an init such as systemd makes its own). */
   pids(): number[] {
     const all = new Set<number>();
     for (const p of this.paths) for (const dir of subtree(p)) for (const pid of readPids(dir)) all.add(pid);
@@ -143,6 +197,7 @@ abstract class BaseCgroup {
 
 class V1Cgroup extends BaseCgroup implements ZoneCgroup {
   readonly version = 1 as const;
+  readonly devicePolicy = 'files' as const;
   readonly paths: readonly string[];
   private readonly controllers: V1Controller[];
 
@@ -161,15 +216,28 @@ class V1Cgroup extends BaseCgroup implements ZoneCgroup {
     return this.paths[Math.max(0, i)]!;
   }
 
-  create(): void {
+  missing(): string[] {
+    const have = new Set(this.controllers.map((c) => c.name));
+    return V1_REQUIRED.filter((n) => !have.has(n)).map((n) => `the ${n} hierarchy (${join(this.root, n)})`);
+  }
+
+  create(limits: CgroupLimits = {}, owner?: CgroupOwner): string[] {
     this.controllers.forEach((c, i) => {
       const dir = this.paths[i]!;
       const parentDir = dirname(dir);
       mkdirSync(dir, { recursive: true });
       // The intermediate `zones` cpuset needs cpus/mems too before its children can be used.
       c.init?.(parentDir, dirname(parentDir));
-      c.init?.(dir, parentDir);
+      c.init?.(dir, parentDir, limits);
     });
+    const warnings = this.apply(limits);
+    this.controllers.forEach((c, i) => {
+      const payload = this.payloadPaths[i]!;
+      mkdirSync(payload, { recursive: true });
+      c.init?.(payload, this.paths[i]!);
+      if (owner) delegate(payload, ['cgroup.procs', 'tasks'], owner);
+    });
+    return warnings;
   }
 
   apply(limits: CgroupLimits): string[] {
@@ -177,7 +245,7 @@ class V1Cgroup extends BaseCgroup implements ZoneCgroup {
   }
 
   join(pid: number): void {
-    for (const p of this.paths) writeValue(p, 'cgroup.procs', pid);
+    for (const p of this.payloadPaths) writeValue(p, 'cgroup.procs', pid);
   }
 
   protected freeze(frozen: boolean): void {
@@ -188,6 +256,7 @@ class V1Cgroup extends BaseCgroup implements ZoneCgroup {
 
 class V2Cgroup extends BaseCgroup implements ZoneCgroup {
   readonly version = 2 as const;
+  readonly devicePolicy = 'bpf' as const;
   readonly paths: readonly string[];
 
   constructor(
@@ -203,17 +272,32 @@ class V2Cgroup extends BaseCgroup implements ZoneCgroup {
     return this.paths[0]!;
   }
 
-  create(): void {
-    const parentDir = join(this.root, this.parent);
-    mkdirSync(this.paths[0]!, { recursive: true });
-    // Controllers must be enabled on every level above the zone for its files to appear.
-    const available = (readValue(this.root, 'cgroup.controllers') ?? '').split(/\s+/);
+  private available(): string[] {
+    return (readValue(this.root, 'cgroup.controllers') ?? '').split(/\s+/).filter(Boolean);
+  }
+
+  missing(): string[] {
+    if (!existsSync(join(this.root, 'cgroup.controllers'))) return [`a cgroup2 hierarchy at ${this.root}`];
+    const have = this.available();
+    return V2_REQUIRED.filter((c) => !have.includes(c)).map((c) => `the ${c} controller (${join(this.root, 'cgroup.controllers')})`);
+  }
+
+  create(limits: CgroupLimits = {}, owner?: CgroupOwner): string[] {
+    const zoneDir = this.paths[0]!;
+    mkdirSync(zoneDir, { recursive: true });
+    // Controllers must be enabled on every level above the payload for its files to appear.
+    const available = this.available();
     const wanted = V2_CONTROLLERS.filter((c) => available.includes(c));
-    for (const dir of [this.root, parentDir]) {
+    for (const dir of [this.root, join(this.root, this.parent), zoneDir]) {
       const enabled = (readValue(dir, 'cgroup.subtree_control') ?? '').split(/\s+/);
       const missing = wanted.filter((c) => !enabled.includes(c));
       if (missing.length > 0) writeValue(dir, 'cgroup.subtree_control', missing.map((c) => `+${c}`).join(' '));
     }
+    const warnings = this.apply(limits);
+    const payload = this.payloadPaths[0]!;
+    mkdirSync(payload, { recursive: true });
+    if (owner) delegate(payload, v2DelegateFiles(), owner);
+    return warnings;
   }
 
   apply(limits: CgroupLimits): string[] {
@@ -221,7 +305,7 @@ class V2Cgroup extends BaseCgroup implements ZoneCgroup {
   }
 
   join(pid: number): void {
-    writeValue(this.paths[0]!, 'cgroup.procs', pid);
+    writeValue(this.payloadPaths[0]!, 'cgroup.procs', pid);
   }
 
   async killAll(timeoutMs = 5000): Promise<void> {

@@ -20,6 +20,21 @@ export interface CgroupLimits {
   cpus?: string;
   /** Maximum number of tasks (zone.max-lwps / zone.max-processes). */
   pidsMax?: Limit;
+  /** The device nodes the zone may use; anything else is denied. Absent: the kernel's default (all). */
+  devices?: readonly DeviceRule[];
+}
+
+/** One entry of a device allow list: a node type, its numbers (`*` = any) and the access (`rwm` letters). */
+export interface DeviceRule {
+  type: 'c' | 'b';
+  major: number | '*';
+  minor: number | '*';
+  access: string;
+}
+
+/** A rule as the v1 devices controller reads it: `c 1:3 rwm`. */
+export function deviceRuleText(r: DeviceRule): string {
+  return `${r.type} ${r.major}:${r.minor} ${r.access}`;
 }
 
 export const CPU_PERIOD_US = 100_000;

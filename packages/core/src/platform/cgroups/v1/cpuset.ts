@@ -3,11 +3,13 @@ import type { V1Controller } from './controller.js';
 
 export const cpuset: V1Controller = {
   name: 'cpuset',
-  // A new v1 cpuset starts with no CPUs and no memory nodes, and no task may join it until both are set.
+  // A new v1 cpuset starts with no CPUs and no memory nodes, and no task may join it until both are
+  // set. clone_children makes the cgroups an init creates below the zone's start with its own.
   init(dir, parentDir) {
     for (const file of ['cpuset.cpus', 'cpuset.mems']) {
       if (!readValue(dir, file)) writeValue(dir, file, readValue(parentDir, file) ?? '');
     }
+    writeValue(dir, 'cgroup.clone_children', 1);
   },
   apply(dir, limits) {
     if (limits.cpus !== undefined) writeValue(dir, 'cpuset.cpus', limits.cpus);

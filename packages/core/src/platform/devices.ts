@@ -1,0 +1,76 @@
+/**
+ * Host device nodes: what an `add device match=` glob names under /dev, and each node's type and
+ * numbers (for the zone's /dev and its device allow list).
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface HostDevice {
+  path: string;
+  type: 'c' | 'b';
+  major: number;
+  minor: number;
+}
+
+/** The node at `path`, or undefined when it is missing or not a character or block device. */
+export function hostDevice(path: string): HostDevice | undefined {
+  try {
+    const st = statSync(path, { bigint: true });
+    if (!st.isCharacterDevice() && !st.isBlockDevice()) return undefined;
+    // glibc's gnu_dev_major/minor: the 64-bit dev_t layout.
+    const rdev = st.rdev;
+    const major = Number(((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn));
+    const minor = Number((rdev & 0xffn) | ((rdev >> 12n) & ~0xffn));
+    return { path, type: st.isCharacterDevice() ? 'c' : 'b', major, minor };
+  } catch {
+    return undefined;
+  }
+}
+
+/** One path segment of a glob (`*`, `?`, `[...]`, as zonecfg's match property uses them) as a regex. */
+function segmentRegex(seg: string): RegExp {
+  let re = '';
+  for (let i = 0; i < seg.length; i++) {
+    const c = seg[i]!;
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const end = seg.indexOf(']', i + 2);
+      if (end < 0) re += '\\[';
+      else {
+        const body = seg.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
+        re += `[${body}]`;
+        i = end;
+      }
+    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/**
+ * The device nodes a glob matches, sorted. Only paths under /dev count, and no `.`/`..` segment:
+ * a match can never name a node elsewhere on the host.
+ */
+export function matchDevices(glob: string): HostDevice[] {
+  const segs = glob.split('/').filter(Boolean);
+  if (segs[0] !== 'dev' || segs.some((s) => s === '..' || s === '.')) return [];
+  let paths = ['/dev'];
+  for (const seg of segs.slice(1)) {
+    const re = segmentRegex(seg);
+    const next: string[] = [];
+    for (const dir of paths) {
+      let names: string[];
+      try {
+        names = readdirSync(dir);
+      } catch {
+        continue;
+      }
+      for (const n of names) if (re.test(n)) next.push(join(dir, n));
+    }
+    paths = next;
+  }
+  return paths
+    .sort()
+    .map(hostDevice)
+    .filter((d): d is HostDevice => d !== undefined);
+}

@@ -1,0 +1,198 @@
+/**
+ * Each zone's block of host user and group ids: its user namespace maps the zone's ids 0..65535
+ * onto them (docs/security.md). A block is given to a zone the first time it is readied or booted,
+ * kept across boots, uninstall and reinstall (files on disk never carry these ids: idmapped mounts
+ * translate), and given back when the zone is deleted.
+ *
+ * Blocks come from root's entries in /etc/subuid and /etc/subgid (the convention of LXC, Incus,
+ * podman and systemd-nspawn), else from DEFAULT_RANGE. The allocations live beside the index, in
+ * `$ZONES_ROOT/etc/zones/idmap`, one `uuid:uid:gid:count` line per zone, rewritten atomically under
+ * the index lock, so two zones of one store never share a block.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic.js';
+import { withLock, type LockOptions } from './lock.js';
+import { configDir, indexLockPath } from './paths.js';
+
+/** Ids per zone: the whole 16-bit range a Linux distribution uses (nobody is 65534). */
+export const IDS_PER_ZONE = 65536;
+
+/** Host ids used when /etc/subuid (or /etc/subgid) has no entry for root: Incus' default range. */
+export const DEFAULT_RANGE = { start: 1_000_000, count: 1_000_000_000 } as const;
+
+/** A zone's mapping: zone id N is host uid `uid + N` and host gid `gid + N`, for N < count. */
+export interface IdMap {
+  uid: number;
+  gid: number;
+  count: number;
+}
+
+interface Range {
+  start: number;
+  count: number;
+}
+
+export interface IdmapSources {
+  /** Contents of /etc/subuid, /etc/subgid, /etc/passwd, /etc/group (tests pass their own). */
+  subuid?: string;
+  subgid?: string;
+  passwd?: string;
+  group?: string;
+}
+
+const HEADER =
+  '# zone id blocks: uuid:uid:gid:count (zone id N is host uid uid+N, gid gid+N)\n' +
+  '# DO NOT EDIT: written by zoneadm(8); a zone keeps its block until it is deleted.\n';
+
+function readOr(path: string, fallback = ''): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return fallback;
+  }
+}
+
+/** root's ranges in a subordinate id file (`root:100000:65536`, or by uid `0:100000:65536`). */
+export function rootRanges(text: string): Range[] {
+  const out: Range[] = [];
+  for (const line of text.split('\n')) {
+    const [who, start, count] = line.trim().split(':');
+    if ((who !== 'root' && who !== '0') || start === undefined || count === undefined) continue;
+    const s = Number(start);
+    const c = Number(count);
+    if (Number.isSafeInteger(s) && Number.isSafeInteger(c) && s > 0 && c > 0) out.push({ start: s, count: c });
+  }
+  return out;
+}
+
+/** Whole blocks of IDS_PER_ZONE ids in the ranges, in order. */
+function blocks(ranges: readonly Range[]): number[] {
+  const out: number[] = [];
+  for (const r of ranges) for (let b = r.start; b + IDS_PER_ZONE <= r.start + r.count; b += IDS_PER_ZONE) out.push(b);
+  return out;
+}
+
+/** The numeric ids (third field) of /etc/passwd or /etc/group: a block must not hold a host account. */
+function accountIds(text: string): number[] {
+  return text
+    .split('\n')
+    .map((l) => Number(l.split(':')[2]))
+    .filter((n) => Number.isInteger(n));
+}
+
+const overlaps = (start: number, ids: readonly number[]) => ids.some((id) => id >= start && id < start + IDS_PER_ZONE);
+
+/**
+ * The candidate blocks, as [uid, gid] pairs: the k-th uid block goes with the k-th gid block.
+ * Blocks that contain a host account are skipped. A store other than the real one (`/`) starts at
+ * an offset taken from its path, so that test roots, or a second installation, rarely meet the
+ * real zones' blocks (each store alone never shares one).
+ */
+export function candidateBlocks(root: string, src: IdmapSources = {}): [number, number][] {
+  const subuid = rootRanges(src.subuid ?? readOr('/etc/subuid'));
+  const subgid = rootRanges(src.subgid ?? readOr('/etc/subgid'));
+  const users = accountIds(src.passwd ?? readOr('/etc/passwd'));
+  const groups = accountIds(src.group ?? readOr('/etc/group'));
+  const ub = blocks(subuid.length > 0 ? subuid : [DEFAULT_RANGE]).filter((b) => !overlaps(b, users));
+  const gb = blocks(subgid.length > 0 ? subgid : [DEFAULT_RANGE]).filter((b) => !overlaps(b, groups));
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < Math.min(ub.length, gb.length); i++) pairs.push([ub[i]!, gb[i]!]);
+  if (root === '/' || pairs.length < 2) return pairs;
+  const offset = createHash('sha256').update(root).digest().readUInt32BE(0) % pairs.length;
+  return [...pairs.slice(offset), ...pairs.slice(0, offset)];
+}
+
+export class IdmapError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IdmapError';
+  }
+}
+
+type Entries = Map<string, IdMap>;
+
+export function idmapPath(root: string): string {
+  return join(configDir(root), 'idmap');
+}
+
+/** The allocation file; a line that is not `uuid:uid:gid:count` is reported, never guessed at. */
+export function parseIdmapFile(text: string, path = 'idmap'): Entries {
+  const out: Entries = new Map();
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '' || line.startsWith('#')) return;
+    const f = line.split(':');
+    const [uid, gid, count] = f.slice(1).map(Number);
+    const ok = f.length === 4 && f[0] !== '' && [uid, gid, count].every((n) => Number.isSafeInteger(n) && n! > 0);
+    if (!ok) throw new IdmapError(`${path}:${i + 1}: malformed line '${line}'`);
+    out.set(f[0]!, { uid: uid!, gid: gid!, count: count! });
+  });
+  return out;
+}
+
+function formatIdmapFile(entries: Entries): string {
+  return HEADER + [...entries].map(([key, m]) => `${key}:${m.uid}:${m.gid}:${m.count}\n`).join('');
+}
+
+/** The key a zone is recorded under: its uuid (kept across renames), else its name. */
+export function idmapKey(entry: { name: string; uuid: string }): string {
+  return entry.uuid || `name=${entry.name}`;
+}
+
+export class IdmapStore {
+  constructor(
+    readonly root: string,
+    private readonly sources: IdmapSources = {},
+    private readonly lockOpts: LockOptions = {},
+  ) {}
+
+  get path(): string {
+    return idmapPath(this.root);
+  }
+
+  read(): Entries {
+    return parseIdmapFile(readOr(this.path), this.path);
+  }
+
+  lookup(key: string): IdMap | undefined {
+    return this.read().get(key);
+  }
+
+  /** The zone's block, allocated now (the lowest free candidate) if it has none yet. */
+  allocate(key: string): IdMap {
+    return withLock(
+      indexLockPath(this.root),
+      () => {
+        const entries = this.read();
+        const have = entries.get(key);
+        if (have) return have;
+        const usedUid = new Set([...entries.values()].map((m) => m.uid));
+        const usedGid = new Set([...entries.values()].map((m) => m.gid));
+        const free = candidateBlocks(this.root, this.sources).find(([u, g]) => !usedUid.has(u) && !usedGid.has(g));
+        if (!free) {
+          throw new IdmapError(
+            `no free block of ${IDS_PER_ZONE} host ids for the zone's user namespace: give root a larger range in /etc/subuid and /etc/subgid`,
+          );
+        }
+        const map = { uid: free[0], gid: free[1], count: IDS_PER_ZONE };
+        entries.set(key, map);
+        writeFileAtomic(this.path, formatIdmapFile(entries), 0o644);
+        return map;
+      },
+      this.lockOpts,
+    );
+  }
+
+  /** Gives the zone's block back (no-op when it has none). The caller holds the index lock. */
+  releaseLocked(key: string): void {
+    const entries = this.read();
+    if (!entries.delete(key)) return;
+    writeFileAtomic(this.path, formatIdmapFile(entries), 0o644);
+  }
+}
+
+/** `0 1000000 65536`: a mapping as /proc/PID/uid_map shows it (inside, outside, count). */
+export function formatIdmapLine(start: number, count: number): string {
+  return `0 ${start} ${count}`;
+}
