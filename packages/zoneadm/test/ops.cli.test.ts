@@ -1,7 +1,7 @@
 /**
  * The state-changing subcommands through the real bin (child processes), with the test installer
- * of fixtures/dir-installer.mjs (a real root copied from a prepared directory) loaded through
- * ZONES_INSTALLER_MODULE. Covers what only separate processes can show: kill -9 in the middle of
+ * of fixtures/dir-installer.mjs (a real root copied from a prepared directory) put in place by
+ * fixtures/zoneadm-dir-installer.mjs, which then runs the real bin. Covers what only separate processes can show: kill -9 in the middle of
  * an install, two installs racing for one zone, signals, exit codes.
  */
 import { test, expect, describe, beforeEach, afterEach } from '@jest/globals';
@@ -14,8 +14,7 @@ import { ZoneStore } from '@zones/core/store/zone-store';
 import { blankTemplate } from '@zones/core/store/templates';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const BIN = resolve(here, '../bin/run.js');
-const INSTALLER = resolve(here, 'fixtures/dir-installer.mjs');
+const BIN = resolve(here, 'fixtures/zoneadm-dir-installer.mjs');
 
 let base: string;
 let root: string;
@@ -41,7 +40,7 @@ function addZone(name: string): string {
   return c.globals.zonepath;
 }
 
-const ENV = () => ({ ZONES_ROOT: root, ZONES_INSTALLER_MODULE: INSTALLER, ZONES_TEST_TEMPLATE: template });
+const ENV = () => ({ ZONES_ROOT: root, ZONES_TEST_TEMPLATE: template });
 
 function zoneadm(args: string[], env: Record<string, string> = {}) {
   return execa('node', [BIN, ...args], { env: { ...ENV(), ...env }, reject: false, stdin: 'ignore' });

@@ -37,6 +37,8 @@ function infoQuote(value: string): string {
 
 export interface RenderOptions {
   isGlobalZone?: boolean;
+  /** The zone's host ids: info shows them as /proc/PID/uid_map does (inside, outside, count). */
+  idmap?: { uid: number; gid: number; count: number };
 }
 
 /**
@@ -107,6 +109,8 @@ export function infoAll(cfg: ZoneConfig, opts: RenderOptions = {}): string[] {
     lines.push(...infoGlobalProperty(cfg, g.name));
   }
   for (const a of RCTL_ALIASES) lines.push(...infoGlobalProperty(cfg, a.alias));
+  // Derived like the aliases (bracketed, never exported): given to the zone at its first boot.
+  if (opts.idmap) lines.push(`[uid-map: 0 ${opts.idmap.uid} ${opts.idmap.count}]`, `[gid-map: 0 ${opts.idmap.gid} ${opts.idmap.count}]`);
   for (const r of visibleResources(cfg)) {
     if (opts.isGlobalZone && HIDDEN_TYPES_FOR_GLOBAL.has(r.type)) continue;
     lines.push(...infoResource(r));

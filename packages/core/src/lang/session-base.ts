@@ -15,8 +15,15 @@ import { ZONE_STATE_ORDER as STATE_ORDER, type ZoneState } from '../model/states
 export type ZoneStateName = ZoneState;
 
 /** The configuration store, as the session needs it. */
+/** A zone's host ids (its user namespace), as `info` shows them once the zone has them. */
+export interface ZoneIdmap {
+  uid: number;
+  gid: number;
+  count: number;
+}
+
 export interface ConfigBackend {
-  lookup(name: string): { config: ZoneConfig; state: ZoneStateName } | undefined;
+  lookup(name: string): { config: ZoneConfig; state: ZoneStateName; idmap?: ZoneIdmap } | undefined;
   /** SUNWdefault, SUNWblank or a configured zone. */
   template(name: string): ZoneConfig | undefined;
   /** Commit: throws an Error whose message is the Solaris text on failure. */
@@ -79,6 +86,8 @@ export abstract class SessionBase {
   protected savedName: string | undefined;
   protected config: ZoneConfig | undefined;
   protected state: ZoneStateName | undefined;
+  /** The zone's host ids, once it has been readied or booted (shown by info). */
+  protected idmap: ZoneIdmap | undefined;
   protected scope: Scope | undefined;
   protected needsCommit = false;
   protected sawErrorFlag = false;
@@ -203,7 +212,7 @@ export abstract class SessionBase {
 
   protected reload(): void {
     // Templates can be looked at (info, export) but never changed.
-    let found: { config: ZoneConfig; state: ZoneStateName } | undefined;
+    let found: { config: ZoneConfig; state: ZoneStateName; idmap?: ZoneIdmap } | undefined;
     if (this.name.startsWith('SUNW')) {
       const t = this.backend.template(this.name);
       found = t ? { config: t, state: 'configured' } : undefined;
@@ -212,6 +221,7 @@ export abstract class SessionBase {
     }
     this.config = found ? structuredClone(found.config) : undefined;
     this.state = found?.state;
+    this.idmap = found?.idmap;
     this.savedName = found ? this.name : undefined;
     this.needsCommit = false;
     this.scope = undefined;

@@ -335,7 +335,7 @@ export class Session extends ResourceCommands {
     const cfg = this.requireConfig();
     if (!cfg) return;
     if (this.scope) return this.out(infoResource(this.scope.working));
-    if (!cmd.target) return this.out(infoAll(cfg, { isGlobalZone: this.isGlobalZone }));
+    if (!cmd.target) return this.out(infoAll(cfg, { isGlobalZone: this.isGlobalZone, idmap: this.idmap }));
     if (globalProperty(cmd.target) || rctlAlias(cmd.target)) {
       const g = globalProperty(cmd.target);
       if (this.isGlobalZone && g && !g.globalZoneAllowed) {

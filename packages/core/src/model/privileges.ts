@@ -18,15 +18,32 @@ export interface PrivilegeSpec {
   required: 'never' | 'always' | 'exclusive-ip';
   /** Nearest Linux capabilities; empty when Linux has no gate for it (allowed as a no-op). */
   capabilities: readonly string[];
+  /**
+   * Why granting it changes nothing in a zone, which runs in a user namespace of its own: the
+   * capability acts only in the host's, or the call behind it is refused in every zone. zoneadm
+   * verify and boot say so when limitpriv adds it.
+   */
+  noEffectInZone?: string;
 }
 
-type Row = [name: string, caps: readonly string[]];
+type Row = [name: string, caps: readonly string[], noEffectInZone?: string];
 
 const row = (
-  [name, capabilities]: Row,
+  [name, capabilities, noEffectInZone]: Row,
   inDefault: PrivilegeSpec['inDefault'],
   extra: Partial<PrivilegeSpec> = {},
-): PrivilegeSpec => ({ name, basic: false, inDefault, prohibited: 'never', required: 'never', capabilities, ...extra });
+): PrivilegeSpec => ({
+  name,
+  basic: false,
+  inDefault,
+  prohibited: 'never',
+  required: 'never',
+  capabilities,
+  ...(noEffectInZone ? { noEffectInZone } : {}),
+  ...extra,
+});
+
+const HOST_ONLY = (cap: string) => `${cap} acts only in the host's user namespace`;
 
 const BASIC: Row[] = [
   ['file_link_any', []],
@@ -77,14 +94,15 @@ const DEFAULT: Row[] = [
 ];
 
 const OPTIONAL: Row[] = [
-  ['cpc_cpu', ['CAP_PERFMON']],
+  ['cpc_cpu', ['CAP_PERFMON'], 'perf_event_open is refused in every zone'],
   ['dtrace_proc', ['CAP_SYS_PTRACE']],
-  ['dtrace_user', ['CAP_PERFMON', 'CAP_BPF']],
+  ['dtrace_user', ['CAP_PERFMON', 'CAP_BPF'], 'perf_event_open and bpf are refused in every zone'],
   ['graphics_access', []],
   ['graphics_map', []],
   ['proc_clock_highres', []],
-  ['proc_priocntl', ['CAP_SYS_NICE']],
-  ['sys_ipc_config', ['CAP_SYS_RESOURCE']],
+  ['proc_priocntl', ['CAP_SYS_NICE'], HOST_ONLY('CAP_SYS_NICE')],
+  ['sys_ipc_config', ['CAP_SYS_RESOURCE'], HOST_ONLY('CAP_SYS_RESOURCE')],
+  // CAP_SYS_TIME acts only in the host's user namespace too: the zone's supervisor sets the clock for it.
   ['sys_time', ['CAP_SYS_TIME']],
 ];
 
@@ -177,6 +195,14 @@ export function capabilitiesFor(privileges: readonly string[], ipType: IpType): 
   if (ipType === 'exclusive' && granted.has('sys_ip_config')) exceptions.add('CAP_NET_ADMIN');
   for (const c of ALWAYS_DROPPED_CAPABILITIES) if (!exceptions.has(c)) caps.delete(c);
   return LINUX_CAPABILITIES.filter((c) => caps.has(c));
+}
+
+/** The granted privileges that limitpriv added beyond the default set and that do nothing in a zone, with why. */
+export function privilegesWithoutEffect(privileges: readonly string[]): { name: string; why: string }[] {
+  return privileges.flatMap((n) => {
+    const why = privilege(n)?.noEffectInZone;
+    return why ? [{ name: n, why }] : [];
+  });
 }
 
 export function DEFAULT_CAPABILITIES(ipType: IpType): string[] {

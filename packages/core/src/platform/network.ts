@@ -10,7 +10,7 @@
  * The plan is computed without I/O; applying it runs `ip` through sys/tools (missing: iproute2).
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ZoneConfig } from '../model/types.js';
 import { runTool, ToolFailedError } from '../sys/tools.js';
 
@@ -161,4 +161,16 @@ export async function removeSharedAddresses(addrs: readonly SharedAddress[]): Pr
     if (!exists(a.physical)) continue;
     await ip(['addr', 'del', a.address, 'dev', a.physical]).catch(() => undefined);
   }
+}
+
+const PING_GROUP_RANGE = '/proc/sys/net/ipv4/ping_group_range';
+
+/** The groups that may open ICMP echo sockets in this network namespace (`[1, 0]`: none). */
+export function pingGroupRange(): [number, number] {
+  const [lo, hi] = readFileSync(PING_GROUP_RANGE, 'utf8').trim().split(/\s+/).map(Number);
+  return [lo ?? 1, hi ?? 0];
+}
+
+export function setPingGroupRange(lo: number, hi: number): void {
+  writeFileSync(PING_GROUP_RANGE, `${lo} ${hi}\n`);
 }

@@ -18,7 +18,7 @@ import { limitsFromConfig, type ZoneCgroup } from '../platform/cgroups/index.js'
 import { hostCgroupLayout } from '../platform/cgroups/mounts.js';
 import { filesystemOf } from '../platform/mounts.js';
 import { processAlive } from '../platform/proc.js';
-import { IdmapError, IdmapStore, idmapKey, type IdMap } from '../store/idmap.js';
+import { hostGroupIds, IdmapError, IdmapStore, idmapKey, type IdMap } from '../store/idmap.js';
 import { zoneDevices } from './devices.js';
 import { runtimeError, ZoneRuntimeError } from './errors.js';
 import {
@@ -34,7 +34,7 @@ import {
   type RuntimeOptions,
 } from './state.js';
 import { startSupervisor, supervisorArgs } from './supervisor.js';
-import { prepareZoneNetwork, releaseZoneNetwork } from './zone-network.js';
+import { allowSharedIpPing, prepareZoneNetwork, releaseZoneNetwork } from './zone-network.js';
 
 export interface BootOptions extends RuntimeOptions {
   /** Overrides the configured bootargs. `-i PATH` picks the init (`-i zsched`: the built-in one). */
@@ -126,6 +126,10 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
     const files = cg.devicePolicy === 'files';
     const limits = { ...limitsFromConfig(cfg, cpus().length), devices: files ? devices.rules : undefined };
     const warnings = cg.create(limits, { uid: idmap.uid, gid: idmap.gid });
+    if (ipType === 'shared' && priv.capabilities.includes('CAP_NET_RAW')) {
+      const w = await allowSharedIpPing(idmap.gid, idmap.count, hostGroupIds());
+      if (w) warnings.push(w);
+    }
     const net = await prepareZoneNetwork(name, cfg, root);
     await net?.addShared(zoneid);
     // Interfaces go into the zone's network namespace while it is ready, before its init runs.

@@ -59,3 +59,26 @@ export async function releaseZoneNetwork(name: string, root: string): Promise<vo
   await removeInterfaces(recorded.hostIfs ?? []);
   rmSync(path, { force: true });
 }
+
+/**
+ * ping in a shared-IP zone. The zone uses the host's network namespace, where a raw socket needs
+ * CAP_NET_RAW of the host's user namespace, which no zone has; ping then falls back to an ICMP echo
+ * socket, allowed to the groups in net.ipv4.ping_group_range. So the range is made to include the
+ * zone's block of group ids (what net_icmpaccess means for a shared-IP zone), but only widened
+ * over ids that no host group has: a host account never gains anything. Returns a warning when
+ * that cannot be done.
+ */
+export async function allowSharedIpPing(gid: number, count: number, hostGroups: readonly number[]): Promise<string | undefined> {
+  const { pingGroupRange, setPingGroupRange } = await import('../platform/network.js');
+  const [a, b] = pingGroupRange();
+  const lo = gid;
+  const hi = gid + count - 1;
+  if (a <= lo && hi <= b) return undefined;
+  const [nlo, nhi] = a > b ? [lo, hi] : [Math.min(a, lo), Math.max(b, hi)];
+  const added = (g: number) => g >= nlo && g <= nhi && !(a <= b && g >= a && g <= b);
+  if (hostGroups.some(added)) {
+    return `ping needs net.ipv4.ping_group_range to include the zone's groups (${lo}-${hi}); it is '${a} ${b}' and was left as it is`;
+  }
+  setPingGroupRange(nlo, nhi);
+  return undefined;
+}

@@ -82,6 +82,11 @@ function accountIds(text: string): number[] {
     .filter((n) => Number.isInteger(n));
 }
 
+/** The gids of the host's groups (/etc/group). */
+export function hostGroupIds(group = readOr('/etc/group')): number[] {
+  return accountIds(group);
+}
+
 const overlaps = (start: number, ids: readonly number[]) => ids.some((id) => id >= start && id < start + IDS_PER_ZONE);
 
 /**
@@ -195,4 +200,16 @@ export class IdmapStore {
 /** `0 1000000 65536`: a mapping as /proc/PID/uid_map shows it (inside, outside, count). */
 export function formatIdmapLine(start: number, count: number): string {
   return `0 ${start} ${count}`;
+}
+
+/**
+ * Gives a deleted zone's block back (the caller holds the index lock). A corrupt allocation file
+ * is left as it is: deleting a zone never fails for it, and the next boot reports it.
+ */
+export function releaseIdmap(root: string, key: string): void {
+  try {
+    new IdmapStore(root).releaseLocked(key);
+  } catch (e) {
+    if (!(e instanceof IdmapError)) throw e;
+  }
 }

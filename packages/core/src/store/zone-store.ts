@@ -25,7 +25,7 @@ import { configDir, configPath, indexLockPath, indexPath, zoneLockPath, zonesRoo
 import { PERSISTED_STATES, type ZoneState } from '../model/states.js';
 import { ZoneStoreError } from './errors.js';
 import { parseYamlSubset, subsetScalar } from './yaml-subset.js';
-import { IdmapStore, idmapKey } from './idmap.js';
+import { idmapKey, releaseIdmap } from './idmap.js';
 
 export type { IndexEntry } from './index-file.js';
 
@@ -186,7 +186,7 @@ export class ZoneStore {
         idx.lines = idx.lines.filter((l) => l !== gone);
         found = gone !== undefined;
         // The zone's block of host ids goes back to the pool with it.
-        if (gone?.kind === 'entry') new IdmapStore(this.root).releaseLocked(idmapKey(gone.entry));
+        if (gone?.kind === 'entry') releaseIdmap(this.root, idmapKey(gone.entry));
       });
       try {
         unlinkSync(this.configPath(name));

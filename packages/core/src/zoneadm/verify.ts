@@ -9,7 +9,7 @@ import type { ZoneConfig } from '../model/types.js';
 import type { IndexEntry } from '../store/index-file.js';
 import { GLOBAL_ZONENAME } from '../store/index-file.js';
 import { stateNum, type ZoneState } from '../model/states.js';
-import { parseLimitpriv, type IpType } from '../model/privileges.js';
+import { parseLimitpriv, privilegesWithoutEffect, type IpType } from '../model/privileges.js';
 import { ZoneadmError, strerror } from './errors.js';
 import { mountOf } from './fsutil.js';
 import { DETACHED_MANIFEST } from './paths.js';
@@ -254,6 +254,11 @@ export function verifyHandle(ctx: OpContext, cfg: ZoneConfig, hostRoot = ''): bo
   const ipType: IpType = cfg.globals['ip-type'] === 'exclusive' ? 'exclusive' : 'shared';
   const lp = parseLimitpriv(cfg.globals.limitpriv ?? '', ipType);
   if (!lp.ok) for (const m of lp.errors) err(m);
+  else {
+    for (const p of privilegesWithoutEffect(lp.privileges)) {
+      ctx.io.err(`WARNING: privilege "${p.name}" has no effect in a zone: ${p.why} (docs/security.md).\n`);
+    }
+  }
   return ok;
 }
 

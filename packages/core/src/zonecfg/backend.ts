@@ -5,6 +5,17 @@ import type { ZoneConfig } from '../model/types.js';
 import type { ConfigBackend, ZoneStateName } from '../lang/session.js';
 import { ZoneStore } from '../store/zone-store.js';
 import { resolveTemplate } from '../store/templates.js';
+import { IdmapError, IdmapStore, idmapKey } from '../store/idmap.js';
+
+/** The zone's host ids, if it has them (a corrupt idmap file is reported by the boot that needs it). */
+function zoneIdmap(root: string, entry: { name: string; uuid: string }) {
+  try {
+    return new IdmapStore(root).lookup(idmapKey(entry));
+  } catch (e) {
+    if (e instanceof IdmapError) return undefined;
+    throw e;
+  }
+}
 
 export function storeBackend(root?: string): ConfigBackend {
   const store = new ZoneStore(root);
@@ -17,7 +28,7 @@ export function storeBackend(root?: string): ConfigBackend {
         return cfg ? { config: cfg, state: 'installed' } : undefined;
       }
       const config = store.load(name);
-      return config ? { config, state: entry.state as ZoneStateName } : undefined;
+      return config ? { config, state: entry.state as ZoneStateName, idmap: zoneIdmap(store.root, entry) } : undefined;
     },
     template(name) {
       return resolveTemplate(name, store, name);

@@ -173,6 +173,19 @@ d('exclusive-IP zones on a bridge (real veth pairs)', () => {
   }, 60_000);
 });
 
+d('a zone is never uncontained', () => {
+  test("boot refuses when it cannot place the zone in its cgroups ('ip netns exec' hides cgroupfs)", () => {
+    const z = makeZone('u', 'shared', []);
+    const env = { ...process.env, ZONES_ROOT: root };
+    const r = spawnSync('ip', ['netns', 'exec', NETNS, 'node', ZONEADM, '-z', z, 'boot', '--', ...MIN], { env, encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      new RegExp(`^zoneadm: zone '${z}': cannot place the zone in its cgroups: this host lacks the devices hierarchy \\(/sys/fs/cgroup/devices\\), .* \\(cgroupfs must be mounted at /sys/fs/cgroup; 'ip netns exec' hides it\\)\n$`),
+    );
+    expect(existsSync(join(root, 'var/run/zones', z))).toBe(false);
+  });
+});
+
 d('shared-IP zone (inside a network namespace of the test)', () => {
   test('boot adds the address to physical, labelled with the zone id; halt removes it', async () => {
     const s = makeZone('s', 'shared', [{ physical: 'ztd0', address: '192.0.2.9/24' }]);

@@ -262,6 +262,50 @@ d('zone runtime (real namespaces)', () => {
     expect(zoneRuntimeState(name, opts)).toBeUndefined();
   }, 30_000);
 
+  test('a zone whose cgroup is gone still halts: its init is known by its pid namespace, and takes the rest with it', async () => {
+    const name = makeZone('g');
+    const z = await bootZone(name, { ...opts, bootargs: SH });
+    const con = await connectConsole(name, opts);
+    const out = collect(con);
+    con.write('(setsid sleep 985 </dev/null >/dev/null 2>&1 &); echo forked-$((2+1))\n');
+    await waitFor('fork', () => out.text().includes('forked-3'));
+    con.close();
+    const cg = zoneCgroupFor(name, opts);
+    const sleeper = cg.pids().find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8') === 'sleep\u0000985\u0000')!;
+    expect(sleeper).toBeDefined();
+    // Every process of the zone moved out to the host's root cgroups, the zone's removed.
+    for (const pid of cg.pids()) for (const p of cg.paths) writeFileSync(join(p, '..', '..', 'cgroup.procs'), String(pid));
+    cg.destroy();
+    expect(cg.exists()).toBe(false);
+    expect(zoneRuntimeState(name, opts)).toBe('running');
+    await haltZone(name, opts);
+    expect(processAlive(z.initPid)).toBe(false);
+    expect(processAlive(sleeper)).toBe(false);
+    expect(zoneRuntimeState(name, opts)).toBeUndefined();
+  }, 30_000);
+
+  test('a zone root on a filesystem that cannot be idmapped: the boot says which, nothing is left', async () => {
+    const name = makeZone('i');
+    const zroot = join(zones, name, 'root');
+    const ram = join(base, 'ramfs');
+    mkdirSync(ram);
+    execFileSync('mount', ['-t', 'ramfs', 'zt-ramfs', ram]);
+    try {
+      execFileSync('cp', ['-a', `${zroot}/.`, ram]);
+      rmSync(zroot, { recursive: true, force: true });
+      execFileSync('ln', ['-s', ram, zroot]);
+      const err = await bootZone(name, { ...opts, bootargs: MIN }).catch((e: Error) => e);
+      expect(err).toMatchObject({ code: 'Z_IDMAP' });
+      expect((err as Error).message).toBe(
+        `${ram} is on a ramfs filesystem, which cannot be idmapped: a zone's root, inherit-pkg-dirs and fs resources must be on one that can (ext4, xfs, btrfs, tmpfs...; docs/security.md)`,
+      );
+      expect(zoneRuntimeState(name, opts)).toBeUndefined();
+      expect(zoneCgroupFor(name, opts).exists()).toBe(false);
+    } finally {
+      execFileSync('umount', [ram]);
+    }
+  }, 30_000);
+
   test('ready, then boot; a stale run directory reads as not running and is cleaned', async () => {
     const name = makeZone('r');
     const r = await readyZone(name, opts);

@@ -121,6 +121,20 @@ describe('zoneadm verify', () => {
     ].join('\n'));
   });
 
+  test('a privilege that does nothing in a zone (its capability acts only in the host) is a warning, sys_time is not', () => {
+    const zp = addZone(env, 'noeff', { limitpriv: 'default,sys_time,proc_priocntl,dtrace_user' });
+    mkdirSync(zp, { mode: 0o700 });
+    expect(verify('noeff')).toEqual({
+      ok: true,
+      stdout: '',
+      stderr: [
+        'WARNING: privilege "dtrace_user" has no effect in a zone: perf_event_open and bpf are refused in every zone (docs/security.md).',
+        'WARNING: privilege "proc_priocntl" has no effect in a zone: CAP_SYS_NICE acts only in the host\'s user namespace (docs/security.md).',
+        '',
+      ].join('\n'),
+    });
+  });
+
   test('incomplete zone; detached root in the configured state; root with a bad mode', () => {
     addZone(env, 'inc', { state: 'incomplete' });
     expect(verify('inc').stderr).toBe("zoneadm: zone 'inc': zone is incomplete; uninstall required.\n");
