@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Zone runtime bench: `zoneadm boot` of a sparse zone with the minimal init against raw `unshare`
-// and LXC (`lxc-start -d` + `lxc-wait`); `zlogin z true` against `lxc-attach -- true`, `nsenter -a`
-// and the zenter helper alone; supervisor memory against LXC's monitor; and 100 sparse zones
-// booted at once. Baselines are measured in the same run; prints numbers only, never asserts
+// Zone runtime bench: `zoneadm boot` of a sparse zone with the minimal init (its own user
+// namespace, idmapped mounts, seccomp: what every zone has) against raw `unshare` and LXC
+// (`lxc-start -d` + `lxc-wait`), privileged and unprivileged (lxc.idmap with an idmapped rootfs and
+// LXC's common.seccomp: the same isolation as a zone); `zlogin z true` against `lxc-attach -- true`
+// into both, `nsenter -a` and the zenter helper alone; supervisor memory against LXC's monitor;
+// and 100 sparse zones booted at once. Baselines are measured in the same run; prints numbers only, never asserts
 // (DESIGN.md section 4 targets shown as PASS/MISS for information). Needs root, a built tree
 // (`npx tsc -b && npm run build:native`), util-linux; LXC is optional (`lxc: not available (why)`).
 // Everything lives in a temporary directory and is halted / stopped / removed at the end, also on
@@ -10,9 +12,14 @@
 //
 // LXC missing: scripts/bench-deps.sh installs it from Debian's archive (unless --no-install).
 //
-//   node bench/runtime.js [--runs N] [--zones N] [--concurrency N] [--json] [--no-install]
+// --against REV also builds the tree of git revision REV (a worktree in the temporary directory,
+// this checkout's node_modules) and times its `zoneadm boot` and `zlogin z true` in the same
+// interleaved loop: what a change costs, measured on one machine in one run (c7dfed9 is the last
+// revision before zones got user namespaces, idmapped mounts and seccomp).
+//
+//   node bench/runtime.js [--runs N] [--zones N] [--concurrency N] [--json] [--no-install] [--against REV]
 import { execFile, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +31,7 @@ const ZLOGIN = join(REPO, 'bin/zlogin');
 const ZENTER = join(REPO, 'packages/core/native/bin/zenter');
 const BUSYBOX_SCRIPT = join(REPO, 'fixtures/build-busybox-root.sh');
 
-const opts = { runs: 20, zones: 100, concurrency: 8, json: false, install: true };
+const opts = { runs: 20, zones: 100, concurrency: 8, json: false, install: true, against: undefined };
 {
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i++) {
@@ -42,8 +49,9 @@ const opts = { runs: 20, zones: 100, concurrency: 8, json: false, install: true 
     else if (a === '--concurrency') opts.concurrency = Math.max(1, num());
     else if (a === '--json') opts.json = true;
     else if (a === '--no-install') opts.install = false;
+    else if (a === '--against') opts.against = argv[++i];
     else if (a === '-h' || a === '--help') {
-      process.stdout.write('usage: node bench/runtime.js [--runs N] [--zones N] [--concurrency N] [--json] [--no-install]\n');
+      process.stdout.write('usage: node bench/runtime.js [--runs N] [--zones N] [--concurrency N] [--json] [--no-install] [--against REV]\n');
       process.exit(0);
     } else {
       process.stderr.write(`bench: unknown option ${a}\n`);
@@ -130,6 +138,35 @@ async function makeZone(name) {
   return i.ms;
 }
 
+// ---------------------------------------------------------------- another revision (--against)
+const against = { dir: join(base, 'against'), root: join(base, 'zr-against') };
+against.env = { ...process.env, ZONES_ROOT: against.root };
+let againstMade = false;
+/** A worktree of `rev`, built with this checkout's node_modules (its own packages linked in). */
+function buildAgainst(rev) {
+  const git = (...a) => run('git', ['-C', REPO, ...a]);
+  git('worktree', 'add', '--detach', against.dir, rev);
+  againstMade = true;
+  const nm = join(against.dir, 'node_modules');
+  mkdirSync(join(nm, '@zones'), { recursive: true });
+  for (const e of readdirSync(join(REPO, 'node_modules'))) if (e !== '@zones') symlinkSync(join(REPO, 'node_modules', e), join(nm, e));
+  for (const p of readdirSync(join(against.dir, 'packages'))) {
+    symlinkSync(join(against.dir, 'packages', p), join(nm, '@zones', p));
+    // packages whose dependencies npm could not hoist (core's js-yaml 5) have node_modules of their own
+    const own = join(REPO, 'packages', p, 'node_modules');
+    if (existsSync(own) && !existsSync(join(against.dir, 'packages', p, 'node_modules'))) symlinkSync(own, join(against.dir, 'packages', p, 'node_modules'));
+  }
+  for (const [cmd, args] of [['node', [join(REPO, 'node_modules/typescript/bin/tsc'), '-b']], ['sh', ['packages/core/native/build.sh']], ['node', ['scripts/bundle.mjs']]]) {
+    const r = spawnSync(cmd, args, { cwd: against.dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`building ${rev}: ${cmd} ${args.join(' ')}: ${r.stdout}${r.stderr}`);
+  }
+  const bin = (t) => join(against.dir, 'bin', t);
+  const c = run(bin('zonecfg'), ['-z', 'bz', `create; set zonepath=${join(zonesDir, 'against-bz')}; set bootargs="-i zsched"; commit`], { envv: against.env });
+  mkdirSync(join(zonesDir, 'against-bz'), { mode: 0o700 });
+  run(bin('zoneadm'), ['-z', 'bz', 'install'], { envv: against.env });
+  return { zoneadm: (...a) => run(bin('zoneadm'), a, { envv: against.env }), zlogin: (...a) => run(bin('zlogin'), a, { envv: against.env }), c };
+}
+
 // ---------------------------------------------------------------- cleanup
 let cleaned = false;
 async function cleanup() {
@@ -143,7 +180,11 @@ async function cleanup() {
     // nothing booted
   }
   await pool([...names], 8, (z) => zoneadmAsync('-z', z, 'halt'));
-  if (lxcStarted) spawnSync('lxc-stop', ['-P', lxcPath, '-n', 'bench', '-k'], { stdio: 'ignore' });
+  if (lxcStarted) for (const name of LXC) spawnSync('lxc-stop', ['-P', lxcPath, '-n', name, '-k'], { stdio: 'ignore' });
+  if (againstMade) {
+    spawnSync(join(against.dir, 'bin/zoneadm'), ['-z', 'bz', 'halt'], { env: against.env, stdio: 'ignore' });
+    spawnSync('git', ['-C', REPO, 'worktree', 'remove', '--force', against.dir], { stdio: 'ignore' });
+  }
   rmSync(base, { recursive: true, force: true });
 }
 for (const sig of ['SIGINT', 'SIGTERM']) {
@@ -154,6 +195,32 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 }
 
 // ---------------------------------------------------------------- LXC
+// `bench`: privileged. `benchu`: unprivileged, its root idmapped to a block of host ids as a zone's is.
+const LXC = ['bench', 'benchu'];
+const LXC_UNPRIV_IDS = 1_000_000_000; // a block no zone of this bench uses
+const lxcConfig = (name, dir) => {
+  const lines = [
+    `lxc.uts.name = ${name}`,
+    `lxc.rootfs.path = dir:${join(dir, 'rootfs')}`,
+    'lxc.net.0.type = empty',
+    // the minimal init's counterpart: one process that waits
+    'lxc.init.cmd = /bin/sleep 1000000',
+    'lxc.apparmor.profile = unconfined',
+    'lxc.mount.auto = proc:mixed sys:ro',
+    'lxc.tty.max = 0',
+    'lxc.pty.max = 4',
+  ];
+  if (name === 'benchu') {
+    lines.push(
+      'lxc.rootfs.options = idmap=container',
+      `lxc.idmap = u 0 ${LXC_UNPRIV_IDS} 65536`,
+      `lxc.idmap = g 0 ${LXC_UNPRIV_IDS} 65536`,
+      'lxc.seccomp.profile = /usr/share/lxc/config/common.seccomp',
+    );
+  }
+  return `${lines.join('\n')}\n`;
+};
+
 function setupLxc(bbRoot) {
   const haveLxc = () =>
     spawnSync('sh', ['-c', 'command -v lxc-start && command -v lxc-wait && command -v lxc-stop && command -v lxc-attach'], { stdio: 'ignore' }).status === 0;
@@ -162,42 +229,30 @@ function setupLxc(bbRoot) {
     spawnSync('bash', [join(REPO, 'scripts/bench-deps.sh')], { cwd: REPO, stdio: ['ignore', 2, 2], timeout: 10 * 60_000 });
   }
   if (!haveLxc()) return `lxc-start/lxc-wait/lxc-attach not installed${opts.install ? ' and scripts/bench-deps.sh could not install them' : ' (--no-install)'}`;
-  const dir = join(lxcPath, 'bench');
-  mkdirSync(dir, { recursive: true });
-  cpSync(bbRoot, join(dir, 'rootfs'), { recursive: true, verbatimSymlinks: true });
-  writeFileSync(
-    join(dir, 'config'),
-    [
-      'lxc.uts.name = bench',
-      `lxc.rootfs.path = dir:${join(dir, 'rootfs')}`,
-      'lxc.net.0.type = empty',
-      // the minimal init's counterpart: one process that waits
-      'lxc.init.cmd = /bin/sleep 1000000',
-      'lxc.apparmor.profile = unconfined',
-      'lxc.mount.auto = proc:mixed sys:ro',
-      'lxc.tty.max = 0',
-      'lxc.pty.max = 4',
-      '',
-    ].join('\n'),
-  );
-  const s = spawnSync('lxc-start', ['-P', lxcPath, '-n', 'bench', '-d'], { encoding: 'utf8' });
-  lxcStarted = true;
-  const w = spawnSync('lxc-wait', ['-P', lxcPath, '-n', 'bench', '-s', 'RUNNING', '-t', '5'], { encoding: 'utf8' });
-  spawnSync('lxc-stop', ['-P', lxcPath, '-n', 'bench', '-k'], { stdio: 'ignore' });
-  if (s.status !== 0 || w.status !== 0) return `lxc-start failed: ${(s.stderr || w.stderr || '').trim().split('\n')[0]}`;
+  for (const name of LXC) {
+    const dir = join(lxcPath, name);
+    mkdirSync(dir, { recursive: true });
+    cpSync(bbRoot, join(dir, 'rootfs'), { recursive: true, verbatimSymlinks: true });
+    writeFileSync(join(dir, 'config'), lxcConfig(name, dir));
+    const s = spawnSync('lxc-start', ['-P', lxcPath, '-n', name, '-d'], { encoding: 'utf8' });
+    lxcStarted = true;
+    const w = spawnSync('lxc-wait', ['-P', lxcPath, '-n', name, '-s', 'RUNNING', '-t', '5'], { encoding: 'utf8' });
+    spawnSync('lxc-stop', ['-P', lxcPath, '-n', name, '-k'], { stdio: 'ignore' });
+    if (s.status !== 0 || w.status !== 0) return `lxc-start ${name} failed: ${(s.stderr || w.stderr || '').trim().split('\n')[0]}`;
+  }
   return undefined;
 }
-function lxcStartOnce() {
+function lxcStartOnce(name = 'bench') {
   const t0 = performance.now();
-  run('lxc-start', ['-P', lxcPath, '-n', 'bench', '-d']);
-  run('lxc-wait', ['-P', lxcPath, '-n', 'bench', '-s', 'RUNNING', '-t', '5']);
+  run('lxc-start', ['-P', lxcPath, '-n', name, '-d']);
+  run('lxc-wait', ['-P', lxcPath, '-n', name, '-s', 'RUNNING', '-t', '5']);
   return performance.now() - t0;
 }
 function lxcInitPid() {
   const r = run('lxc-info', ['-P', lxcPath, '-n', 'bench', '-p', '-H'], { check: false });
   return Number(r.stdout.trim());
 }
-const lxcStop = () => run('lxc-stop', ['-P', lxcPath, '-n', 'bench', '-k'], { check: false });
+const lxcStop = (name = 'bench') => run('lxc-stop', ['-P', lxcPath, '-n', name, '-k'], { check: false });
 
 // ---------------------------------------------------------------- main
 const results = {};
@@ -213,10 +268,15 @@ try {
 
   log('installing the sparse zone bz (real installer, bootargs -i zsched)');
   results.installMs = await makeZone('bz');
+  let other;
+  if (opts.against) {
+    log(`building ${opts.against} in a worktree (--against)`);
+    other = buildAgainst(opts.against);
+  }
 
   // ---- boot timings, interleaved, after warm-up
   const WARM = 3;
-  const times = { list: [], boot: [], unshare: [], lxc: [], nodeE0: [] };
+  const times = { list: [], boot: [], unshare: [], lxc: [], lxcu: [], nodeE0: [], otherList: [], otherBoot: [] };
   log(`timing: ${WARM} warm-up + ${opts.runs} runs per case, interleaved`);
   for (let i = 0; i < WARM + opts.runs; i++) {
     const keep = i >= WARM;
@@ -226,10 +286,20 @@ try {
     booted.add('bz');
     zoneadm('-z', 'bz', 'halt');
     const u = run('unshare', ['--pid', '--fork', '--mount', '--uts', '--ipc', '--net', '--mount-proc', 'chroot', bbRoot, 'true']);
+    let ol = NaN;
+    let ob = NaN;
+    if (other) {
+      ol = other.zoneadm('list').ms;
+      ob = other.zoneadm('-z', 'bz', 'boot').ms;
+      other.zoneadm('-z', 'bz', 'halt');
+    }
     let lx = NaN;
+    let lxu = NaN;
     if (!lxcWhy) {
       lx = lxcStartOnce();
       lxcStop();
+      lxu = lxcStartOnce('benchu');
+      lxcStop('benchu');
     }
     if (keep) {
       times.list.push(l.ms);
@@ -237,17 +307,25 @@ try {
       times.boot.push(bt.ms);
       times.unshare.push(u.ms);
       times.lxc.push(lx);
+      times.lxcu.push(lxu);
+      times.otherList.push(ol);
+      times.otherBoot.push(ob);
     }
   }
   const med = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
   results.medians = med;
   results.zoneWorkMs = med.boot - med.list;
+  results.otherZoneWorkMs = med.otherBoot - med.otherList;
 
   // ---- zlogin timings: one running zone and one running container, interleaved
   zoneadm('-z', 'bz', 'boot');
   const bzInit = runFile('bz', 'init.pid');
-  if (!lxcWhy) lxcStartOnce();
-  const zl = { list: [], zlogin: [], nsenter: [], zenter: [], lxcAttach: [] };
+  if (!lxcWhy) {
+    lxcStartOnce();
+    lxcStartOnce('benchu');
+  }
+  if (other) other.zoneadm('-z', 'bz', 'boot');
+  const zl = { list: [], zlogin: [], nsenter: [], zenter: [], lxcAttach: [], lxcAttachU: [], otherList: [], otherZlogin: [] };
   log(`timing zlogin: ${WARM} warm-up + ${opts.runs} runs per case, interleaved`);
   for (let i = 0; i < WARM + opts.runs; i++) {
     const keep = i >= WARM;
@@ -257,13 +335,21 @@ try {
       nsenter: run('nsenter', ['-t', bzInit, '-a', 'true']).ms,
       zenter: run(ZENTER, ['-t', bzInit, '--', 'true']).ms,
       lxcAttach: lxcWhy ? NaN : run('lxc-attach', ['-P', lxcPath, '-n', 'bench', '--', '/bin/true']).ms,
+      lxcAttachU: lxcWhy ? NaN : run('lxc-attach', ['-P', lxcPath, '-n', 'benchu', '--', '/bin/true']).ms,
+      otherList: other ? other.zoneadm('list').ms : NaN,
+      otherZlogin: other ? other.zlogin('bz', 'true').ms : NaN,
     };
     if (keep) for (const [k, v] of Object.entries(row)) zl[k].push(v);
   }
-  if (!lxcWhy) lxcStop();
+  if (!lxcWhy) {
+    lxcStop();
+    lxcStop('benchu');
+  }
   zoneadm('-z', 'bz', 'halt');
+  if (other) other.zoneadm('-z', 'bz', 'halt');
   results.zlogin = Object.fromEntries(Object.entries(zl).map(([k, v]) => [k, median(v)]));
   results.zloginWorkMs = results.zlogin.zlogin - results.zlogin.list;
+  results.otherZloginWorkMs = results.zlogin.otherZlogin - results.zlogin.otherList;
 
   // ---- memory: supervisor vs LXC monitor
   zoneadm('-z', 'bz', 'boot');
@@ -356,6 +442,7 @@ else if (r.medians) {
   row('  zone work = boot - list', r.zoneWorkMs);
   row('unshare --pid --fork ... chroot ROOT true', m.unshare);
   row(`lxc-start -d + lxc-wait RUNNING${r.lxc === 'ok' ? '' : ' (n/a)'}`, m.lxc);
+  row(`  same, unprivileged (lxc.idmap, idmapped rootfs, seccomp)`, m.lxcu);
   const z = r.zlogin;
   row('zoneadm list (zlogin series)', z.list);
   row('zlogin bz true', z.zlogin);
@@ -363,6 +450,11 @@ else if (r.medians) {
   row('nsenter -t PID -a true', z.nsenter);
   row('zenter -t PID -- true (zlogin\'s helper alone)', z.zenter);
   row(`lxc-attach -- /bin/true${r.lxc === 'ok' ? '' : ' (n/a)'}`, z.lxcAttach);
+  row('  same, into the unprivileged container', z.lxcAttachU);
+  if (opts.against) {
+    row(`zone work of boot, revision ${opts.against}`, r.otherZoneWorkMs);
+    row(`zone work of zlogin, revision ${opts.against}`, r.otherZloginWorkMs);
+  }
   lines.push(`supervisor VmRSS (zoneadmd): ${r.supervisorRssKiB} kB; LXC monitor: ${Number.isFinite(r.lxcMonitorRssKiB) ? `${r.lxcMonitorRssKiB} kB (${r.lxcMonitor})` : r.lxc}`);
   if (r.massBootS !== undefined) {
     lines.push(
@@ -378,8 +470,9 @@ else if (r.medians) {
   lines.push('');
   const verdict = (ok) => (ok ? 'PASS' : 'MISS');
   if (r.lxc === 'ok') {
-    lines.push(`target  zone work of zoneadm boot <= 3x lxc-start -d + lxc-wait: ${f1(r.zoneWorkMs)} ms vs 3x ${f1(m.lxc)} ms = ${(r.zoneWorkMs / m.lxc).toFixed(2)}x  ${verdict(r.zoneWorkMs <= 3 * m.lxc)}  (informational)`);
-    lines.push(`target  zone work of zlogin z true <= 2x lxc-attach -- true: ${f1(r.zloginWorkMs)} ms vs 2x ${f1(z.lxcAttach)} ms = ${(r.zloginWorkMs / z.lxcAttach).toFixed(2)}x  ${verdict(r.zloginWorkMs <= 2 * z.lxcAttach)}  (informational)`);
+    const ratio = (a, b, k) => `${f1(a)} ms vs ${k}x ${f1(b)} ms = ${(a / b).toFixed(2)}x  ${verdict(a <= k * b)}`;
+    lines.push(`target  zone work of zoneadm boot <= 2x lxc-start -d + lxc-wait: privileged ${ratio(r.zoneWorkMs, m.lxc, 2)}; unprivileged ${ratio(r.zoneWorkMs, m.lxcu, 2)}  (informational)`);
+    lines.push(`target  zone work of zlogin z true <= 1.5x lxc-attach -- true: privileged ${ratio(r.zloginWorkMs, z.lxcAttach, 1.5)}; unprivileged ${ratio(r.zloginWorkMs, z.lxcAttachU, 1.5)}  (informational)`);
     lines.push(`target  supervisor memory <= LXC monitor RSS: ${r.supervisorRssKiB} kB vs ${r.lxcMonitorRssKiB} kB  ${verdict(r.supervisorRssKiB <= r.lxcMonitorRssKiB)}  (informational)`);
   } else {
     lines.push(`target  zone work <= 3x lxc-start / zlogin <= 2x lxc-attach / supervisor <= LXC monitor: not measured (lxc ${r.lxc})`);
@@ -392,5 +485,11 @@ else if (r.medians) {
     );
   }
   lines.push(`vs raw unshare: zone work = ${(r.zoneWorkMs / m.unshare).toFixed(2)}x unshare ... chroot true`);
+  if (opts.against) {
+    lines.push(
+      `vs ${opts.against}: boot ${f1(r.zoneWorkMs - r.otherZoneWorkMs)} ms, zlogin ${f1(r.zloginWorkMs - r.otherZloginWorkMs)} ms more zone work ` +
+        `(${f1(r.otherZoneWorkMs)} -> ${f1(r.zoneWorkMs)}, ${f1(r.otherZloginWorkMs)} -> ${f1(r.zloginWorkMs)})`,
+    );
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
 }
