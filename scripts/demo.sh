@@ -39,8 +39,12 @@ say "zoneadm -z viernes13 boot -- -i zsched   (the minimal init; the host's syst
 say "zoneadm list -v"
 "$zoneadm" list -v
 
-say "zlogin viernes13 'hostname; id; ps -e; cat /proc/self/status | grep CapBnd'"
-"$zlogin" viernes13 'hostname; id; ps -e; grep CapBnd /proc/self/status'
+say "zlogin viernes13 'hostname; id; ps -e; grep CapBnd /proc/self/status; cat /proc/self/uid_map'"
+"$zlogin" viernes13 'hostname; id; ps -e; grep CapBnd /proc/self/status; cat /proc/self/uid_map'
+
+say "zonecfg -z viernes13 info | grep map   (zone root is this block of host ids: ps on the host shows them)"
+"$zonecfg" -z viernes13 info | grep -- '-map:'
+ps -o user:12,pid,comm -p "$(cat "$ZONES_ROOT/var/run/zones/viernes13/init.pid")"
 
 say "zoneadm -z viernes13 halt"
 "$zoneadm" -z viernes13 halt
