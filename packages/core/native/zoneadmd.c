@@ -52,7 +52,7 @@
 #define MAXLIST 64
 #define REQMAX 1024
 #define MAXPENDING 8
-#define MAXLISTEN 64
+#define MAXLISTEN 256 /* beyond that, a zlogin process of a sys_time zone gets ENOSYS from the clock calls */
 
 struct fsres { const char *type, *special, *dir, *opts; };
 struct cgfs { const char *name, *type, *opts; };
@@ -174,6 +174,9 @@ static void pj(char *out, const char *fmt, ...) {
 }
 
 static void mkdir_p(const char *path, mode_t mode) {
+  /* Usually only the last component is missing, or none. */
+  if (mkdir(path, mode) == 0 || errno == EEXIST) return;
+  if (errno != ENOENT) fail("mkdir %s", path);
   char tmp[PATH_MAX];
   snprintf(tmp, sizeof tmp, "%s", path);
   for (char *p = tmp + 1; *p; p++) {
@@ -291,7 +294,7 @@ static void setup_dev(void) {
       mount("devpts", p, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620") < 0)
     fail("mount devpts");
   pj(p, "%s/ptmx", dev);
-  if (symlink("pts/ptmx", p) < 0) fail("symlink %s", p);
+  if (symlink("pts/ptmx", p) < 0 || lchown(p, idu, idg) < 0) fail("symlink %s", p);
   pj(p, "%s/shm", dev);
   snprintf(opts, sizeof opts, "mode=1777,size=65536k,uid=%u,gid=%u", (unsigned)idu, (unsigned)idg);
   if (mkdir(p, 01777) < 0 || mount("shm", p, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0) fail("mount /dev/shm");
@@ -301,7 +304,7 @@ static void setup_dev(void) {
   };
   for (size_t i = 0; i < sizeof links / sizeof *links; i++) {
     pj(p, "%s/%s", dev, links[i][1]);
-    if (symlink(links[i][0], p) < 0) fail("symlink %s", p);
+    if (symlink(links[i][0], p) < 0 || lchown(p, idu, idg) < 0) fail("symlink %s", p);
   }
   pj(p, "%s/console", dev);
   int fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
@@ -944,7 +947,10 @@ static void main_loop(void) {
   }
 }
 
-static void split3(char *s, const char **a, const char **b, const char **c) {
+/* NAME:TYPE:OPTS into three strings (a copy: ps keeps showing the command line as given). */
+static void split3(const char *arg, const char **a, const char **b, const char **c) {
+  char *s = strdup(arg);
+  if (!s) die("out of memory");
   *a = s; *b = ""; *c = "";
   char *p = strchr(s, ':'); if (!p) return; *p++ = 0; *b = p;
   char *q = strchr(p, ':'); if (!q) return; *q++ = 0; *c = q;

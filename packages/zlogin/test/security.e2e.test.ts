@@ -95,7 +95,7 @@ d('the ways out, tried as zone root: every one refused', () => {
     // a disk node planted by the host in the zone's /dev: the device cgroup still refuses it
     execFileSync('mknod', [`/proc/${initPid(z)}/root/dev/zt-probe-disk`, 'b', '254', '0']);
     const limitBefore = readFileSync(join(zoneCgroupFor(z, { root: base }).paths.find((p) => p.includes('/memory/'))!, 'memory.limit_in_bytes'), 'utf8');
-    const results = probe(z, envs);
+    const results = probe(z, `${envs} ZT_HOST_FILE=${join(secretDir, 'root-only')}`);
     expect(results.size).toBeGreaterThan(40);
     const allowed = [...results].filter(([, v]) => v !== 'refused');
     expect(allowed).toEqual([]);
