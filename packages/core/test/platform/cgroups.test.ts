@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -193,10 +193,13 @@ describe('cgroup v1, for real', () => {
 });
 
 describe('cgroup v2, against a cgroup-like tree', () => {
-  const root = mkdtempSync(join(tmpdir(), 'cg2-'));
+  let root = '';
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'cg2-'));
+    writeFileSync(join(root, 'cgroup.controllers'), 'cpuset cpu io memory hugetlb pids rdma misc\n');
+    writeFileSync(join(root, 'cgroup.subtree_control'), '');
+  });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
-  writeFileSync(join(root, 'cgroup.controllers'), 'cpuset cpu io memory hugetlb pids rdma misc\n');
-  writeFileSync(join(root, 'cgroup.subtree_control'), '');
 
   test('detects v2 from the root', () => {
     expect(detectCgroupVersion(root)).toBe(2);
