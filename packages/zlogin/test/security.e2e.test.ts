@@ -123,7 +123,12 @@ d('identity: zone root is an unprivileged host user', () => {
     // a process started by zlogin, seen from the host
     const marker = `sleep 4${process.pid % 10000}1`;
     zlogin(A, `${marker} >/dev/null 2>&1 &`);
-    const pid = Number(spawnSync('pgrep', ['-x', '-f', marker], { encoding: 'utf8' }).stdout.trim());
+    let pid = 0;
+    for (let i = 0; i < 100 && !pid; i++) {
+      pid = Number(spawnSync('pgrep', ['-x', '-f', marker], { encoding: 'utf8' }).stdout.trim());
+      if (!pid) spawnSync('sleep', ['0.02']);
+    }
+    expect(pid).toBeGreaterThan(0);
     try {
       expect(hostUid(pid)).toBe(a.uid);
     } finally {

@@ -8,7 +8,7 @@ import type { ZoneConfig } from '../model/types.js';
 import type { DeviceRule } from '../platform/cgroups/index.js';
 import { hostDevice, matchDevices, type HostDevice } from '../platform/devices.js';
 
-/** Every zone's nodes, as Solaris zones get them (zones-reference 6: /dev of a zone). */
+/** Every zone's nodes (docs/security.md, "Devices"). */
 const BASIC_NODES = ['/dev/null', '/dev/zero', '/dev/full', '/dev/random', '/dev/urandom', '/dev/tty'];
 
 /**

@@ -271,8 +271,9 @@ d('zone runtime (real namespaces)', () => {
     await waitFor('fork', () => out.text().includes('forked-3'));
     con.close();
     const cg = zoneCgroupFor(name, opts);
-    const sleeper = cg.pids().find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8') === 'sleep\u0000985\u0000')!;
-    expect(sleeper).toBeDefined();
+    const find = () => cg.pids().find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8') === 'sleep\u0000985\u0000');
+    await waitFor('the sleeper to exec', () => find() !== undefined);
+    const sleeper = find()!;
     // Every process of the zone moved out to the host's root cgroups, the zone's removed.
     for (const pid of cg.pids()) for (const p of cg.paths) writeFileSync(join(p, '..', '..', 'cgroup.procs'), String(pid));
     cg.destroy();

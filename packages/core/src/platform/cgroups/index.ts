@@ -127,11 +127,15 @@ function subtree(dir: string): string[] {
   return out;
 }
 
-/** Hands a payload cgroup to the zone's root: the directory and the files delegation needs. */
+/** Hands a payload cgroup to the zone's root: the directory and the files delegation needs (those that exist). */
 function delegate(dir: string, files: readonly string[], owner: CgroupOwner): void {
-  for (const f of ['', ...files]) {
-    const path = join(dir, f);
-    if (f === '' || existsSync(path)) chownSync(path, owner.uid, owner.gid);
+  chownSync(dir, owner.uid, owner.gid);
+  for (const f of files) {
+    try {
+      chownSync(join(dir, f), owner.uid, owner.gid);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
   }
 }
 
@@ -233,8 +237,9 @@ class V1Cgroup extends BaseCgroup implements ZoneCgroup {
     const warnings = this.apply(limits);
     this.controllers.forEach((c, i) => {
       const payload = this.payloadPaths[i]!;
-      mkdirSync(payload, { recursive: true });
-      c.init?.(payload, this.paths[i]!);
+      mkdirSync(payload);
+      // cpuset's clone_children has given the payload the zone's cpus and mems already.
+      if (c !== cpuset) c.init?.(payload, this.paths[i]!);
       if (owner) delegate(payload, ['cgroup.procs', 'tasks'], owner);
     });
     return warnings;
