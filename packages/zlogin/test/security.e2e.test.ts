@@ -104,6 +104,20 @@ d('the ways out, tried as zone root: every one refused', () => {
   }, 60_000);
 });
 
+d('the seccomp filter is what refuses (the kernel alone would answer otherwise)', () => {
+  test('every process of a zone, and every zlogin, runs under the zone\'s filter', () => {
+    const perl = (nr: number, ...args: number[]) => `perl -e 'my $r = syscall(${[nr, ...args].join(', ')}); print $r == -1 ? $! + 0 : "ok"'`;
+    const ioUring = syscallNumber('io_uring_setup')!;
+    const socket = syscallNumber('socket')!;
+    // io_uring_setup(1, NULL) is EFAULT from the kernel; socket(AF_VSOCK) EAFNOSUPPORT or a socket
+    expect(zlogin(A, `${perl(ioUring, 1, 0)}; echo; ${perl(socket, 40, 1, 0)}`).out.split('\n')).toEqual(['1', '1']);
+    expect(zlogin(A, 'grep ^Seccomp: /proc/self/status; grep ^Seccomp: /proc/1/status').out.split('\n')).toEqual(['Seccomp:\t2', 'Seccomp:\t2']);
+    // on the host, the same calls get the kernel's answers
+    const host = spawnSync('sh', ['-c', `${perl(ioUring, 1, 0)}`], { encoding: 'utf8' }).stdout;
+    expect(host).toBe('14');
+  });
+});
+
 d('identity: zone root is an unprivileged host user', () => {
   test("the zone's processes run as its block of host ids; two zones get different blocks", () => {
     const a = idmapOf(A);
