@@ -23,10 +23,11 @@
  *      groups, gid and uid, changes to the home directory, closes every descriptor but 0-2 and
  *      execs the command (no command: the user's shell from the zone's passwd as a login shell,
  *      argv[0] "-bash"; no -u: /bin/sh),
- *   7. the parent waits: non-interactive, it passes its stdio through unchanged (the child
- *      inherits fds 0-2), ignores SIGINT/SIGQUIT (the terminal delivers them to the child, which
- *      is in the same process group), forwards SIGTERM/SIGHUP, and exits with the command's
- *      status (128+N when killed by signal N); interactive (-i), it puts its terminal in raw mode
+ *   7. the parent waits: non-interactive, the child (in a session of its own) inherits the
+ *      caller's pipes and files as fds 0-2, while a terminal among them is relayed through a pipe
+ *      (no process of the zone holds the caller's terminal); SIGINT, SIGQUIT, SIGTERM and SIGHUP
+ *      are passed on, and it exits with the command's status (128+N when killed by signal N);
+ *      interactive (-i), it puts its terminal in raw mode
  *      and relays between it and the pty master, forwards window-size changes, handles the zlogin
  *      escape (~. disconnects, only at the beginning of a line), restores the terminal and exits
  *      with the shell's status (0 after ~.).
@@ -45,6 +46,8 @@
  *   -e C      escape character: a character, \\ or \nnn octal (default ~); -E: none
  *   -F FILE   the zone's seccomp filter (BPF instructions, as its supervisor wrote them)
  *   -T SOCK   the supervisor's socket: the filter's clock calls go to it (a zone with sys_time)
+ *   -W        the target may share zenter's user namespace (namespaces made without one: tests);
+ *             without it such a target is refused, as its root would be the host's
  * The environment of the command is built from scratch: PATH, HOME, USER, LOGNAME, SHELL, and
  * TERM when zenter has one.
  * Exit status: the command's; 1 when entering the zone failed (message on stderr); 126/127
@@ -85,7 +88,7 @@ static int escchar = '~';
 static char **cmd;
 static const char *filterpath, *timesock;
 static struct sock_filter filter[MAXINSNS];
-static int nfilter, timefd = -1;
+static int nfilter, timefd = -1, sharedusers;
 
 extern char **environ;
 
@@ -101,7 +104,7 @@ static void fail(const char *fmt, ...) {
 }
 
 static void usage(void) {
-  dprintf(2, "usage: %s -t PID [-g CGDIR]... [-c CAPS] [-u USER] [-n] [-F FILTER [-T SOCK]] [-i [-s FD] [-e C | -E]] [--] [command [args ...]]\n",
+  dprintf(2, "usage: %s -t PID [-g CGDIR]... [-c CAPS] [-u USER] [-n] [-F FILTER [-T SOCK]] [-W] [-i [-s FD] [-e C | -E]] [--] [command [args ...]]\n",
           prog);
   exit(2);
 }
@@ -157,7 +160,7 @@ static int parse_escape(const char *s) {
 
 static void parse_args(int argc, char **argv) {
   int c;
-  while ((c = getopt(argc, argv, "+t:g:c:u:nis:e:EF:T:")) != -1) {
+  while ((c = getopt(argc, argv, "+t:g:c:u:nis:e:EF:T:W")) != -1) {
     switch (c) {
     case 't': target = (pid_t)atoi(optarg); break;
     case 'g':
@@ -173,6 +176,7 @@ static void parse_args(int argc, char **argv) {
     case 'E': escchar = -1; break;
     case 'F': filterpath = optarg; break;
     case 'T': timesock = optarg; break;
+    case 'W': sharedusers = 1; break;
     default: usage();
     }
   }
@@ -228,8 +232,11 @@ static void enter_zone(void) {
   int bad = join_cgroups(cgdirs, ncg);
   if (bad >= 0) fail("could not join the zone's cgroup %s: %s", cgdirs[bad], strerror(errno));
   for (size_t i = 0; i < NNS; i++) {
-    /* A shared-IP zone uses the host's network namespace; a test target may have no user namespace. */
-    if (!same_ns(nsfd[i], own[i]) && setns(nsfd[i], 0) < 0)
+    /* A shared-IP zone uses the host's network namespace; only -W lets a target share the host's
+     * user namespace (namespaces made without one, in tests): a zone's root is never host root. */
+    int same = same_ns(nsfd[i], own[i]);
+    if (same && !strcmp(nsnames[i], "user") && !sharedusers) fail("could not enter zone (process %d): it has no user namespace of its own", (int)target);
+    if (!same && setns(nsfd[i], 0) < 0)
       fail("could not enter the zone's %s namespace: %s", nsnames[i], strerror(errno));
     close(nsfd[i]);
     close(own[i]);
@@ -319,12 +326,21 @@ static void lookup_user(const char *name, struct who *w) {
 
 /* ---------------------------------------------------------------- the child */
 
+/* Non-interactive: which of fds 0-2 are the caller's terminal, and the pipes standing in for them. */
+static int ttypipe[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
+
 static void run_child(struct who *w, int slave, int master) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
+  /* A session of its own: the caller's terminal is never the zone's controlling terminal
+   * (/dev/tty, TIOCSTI), and it gets no descriptor of it either (pipes, relayed, stand in). */
+  if (setsid() < 0) fail("setsid: %s", strerror(errno));
+  for (int fd = 0; fd < 3; fd++) {
+    if (ttypipe[fd][0] < 0) continue;
+    if (dup2(ttypipe[fd][fd == 0 ? 0 : 1], fd) < 0) fail("dup2: %s", strerror(errno));
+  }
   if (interactive) {
-    if (setsid() < 0) fail("setsid: %s", strerror(errno));
     if (ioctl(slave, TIOCSCTTY, 0) < 0) fail("could not make the pty the controlling terminal: %s", strerror(errno));
     dup2(slave, 0);
     dup2(slave, 1);
@@ -409,6 +425,7 @@ static void forward(int sig) {
   if (child > 0) kill(child, sig);
 }
 
+/* The child has a session of its own, so the terminal's signals reach only this process: passed on. */
 static int wait_plain(void) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -416,8 +433,8 @@ static int wait_plain(void) {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGHUP, &sa, NULL);
-  signal(SIGINT, SIG_IGN);
-  signal(SIGQUIT, SIG_IGN);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGQUIT, &sa, NULL);
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
@@ -427,6 +444,52 @@ static int wait_plain(void) {
     if (r == child) return status_code(st);
     if (r < 0 && errno != EINTR) fail("waitpid: %s", strerror(errno));
   }
+}
+
+/*
+ * Non-interactive with the caller's terminal on some of fds 0-2: its input is passed to the
+ * command's stdin pipe and the command's output pipes to the terminal, until the command exits
+ * (what it still has in the pipes is taken, briefly; a process it left behind writes into a
+ * closed pipe). Terminal signals are passed on to the command.
+ */
+static int relay_pipes(void) {
+  sigset_t ss;
+  sigemptyset(&ss);
+  sigaddset(&ss, SIGCHLD); sigaddset(&ss, SIGTERM); sigaddset(&ss, SIGHUP); sigaddset(&ss, SIGINT); sigaddset(&ss, SIGQUIT);
+  sigprocmask(SIG_BLOCK, &ss, NULL);
+  int sfd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (sfd < 0) fail("signalfd: %s", strerror(errno));
+  int in = ttypipe[0][1], out[2] = { ttypipe[1][0], ttypipe[2][0] };
+  for (int fd = 0; fd < 3; fd++) close(ttypipe[fd][fd == 0 ? 0 : 1]);
+  int status = 0, gone = 0;
+  unsigned char buf[8192];
+  while (!gone || out[0] >= 0 || out[1] >= 0) {
+    struct pollfd pf[4] = {
+      { in >= 0 ? 0 : -1, POLLIN, 0 }, { out[0], POLLIN, 0 }, { out[1], POLLIN, 0 }, { sfd, POLLIN, 0 },
+    };
+    int r = poll(pf, 4, gone ? 100 : -1);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break; /* exited, and nothing more came for a moment */
+    if (pf[0].revents) {
+      ssize_t k = read(0, buf, sizeof buf);
+      if (k <= 0 || write_all(in, buf, (size_t)k) < 0) { close(in); in = -1; }
+    }
+    for (int i = 0; i < 2; i++) {
+      if (out[i] < 0 || !pf[1 + i].revents) continue;
+      ssize_t k = read(out[i], buf, sizeof buf);
+      if (k > 0) write_all(1 + i, buf, (size_t)k);
+      else { close(out[i]); out[i] = -1; }
+    }
+    if (pf[3].revents & POLLIN) {
+      struct signalfd_siginfo si;
+      while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
+        int st;
+        if (si.ssi_signo != SIGCHLD) kill(child, (int)si.ssi_signo);
+        else if (waitpid(child, &st, WNOHANG) == child) { status = status_code(st); gone = 1; }
+      }
+    }
+  }
+  return status;
 }
 
 /* ---------------------------------------------------------------- interactive */
@@ -611,10 +674,13 @@ int main(int argc, char **argv) {
     sfd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
     if (sfd < 0) fail("signalfd: %s", strerror(errno));
   } else {
+    for (int fd = 0; fd < 3; fd++)
+      if (isatty(fd) && pipe2(ttypipe[fd], O_CLOEXEC) < 0) fail("pipe: %s", strerror(errno));
     /* Until the parent's handlers are in place, a forwarded signal must not be lost. */
     sigset_t ss;
     sigemptyset(&ss);
-    sigaddset(&ss, SIGTERM); sigaddset(&ss, SIGHUP);
+    sigaddset(&ss, SIGTERM); sigaddset(&ss, SIGHUP); sigaddset(&ss, SIGINT); sigaddset(&ss, SIGQUIT);
+    sigaddset(&ss, SIGCHLD);
     sigprocmask(SIG_BLOCK, &ss, NULL);
   }
 
@@ -626,7 +692,7 @@ int main(int argc, char **argv) {
   }
   child = c;
   if (timefd >= 0) close(timefd); /* the child hands the listener over */
-  if (!interactive) return wait_plain();
+  if (!interactive) return ttypipe[0][0] >= 0 || ttypipe[1][0] >= 0 || ttypipe[2][0] >= 0 ? relay_pipes() : wait_plain();
 
   close(slave);
   fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);

@@ -26,7 +26,6 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
-#include <glob.h>
 #include <limits.h>
 #include <net/if.h>
 #include <sched.h>
@@ -46,6 +45,7 @@
 #include <termios.h>
 #include <time.h>
 #include <grp.h>
+#include <linux/openat2.h>
 #include "zones.h"
 #include "devfilter.h"
 
@@ -89,6 +89,8 @@ static int cstate; static unsigned char cbuf[5]; static int cblen; /* console in
 static struct sock_filter filter[MAXINSNS]; static int nfilter;
 static int listeners[MAXLISTEN]; static int nlisten; /* seccomp notification fds (sys_time) */
 static char rootreal[PATH_MAX];
+/* Where each zone mount goes, as in_root resolved it. */
+static char procdir[PATH_MAX], sysdir[PATH_MAX], devdir[PATH_MAX], ipdat[MAXLIST][PATH_MAX], fsat[MAXLIST][PATH_MAX];
 
 static void die(const char *fmt, ...) {
   va_list ap; va_start(ap, fmt);
@@ -188,24 +190,65 @@ static void mkdir_p(const char *path, mode_t mode) {
   if (mkdir(tmp, mode) < 0 && errno != EEXIST) fail("mkdir %s", tmp);
 }
 
-/* A host path inside the zone root for zone path `rel`, created (dir or empty file) and checked
- * not to resolve outside the root through a symlink the zone owns. */
-static void in_root(char *out, const char *rel, int isdir) {
-  char real[PATH_MAX];
-  pj(out, "%s%s%s", rootreal, rel[0] == '/' ? "" : "/", rel);
-  if (isdir) mkdir_p(out, 0755);
-  else {
-    char parent[PATH_MAX]; snprintf(parent, sizeof parent, "%s", out);
-    char *slash = strrchr(parent, '/');
-    if (slash && slash != parent) { *slash = 0; mkdir_p(parent, 0755); }
-    int fd = open(out, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (fd >= 0) close(fd);
+/*
+ * The host path of zone path `rel`, made when missing (directories, and an empty file as the last
+ * component when !isdir). Every prefix is resolved by the kernel with the zone root as `/`
+ * (RESOLVE_IN_ROOT): a symlink the zone planted, absolute or full of `..`, can only lead somewhere
+ * inside the root, and nothing is ever created outside it. What comes back is the canonical path
+ * of what was resolved; nothing of the zone runs while the tree is built, so it stays valid.
+ */
+static int open_in_root(int rootfd, const char *rel, int flags, mode_t mode) {
+  struct open_how how = { .flags = (uint64_t)(flags | O_CLOEXEC), .mode = mode, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+  return (int)syscall(SYS_openat2, rootfd, rel[0] ? rel : ".", &how, sizeof how);
+}
+
+static void in_root(char *out, const char *zpath, int isdir) {
+  char path[PATH_MAX];
+  const char *rel = zpath;
+  while (*rel == '/') rel++;
+  if ((size_t)snprintf(path, sizeof path, "%s", rel) >= sizeof path) { errno = ENAMETOOLONG; fail("path %s", rel); }
+  int rootfd = open(rootreal, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0) fail("open %s", rootreal);
+  for (char *p = path; ; p++) {
+    if (*p != '/' && *p != 0) continue;
+    int last = *p == 0;
+    char saved = *p; *p = 0;
+    int fd = open_in_root(rootfd, path, O_PATH | O_DIRECTORY, 0);
+    if (fd < 0 && errno == ENOENT) {
+      char *slash = strrchr(path, '/');
+      int parent = open_in_root(rootfd, slash ? (*slash = 0, path) : "", O_PATH | O_DIRECTORY, 0);
+      if (slash) *slash = '/';
+      const char *name = slash ? slash + 1 : path;
+      if (parent < 0) fail("resolve %s in the zone root", rel);
+      struct stat st;
+      if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+        errno = 0;
+        fail("%s: %s is a symbolic link to nothing in the zone root", zpath, path);
+      }
+      if (last && !isdir) {
+        int f = openat(parent, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (f >= 0) close(f);
+      } else if (mkdirat(parent, name, 0755) < 0 && errno != EEXIST) fail("mkdir %s in the zone root", path);
+      close(parent);
+      fd = open_in_root(rootfd, path, last && !isdir ? O_PATH : O_PATH | O_DIRECTORY, 0);
+    } else if (fd < 0 && errno == ENOTDIR && last && !isdir) {
+      fd = open_in_root(rootfd, path, O_PATH, 0);
+    }
+    if (fd < 0) fail("resolve %s in the zone root", rel);
+    *p = saved;
+    if (last) {
+      char link[64]; snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+      ssize_t n = readlink(link, out, PATH_MAX - 1);
+      if (n < 0) fail("resolve %s", link);
+      out[n] = 0;
+      close(fd);
+      break;
+    }
+    close(fd);
   }
-  if (!realpath(out, real)) fail("resolve %s", out);
+  close(rootfd);
   size_t n = strlen(rootreal);
-  if (strncmp(real, rootreal, n) != 0 || (real[n] != '/' && real[n] != 0)) {
-    errno = 0; fail("%s resolves outside the zone root (%s)", rel, real);
-  }
+  if (strncmp(out, rootreal, n) != 0 || (out[n] != '/' && out[n] != 0)) { errno = 0; fail("%s resolves outside the zone root (%s)", rel, out); }
 }
 
 static unsigned long opt_flags(const char *opts, int *nosub, char *data, size_t dlen) {
@@ -278,13 +321,13 @@ static void make_node(const char *hostpath, const char *dst) {
 }
 
 static void setup_dev(void) {
-  char dev[PATH_MAX], p[PATH_MAX], opts[128];
-  pj(dev, "%s/dev", rootreal);
+  char p[PATH_MAX], opts[128];
+  const char *dev = devdir;
   snprintf(opts, sizeof opts, "mode=755,size=65536k,uid=%u,gid=%u", (unsigned)idu, (unsigned)idg);
   if (mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME, opts) < 0) fail("mount /dev");
   for (int i = 0; i < ndev; i++) {
     if (strncmp(devs[i], "/dev/", 5) != 0 || strstr(devs[i], "/../")) { errno = 0; fail("device %s is not under /dev", devs[i]); }
-    pj(p, "%s%s", rootreal, devs[i]);
+    pj(p, "%s%s", dev, devs[i] + 4);
     make_node(devs[i], p);
   }
   pj(p, "%s/pts", dev);
@@ -325,15 +368,14 @@ static void in_zone_ns(const char *type, int nstype, void (*fn)(void)) {
 }
 
 static void mount_sysfs(void) {
-  char p[PATH_MAX]; pj(p, "%s/sys", rootreal);
-  if (mount("sysfs", p, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) fail("mount /sys");
+  if (mount("sysfs", sysdir, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) fail("mount /sys");
 }
 
 /* /sys/fs/cgroup as the zone sees it: its hierarchies, mounted from inside its cgroup namespace
  * (rooted at its payload), on a read-only tmpfs. */
 static void mount_cgroupfs(void) {
   char base[PATH_MAX], p[PATH_MAX], opts[128];
-  pj(base, "%s/sys/fs/cgroup", rootreal);
+  pj(base, "%s/fs/cgroup", sysdir);
   if (ncgfs == 1 && !strcmp(cgfss[0].name, ".")) {
     if (mount("cgroup2", base, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) fail("mount cgroup2 on /sys/fs/cgroup");
     return;
@@ -355,10 +397,9 @@ static void mount_cgroupfs(void) {
 
 /* /proc of the zone's pid namespace: only a process in it can mount one, so a short-lived helper does. */
 static void mount_proc(void) {
-  char p[PATH_MAX]; pj(p, "%s/proc", rootreal);
   pid_t h = fork();
   if (h < 0) fail("fork");
-  if (h == 0) _exit(mount("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 ? errno : 0);
+  if (h == 0) _exit(mount("proc", procdir, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 ? errno : 0);
   int st;
   while (waitpid(h, &st, 0) < 0) if (errno != EINTR) fail("wait");
   errno = WIFEXITED(st) ? WEXITSTATUS(st) : EIO;
@@ -366,8 +407,8 @@ static void mount_proc(void) {
 }
 
 static void setup_proc(void) {
-  char p[PATH_MAX], q[PATH_MAX];
-  pj(p, "%s/proc", rootreal);
+  char q[PATH_MAX];
+  const char *p = procdir;
   in_zone_ns("pid", CLONE_NEWPID, mount_proc);
   static const char *masked[] = { "kcore", "kallsyms", "keys", "sysrq-trigger", "timer_list" };
   for (size_t i = 0; i < sizeof masked / sizeof *masked; i++) {
@@ -389,12 +430,13 @@ static void setup_proc(void) {
  * host root could not create anything (its uid has no place in the zone's map).
  */
 static void assemble_root(void) {
-  char p[PATH_MAX];
-  for (const char *d = "proc\0sys\0dev\0"; *d; d += strlen(d) + 1) in_root(p, d, 1);
+  in_root(procdir, "proc", 1);
+  in_root(sysdir, "sys", 1);
+  in_root(devdir, "dev", 1);
   for (int i = 0; i < nipd; i++) {
     struct stat st;
     if (stat(ipds[i], &st) < 0) fail("inherit-pkg-dir %s", ipds[i]);
-    in_root(p, ipds[i], 1);
+    in_root(ipdat[i], ipds[i], 1);
   }
   for (int i = 0; i < nfs; i++) {
     struct stat st;
@@ -403,26 +445,30 @@ static void assemble_root(void) {
       if (stat(fss[i].special, &st) < 0) fail("fs %s: special %s", fss[i].dir, fss[i].special);
       isdir = S_ISDIR(st.st_mode);
     }
-    in_root(p, fss[i].dir, isdir);
+    in_root(fsat[i], fss[i].dir, isdir);
   }
   /* The root (nodev: device nodes live in the zone's /dev only), then what goes inside it. */
   idmapped(rootreal, rootreal, MOUNT_ATTR_NODEV, 1);
-  for (int i = 0; i < nipd; i++) {
-    pj(p, "%s%s", rootreal, ipds[i]);
-    idmapped(ipds[i], p, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV, 0); /* not recursive: Solaris' nosub */
-  }
+  for (int i = 0; i < nipd; i++) idmapped(ipds[i], ipdat[i], MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV, 0); /* not recursive: Solaris' nosub */
   for (int i = 0; i < nfs; i++) {
     int nosub = 0; char data[512];
     unsigned long fl = opt_flags(fss[i].opts, &nosub, data, sizeof data);
-    pj(p, "%s%s", rootreal, fss[i].dir);
-    if (!strcmp(fss[i].type, "lofs")) { idmapped(fss[i].special, p, mount_attrs(fl), !nosub); continue; }
-    /* Mounted where it belongs, then replaced by an idmapped copy of itself. */
+    const char *p = fsat[i];
+    if (!strcmp(fss[i].type, "lofs")) {
+      /* Read-only: idmapped, the host's files owned as the zone sees ids. Writable: shared with the
+       * zone's own host ids, so what its root creates there (a setuid binary...) is never host
+       * root's on the host (docs/security.md). */
+      if (fl & MS_RDONLY) idmapped(fss[i].special, p, mount_attrs(fl), !nosub);
+      else bind_mount(fss[i].special, p, !nosub, fl);
+      continue;
+    }
+    /* Mounted where it belongs (it is the zone's alone), then replaced by an idmapped copy of itself. */
     if (mount(fss[i].special, p, fss[i].type, fl, data[0] ? data : NULL) < 0)
       fail("mount %s (%s) on %s", fss[i].special, fss[i].type, fss[i].dir);
     int fd = open_tree(AT_FDCWD, p, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
     if (fd < 0 || umount2(p, MNT_DETACH) < 0) fail("fs %s", fss[i].dir);
     struct mount_attr a = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)usernsfd };
-    if (mount_setattr(fd, "", AT_EMPTY_PATH, &a, sizeof a) < 0) fail("idmap %s", fss[i].dir);
+    if (mount_setattr(fd, "", AT_EMPTY_PATH, &a, sizeof a) < 0) fail("idmap-fs %s %s", fss[i].type, fss[i].dir);
     if (move_mount(fd, "", AT_FDCWD, p, MOVE_MOUNT_F_EMPTY_PATH) < 0) fail("attach %s", fss[i].dir);
     close(fd);
   }
@@ -568,17 +614,25 @@ static int read_procs(const char *dir, pid_t *out, int max) {
   return k;
 }
 
+/* A subdirectory's path, on the heap: the zone may nest its cgroups deep, the stack stays small. */
+static char *subpath(const char *dir, const char *name) {
+  char *sub = NULL;
+  return asprintf(&sub, "%s/%s", dir, name) < 0 ? NULL : sub;
+}
+
 /* Every process in a cgroup and below it (the payload, and what an init made inside it). */
 static int kill_cgroup_tree(const char *dir) {
-  pid_t pids[512]; int n = read_procs(dir, pids, 512), any = n > 0;
+  static pid_t pids[512];
+  int n = read_procs(dir, pids, 512), any = n > 0;
   for (int j = 0; j < n; j++) kill(pids[j], SIGKILL);
   DIR *d = opendir(dir);
   if (!d) return any;
   struct dirent *e;
   while ((e = readdir(d)) != NULL) {
     if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-    char sub[PATH_MAX];
-    if (snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name) < (int)sizeof sub) any |= kill_cgroup_tree(sub);
+    char *sub = subpath(dir, e->d_name);
+    if (sub) any |= kill_cgroup_tree(sub);
+    free(sub);
   }
   closedir(d);
   return any;
@@ -591,8 +645,9 @@ static void rmdir_cgroup_tree(const char *dir) {
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
       if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-      char sub[PATH_MAX];
-      if (snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name) < (int)sizeof sub) rmdir_cgroup_tree(sub);
+      char *sub = subpath(dir, e->d_name);
+      if (sub) rmdir_cgroup_tree(sub);
+      free(sub);
     }
     closedir(d);
   }
@@ -747,6 +802,15 @@ static void console_input(const unsigned char *b, size_t n) {
 
 /* ---- sys_time: the host clock, set on the zone's behalf ---- */
 
+/* The zone's own user namespace: CAP_SYS_TIME counts only there, not in one a zone process made. */
+static struct stat zoneuserns;
+
+static int in_zone_userns(pid_t tid) {
+  char p[64]; snprintf(p, sizeof p, "/proc/%d/ns/user", (int)tid);
+  struct stat st;
+  return stat(p, &st) == 0 && st.st_ino == zoneuserns.st_ino && st.st_dev == zoneuserns.st_dev;
+}
+
 static int has_cap_sys_time(pid_t tid) {
   char p[64], line[256]; snprintf(p, sizeof p, "/proc/%d/status", (int)tid);
   FILE *f = fopen(p, "re");
@@ -759,7 +823,8 @@ static int has_cap_sys_time(pid_t tid) {
 
 /*
  * One stopped clock call of a zone process: performed here, as the host's root, when the caller
- * holds CAP_SYS_TIME in the zone (what the kernel would check); refused with EPERM otherwise. A
+ * holds CAP_SYS_TIME in the zone's own user namespace (what the kernel would check, had the zone
+ * the host's); refused with EPERM otherwise, also for a user namespace the zone made itself. A
  * call that sets nothing (adjtimex/clock_adjtime reading, another clock) goes on in the kernel as
  * the caller made it. Memory is read only after the notification is known to be still valid.
  */
@@ -781,7 +846,7 @@ static void handle_clock(int lfd, struct seccomp_notif *req, struct seccomp_noti
     setting = nr == SYS_settimeofday || a[0] == CLOCK_REALTIME;
   }
   if (!setting) { resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE; goto out; }
-  if (!has_cap_sys_time(req->pid)) { resp->error = -EPERM; goto out; }
+  if (!in_zone_userns(req->pid) || !has_cap_sys_time(req->pid)) { resp->error = -EPERM; goto out; }
   if (mfd < 0) mfd = open(p, O_RDWR | O_CLOEXEC);
   if (mfd < 0 || ioctl(lfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0) { resp->error = -EFAULT; goto out; }
   long r;
@@ -827,7 +892,7 @@ static void handle_request(struct pending *pr) {
   int passed = pr->passed;
   pr->fd = -1; pr->passed = -1;
   if (!strcmp(line, "console") || !strcmp(line, "console -d")) {
-    if (client >= 0) { dprintf(fd, "BUSY %d\n", (int)clientpid); close(fd); return; }
+    if (client >= 0) { dprintf(fd, "BUSY %d\n", (int)clientpid); close(fd); if (passed >= 0) close(passed); return; }
     struct ucred cr; socklen_t l = sizeof cr;
     clientpid = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &l) == 0 ? cr.pid : 0;
     clientdflag = line[7] != 0;
@@ -850,7 +915,7 @@ static void handle_request(struct pending *pr) {
     else dprintf(fd, "ERR no listener\n");
     close(fd);
   } else if (!strncmp(line, "boot", 4) && (line[4] == 0 || line[4] == '\t')) {
-    if (gofd < 0) { dprintf(fd, "ERR zone is already booted\n"); close(fd); return; }
+    if (gofd < 0) { dprintf(fd, "ERR zone is already booted\n"); close(fd); if (passed >= 0) close(passed); return; }
     char *args[256]; int n = 0;
     for (char *save = NULL, *t = strtok_r(line + 4, "\t", &save); t && n < 255; t = strtok_r(NULL, "\t", &save)) args[n++] = t;
     char err[512];
@@ -1115,6 +1180,8 @@ int main(int argc, char **argv) {
   write_map("gid_map", idg);
   if (write_all(gofd, "U", 1) < 0) fail("signal the zone process");
   char p[PATH_MAX], link[64];
+  pj(p, "/proc/%d/ns/user", (int)initpid);
+  if (stat(p, &zoneuserns) < 0) fail("stat %s", p);
   pj(p, "/proc/%d/ns/pid", (int)initpid);
   ssize_t ll = readlink(p, link, sizeof link - 1);
   link[ll > 0 ? ll : 0] = 0;

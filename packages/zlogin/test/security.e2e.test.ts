@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,7 @@ const X = `${tag}x`; // exclusive-IP
 const T = `${tag}t`; // limitpriv=default,sys_time
 const booted: string[] = [];
 const secretDir = join(base, 'host-secret');
+const sharedRw = join(base, 'host-rw');
 
 const run = (tool: string, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}) => {
   const r = spawnSync(bin(tool), args, { env: opts.env ?? env, encoding: 'utf8', input: opts.input ?? '', timeout: 60_000 });
@@ -60,8 +61,9 @@ async function makeZone(name: string, extra: string): Promise<void> {
 function probe(zone: string, envs = ''): Map<string, string> {
   const script = join(zoneRoot(zone), 'tmp/escape-probes.sh');
   copyFileSync(join(here, 'fixtures/escape-probes.sh'), script);
-  const calls = ZONE_SYSCALL_DENY.filter((r) => !r.when)
-    .map((r) => [r.name, syscallNumber(r.name)] as const)
+  // the filtered calls, and reboot (refused by the kernel: no zone has CAP_SYS_BOOT)
+  const calls = [...ZONE_SYSCALL_DENY.filter((r) => !r.when).map((r) => r.name), 'reboot']
+    .map((n) => [n, syscallNumber(n)] as const)
     .filter(([, nr]) => nr !== undefined)
     .map(([n, nr]) => `${n}=${nr}`);
   const r = zlogin(zone, `${envs} sh /tmp/escape-probes.sh ${calls.join(' ')}`);
@@ -76,7 +78,13 @@ beforeAll(async () => {
   mkdirSync(join(base, 'zones'), { mode: 0o755 });
   mkdirSync(secretDir, { mode: 0o755 });
   writeFileSync(join(secretDir, 'root-only'), 'host secret\n', { mode: 0o600 });
-  await makeZone(A, `; add fs; set dir=/mnt/host; set special=${secretDir}; set type=lofs; add options ro; end`);
+  mkdirSync(sharedRw);
+  chmodSync(sharedRw, 0o777); // the zone's root is nobody to a host directory: it writes where others may
+  await makeZone(
+    A,
+    `; add fs; set dir=/mnt/host; set special=${secretDir}; set type=lofs; add options ro; end` +
+      `; add fs; set dir=/mnt/rw; set special=${sharedRw}; set type=lofs; end`,
+  );
   await makeZone(X, '; set ip-type=exclusive');
   await makeZone(T, '; set limitpriv="default,sys_time"');
 }, 180_000);
@@ -92,8 +100,11 @@ d('the ways out, tried as zone root: every one refused', () => {
     ['an exclusive-IP zone', () => X, 'ZT_EXCLUSIVE=1'],
   ])('%s', (_label, zone, envs) => {
     const z = zone();
-    // a disk node planted by the host in the zone's /dev: the device cgroup still refuses it
-    execFileSync('mknod', [`/proc/${initPid(z)}/root/dev/zt-probe-disk`, 'b', '254', '0']);
+    // the host's own disk (the device of its root filesystem), planted by the host in the zone's
+    // /dev: the device policy still refuses it
+    const disk = statSync('/').dev;
+    const [major, minor] = [Math.floor(disk / 256) & 0xfff, (disk & 0xff) | ((disk >> 12) & ~0xff)];
+    execFileSync('mknod', [`/proc/${initPid(z)}/root/dev/zt-probe-disk`, 'b', String(major), String(minor)]);
     const limitBefore = readFileSync(join(zoneCgroupFor(z, { root: base }).paths.find((p) => p.includes('/memory/'))!, 'memory.limit_in_bytes'), 'utf8');
     const results = probe(z, `${envs} ZT_HOST_FILE=${join(secretDir, 'root-only')}`);
     expect(results.size).toBeGreaterThan(40);
@@ -166,6 +177,15 @@ d('identity: zone root is an unprivileged host user', () => {
   });
 });
 
+d('a writable lofs directory is shared with the zone\'s own host ids', () => {
+  test('what the zone\'s root makes there, a setuid binary included, is never host root\'s', () => {
+    expect(zlogin(A, 'cp /bin/true /mnt/rw/zt-suid && chmod 4755 /mnt/rw/zt-suid && stat -c %a /mnt/rw/zt-suid').out).toBe('4755');
+    const st = statSync(join(sharedRw, 'zt-suid'));
+    expect(st.uid).toBe(idmapOf(A).uid);
+    expect(st.uid).not.toBe(0);
+  });
+});
+
 d('descriptors: nothing the caller had open reaches the zone', () => {
   test('a file open as fd 100 in the shell that boots the zone and runs zlogin', () => {
     const z = `${tag}f`;
@@ -212,13 +232,26 @@ d('zlogin cannot be hijacked (the CVE-2019-5736 class)', () => {
       // host root, although it runs as the zone's root
       expect(statSync(`/proc/${helper}`).uid).toBe(zoneRootUid);
       expect(statSync(`/proc/${helper}/fd`).uid).toBe(0);
-      // and the zone cannot see it at all
-      expect(zlogin(A, `test -e /proc/${helper}/exe && echo visible || echo invisible`).out).not.toBe('visible');
+      // and it is not in the zone: its pid namespace is the host's, its child's (the shell) the zone's
+      const ns = (p: number | string) => readlinkSync(`/proc/${p}/ns/pid`);
+      expect(ns(helper)).toBe(ns('self'));
+      expect(ns(helper)).not.toBe(ns(initPid(A)));
       expect(zlogin(A, 'for p in /proc/[0-9]*; do readlink $p/exe; done').out).not.toContain('zenter');
     } finally {
       child.kill('SIGKILL');
     }
   }, 30_000);
+
+  test('from a terminal, the zone\'s command gets neither the terminal nor the session (TIOCSTI, /dev/tty)', () => {
+    const cmd = `${bin('zlogin')} ${A} 'readlink /proc/self/fd/0 /proc/self/fd/1; tty; (exec 3</dev/tty) 2>&1 | grep -c "No such device"; exit 3'; echo EXIT=$?`;
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { env, encoding: 'utf8', timeout: 30_000 });
+    const out = r.stdout.replace(/\r/g, '').trim().split('\n');
+    expect(out[0]).toMatch(/^pipe:\[\d+\]$/);
+    expect(out[1]).toMatch(/^pipe:\[\d+\]$/);
+    expect(out[2]).toBe('not a tty');
+    expect(out[3]).toBe('1');
+    expect(out[4]).toBe('EXIT=3');
+  });
 
   test('a watcher in the zone racing 50 zlogins never opens a host binary for writing', async () => {
     const watcher = join(zoneRoot(A), 'tmp/watch.pl');
@@ -233,7 +266,8 @@ d('zlogin cannot be hijacked (the CVE-2019-5736 class)', () => {
            if (!defined $exe) { $denied++ if $!{EACCES} || $!{EPERM}; next }
            next if -e $exe;  # a binary of the zone's own tree
            $seen++;          # a binary that is not in the zone: the host's
-           $writable++ if open(my $w, '>>', "/proc/$p/exe");
+           # opened, or refused only because it runs (ETXTBSY: write access was granted)
+           $writable++ if open(my $w, '>>', "/proc/$p/exe") || $!{ETXTBSY};
          }
          closedir $d;
        }
@@ -264,6 +298,10 @@ d('the clock: sys_time sets the host clock through the supervisor, for a zone ro
     expect(zlogin(T, setNow)).toMatchObject({ code: 0, out: 'set' });
     const user = zlogin(T, setNow, 'nobody');
     expect([user.code, user.err]).toEqual([1, expect.stringContaining('date: cannot set date: Operation not permitted')]);
+    // a user namespace the zone makes itself has every capability, but not the zone's: refused too
+    const nested = zlogin(T, `unshare -Ur sh -c '${setNow}'`, 'nobody');
+    expect([nested.code, nested.err]).toEqual([1, expect.stringContaining('date: cannot set date: Operation not permitted')]);
+    expect(zlogin(T, `unshare -Ur sh -c '${setNow}'`).code).toBe(1);
     // reading the clock's state (adjtimex with no modes) works everywhere
     expect(zlogin(A, "perl -e 'my $b = \"\\0\" x 208; my $r = syscall(159, $b); print $r >= 0 ? \"read\" : $!'").out).toBe('read');
   });

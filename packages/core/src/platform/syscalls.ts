@@ -16,15 +16,15 @@ const X86_64: Record<string, number> = {
   request_key: 249, iopl: 172, ioperm: 173, swapon: 167, swapoff: 168, syslog: 103, acct: 163, umount2: 166,
   socket: 41, io_uring_setup: 425, io_uring_enter: 426, io_uring_register: 427, uselib: 134, lookup_dcookie: 212,
   nfsservctl: 180, _sysctl: 156, create_module: 174, get_kernel_syms: 177, query_module: 178,
-  clock_settime: 227, settimeofday: 164, adjtimex: 159, clock_adjtime: 305,
+  clock_settime: 227, settimeofday: 164, adjtimex: 159, clock_adjtime: 305, reboot: 169,
 };
 
 const I386: Record<string, number> = {
   open_by_handle_at: 342, kexec_load: 283, init_module: 128, finit_module: 350, delete_module: 129, bpf: 357,
-  perf_event_open: 336, userfaultfd: 374, keyctl: 288, add_key: 286, request_key: 287, iopl: 110, ioperm: 101,
+  perf_event_open: 336, userfaultfd: 374, keyctl: 288, add_key: 286, request_key: 287, iopl: 110, ioperm: 101, socketcall: 102,
   swapon: 87, swapoff: 115, syslog: 103, acct: 51, umount2: 52, socket: 359, io_uring_setup: 425,
   io_uring_enter: 426, io_uring_register: 427, uselib: 86, lookup_dcookie: 253, nfsservctl: 169, _sysctl: 149,
-  vm86: 166, vm86old: 113, create_module: 127, get_kernel_syms: 130, query_module: 167,
+  vm86: 166, vm86old: 113, create_module: 127, get_kernel_syms: 130, query_module: 167, reboot: 88,
 };
 
 const AARCH64: Record<string, number> = {
@@ -32,7 +32,7 @@ const AARCH64: Record<string, number> = {
   delete_module: 106, bpf: 280, perf_event_open: 241, userfaultfd: 282, keyctl: 219, add_key: 217,
   request_key: 218, swapon: 224, swapoff: 225, syslog: 116, acct: 89, umount2: 39, socket: 198,
   io_uring_setup: 425, io_uring_enter: 426, io_uring_register: 427, lookup_dcookie: 18, nfsservctl: 42,
-  clock_settime: 112, settimeofday: 170, adjtimex: 171, clock_adjtime: 266,
+  clock_settime: 112, settimeofday: 170, adjtimex: 171, clock_adjtime: 266, reboot: 142,
 };
 
 const TABLES: Record<SyscallArch, Record<string, number>> = { x86_64: X86_64, i386: I386, aarch64: AARCH64 };

@@ -121,7 +121,7 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
     zoneid = allocateZoneid(name, root);
     writeFileSync(join(dir, RUN_FILES.zoneid), `${zoneid}\n`);
     // Processes left in the zone's cgroup by an earlier crash belong to no running zone any more.
-    if (cg.exists()) await destroyZone(cg);
+    if (cg.anyExists()) await destroyZone(cg);
     const devices = zoneDevices(cfg);
     const files = cg.devicePolicy === 'files';
     const limits = { ...limitsFromConfig(cfg, cpus().length), devices: files ? devices.rules : undefined };
@@ -207,21 +207,24 @@ function zoneIdmap(name: string, root: string, entry: { name: string; uuid: stri
   }
 }
 
-/** `idmap PATH: ...` from the supervisor: which filesystem refused, in words. */
+/** `idmap PATH: ...` (or `idmap-fs TYPE DIR: ...`) from the supervisor: which filesystem refused, in words. */
 function explainIdmap(name: string, e: unknown): unknown {
-  const m = /idmap (\/\S*): /.exec((e as Error).message ?? '');
+  const msg = (e as Error).message ?? '';
+  const fs = /idmap-fs (\S+) (\S+): /.exec(msg);
+  if (fs) return runtimeError.noIdmappedMount(name, `fs ${fs[2]!}`, fs[1]!);
+  const m = /idmap (\/\S*): /.exec(msg);
   if (!m) return e;
   return runtimeError.noIdmappedMount(name, m[1]!, filesystemOf(m[1]!) ?? 'unknown');
 }
 
 /** Kills every process of the zone's cgroup and removes the cgroup (tolerates it being gone). */
 async function destroyZone(cg: ZoneCgroup): Promise<void> {
-  if (cg.exists()) {
+  if (cg.anyExists()) {
     try {
       await cg.killAll();
     } catch (e) {
       // The supervisor may remove the emptied cgroup under our feet: only a non-empty one is an error.
-      if (cg.exists() && cg.pids().length > 0) throw e;
+      if (cg.anyExists() && cg.pids().length > 0) throw e;
     }
   }
   for (let i = 0; ; i++) {

@@ -54,17 +54,33 @@ function readOr(path: string, fallback = ''): string {
   }
 }
 
-/** root's ranges in a subordinate id file (`root:100000:65536`, or by uid `0:100000:65536`). */
-export function rootRanges(text: string): Range[] {
-  const out: Range[] = [];
+/** The ranges of a subordinate id file (`alice:100000:65536`), by owner. */
+function subordinateRanges(text: string): { who: string; range: Range }[] {
+  const out: { who: string; range: Range }[] = [];
   for (const line of text.split('\n')) {
     const [who, start, count] = line.trim().split(':');
-    if ((who !== 'root' && who !== '0') || start === undefined || count === undefined) continue;
+    if (!who || start === undefined || count === undefined) continue;
     const s = Number(start);
     const c = Number(count);
-    if (Number.isSafeInteger(s) && Number.isSafeInteger(c) && s > 0 && c > 0) out.push({ start: s, count: c });
+    if (Number.isSafeInteger(s) && Number.isSafeInteger(c) && s > 0 && c > 0) out.push({ who, range: { start: s, count: c } });
   }
   return out;
+}
+
+const isRoot = (who: string) => who === 'root' || who === '0';
+
+/** root's ranges in a subordinate id file (`root:100000:65536`, or by uid `0:100000:65536`). */
+export function rootRanges(text: string): Range[] {
+  return subordinateRanges(text)
+    .filter((e) => isRoot(e.who))
+    .map((e) => e.range);
+}
+
+/** Everyone else's: ranges their own user namespaces (newuidmap) may use, which no zone may share. */
+function othersRanges(text: string): Range[] {
+  return subordinateRanges(text)
+    .filter((e) => !isRoot(e.who))
+    .map((e) => e.range);
 }
 
 /** Whole blocks of IDS_PER_ZONE ids in the ranges, in order. */
@@ -88,20 +104,26 @@ export function hostGroupIds(group = readOr('/etc/group')): number[] {
 }
 
 const overlaps = (start: number, ids: readonly number[]) => ids.some((id) => id >= start && id < start + IDS_PER_ZONE);
+const meets = (start: number, ranges: readonly Range[]) => ranges.some((r) => r.start < start + IDS_PER_ZONE && start < r.start + r.count);
 
 /**
  * The candidate blocks, as [uid, gid] pairs: the k-th uid block goes with the k-th gid block.
- * Blocks that contain a host account are skipped. A store other than the real one (`/`) starts at
+ * Blocks that contain a host account, or meet another user's subordinate range (whose processes
+ * could then run as the zone's ids), are skipped. A store other than the real one (`/`) starts at
  * an offset taken from its path, so that test roots, or a second installation, rarely meet the
  * real zones' blocks (each store alone never shares one).
  */
 export function candidateBlocks(root: string, src: IdmapSources = {}): [number, number][] {
-  const subuid = rootRanges(src.subuid ?? readOr('/etc/subuid'));
-  const subgid = rootRanges(src.subgid ?? readOr('/etc/subgid'));
+  const subuidText = src.subuid ?? readOr('/etc/subuid');
+  const subgidText = src.subgid ?? readOr('/etc/subgid');
+  const subuid = rootRanges(subuidText);
+  const subgid = rootRanges(subgidText);
   const users = accountIds(src.passwd ?? readOr('/etc/passwd'));
   const groups = accountIds(src.group ?? readOr('/etc/group'));
-  const ub = blocks(subuid.length > 0 ? subuid : [DEFAULT_RANGE]).filter((b) => !overlaps(b, users));
-  const gb = blocks(subgid.length > 0 ? subgid : [DEFAULT_RANGE]).filter((b) => !overlaps(b, groups));
+  const otherUids = othersRanges(subuidText);
+  const otherGids = othersRanges(subgidText);
+  const ub = blocks(subuid.length > 0 ? subuid : [DEFAULT_RANGE]).filter((b) => !overlaps(b, users) && !meets(b, otherUids));
+  const gb = blocks(subgid.length > 0 ? subgid : [DEFAULT_RANGE]).filter((b) => !overlaps(b, groups) && !meets(b, otherGids));
   const pairs: [number, number][] = [];
   for (let i = 0; i < Math.min(ub.length, gb.length); i++) pairs.push([ub[i]!, gb[i]!]);
   if (root === '/' || pairs.length < 2) return pairs;
@@ -172,9 +194,11 @@ export class IdmapStore {
         const entries = this.read();
         const have = entries.get(key);
         if (have) return have;
-        const usedUid = new Set([...entries.values()].map((m) => m.uid));
-        const usedGid = new Set([...entries.values()].map((m) => m.gid));
-        const free = candidateBlocks(this.root, this.sources).find(([u, g]) => !usedUid.has(u) && !usedGid.has(g));
+        // Ranges, not starts: /etc/subuid may have changed since the others were given out.
+        const taken = [...entries.values()];
+        const uidTaken = taken.map((m) => ({ start: m.uid, count: m.count }));
+        const gidTaken = taken.map((m) => ({ start: m.gid, count: m.count }));
+        const free = candidateBlocks(this.root, this.sources).find(([u, g]) => !meets(u, uidTaken) && !meets(g, gidTaken));
         if (!free) {
           throw new IdmapError(
             `no free block of ${IDS_PER_ZONE} host ids for the zone's user namespace: give root a larger range in /etc/subuid and /etc/subgid`,

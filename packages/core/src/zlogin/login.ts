@@ -114,8 +114,9 @@ export function zloginTarget(name: string, opts: ZloginTargetOptions = {}): Zlog
  * - non-interactive `zlogin z cmd args`: the words are joined with spaces (as illumos does) and
  *   run as `/bin/sh -c "<cmd>"` as the user (illumos: `su <user> -c "<cmd>"`, `su - <user>` for a
  *   non-root user); the environment is PATH, HOME, USER, LOGNAME, SHELL and TERM, the working
- *   directory the user's home; stdio are the caller's own (pipes stay pipes, nothing is relayed);
- *   the exit status is the command's (128+N when killed by signal N).
+ *   directory the user's home; the command has a session of its own; the caller's pipes and files
+ *   are its stdio, a terminal is relayed through a pipe (no zone process ever holds the caller's
+ *   terminal); the exit status is the command's (128+N when killed by signal N).
  * - interactive `zlogin z` (stdin a terminal): a new pty of the zone's devpts, the user's shell
  *   from the zone's passwd run as a login shell (argv[0] `-bash`); illumos runs the brand's
  *   `login -z global -f user`, whose PAM session, utmp and lastlog handling we skip.

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ZoneStore } from '../../src/store/zone-store.js';
@@ -283,6 +283,28 @@ d('zone runtime (real namespaces)', () => {
     expect(processAlive(z.initPid)).toBe(false);
     expect(processAlive(sleeper)).toBe(false);
     expect(zoneRuntimeState(name, opts)).toBeUndefined();
+  }, 30_000);
+
+  test('a symlink the zone planted in a mount point\'s path leads inside the zone root, never to the host', async () => {
+    const outside = join(base, 'outside');
+    mkdirSync(outside);
+    const shared = join(base, 'shared-sym');
+    mkdirSync(shared, { recursive: true });
+    const name = makeZone('y', { resources: [{ type: 'fs', props: { dir: '/mnt/esc/data', special: shared, type: 'lofs', options: ['ro'] } }] });
+    // as the zone's root could have left it: /mnt/esc -> <a host directory>, which the zone lacks
+    mkdirSync(join(zones, name, 'root', 'mnt'), { recursive: true });
+    symlinkSync(outside, join(zones, name, 'root', 'mnt', 'esc'));
+    await expect(bootZone(name, { ...opts, bootargs: MIN })).rejects.toThrow(
+      'call to zoneadmd failed: /mnt/esc/data: mnt/esc is a symbolic link to nothing in the zone root',
+    );
+    expect(existsSync(join(outside, 'data'))).toBe(false);
+    // once the zone has that path itself, the mount goes there, still inside the root
+    mkdirSync(join(zones, name, 'root', outside), { recursive: true });
+    await bootZone(name, { ...opts, bootargs: MIN });
+    expect(existsSync(join(outside, 'data'))).toBe(false);
+    expect(existsSync(join(zones, name, 'root', outside, 'data'))).toBe(true);
+    expect(mountinfo(zoneRuntimeInfo(name, opts)!.initPid).some((m) => m.point === join(outside, 'data'))).toBe(true);
+    await haltZone(name, opts);
   }, 30_000);
 
   test('a zone root on a filesystem that cannot be idmapped: the boot says which, nothing is left', async () => {

@@ -51,6 +51,15 @@ describe('where the blocks come from', () => {
     expect(blocks.map(([u]) => u)).toEqual([100000, 231072]);
   });
 
+  test("another user's subordinate range is never a zone's block (their namespaces could run as its ids)", () => {
+    const subuid = 'alice:1000000:65536\nbob:1131072:65536\n';
+    const blocks = candidateBlocks('/', { ...none, subuid, subgid: subuid });
+    expect(blocks.slice(0, 2)).toEqual([
+      [1065536, 1065536],
+      [1196608, 1196608],
+    ]);
+  });
+
   test('a store other than the real one starts elsewhere in the range, the same place every time', () => {
     const real = candidateBlocks('/', none)[0];
     const a = candidateBlocks('/tmp/zones-a', none)[0];
@@ -84,6 +93,15 @@ describe('allocation in the store', () => {
     // what is recorded, and where
     expect(readFileSync(idmapPath(root), 'utf8')).toMatch(/^uuid-a:\d+:\d+:65536$/m);
     expect(new IdmapStore(root, sources).lookup('uuid-b')).toEqual(b);
+  });
+
+  test('blocks given out before /etc/subuid changed are avoided by range, not only by start', () => {
+    writeFileSync(idmapPath(root), 'uuid-old:100000:100000:65536\n');
+    // now root's range starts 4096 ids later: its first whole block would overlap uuid-old's
+    const s = new IdmapStore(root, { ...none, subuid: 'root:104096:196608\n', subgid: 'root:104096:196608\n' });
+    const got = s.allocate('uuid-new');
+    expect([169632, 235168]).toContain(got.uid);
+    expect(got.uid >= 165536 || got.uid + 65536 <= 100000).toBe(true);
   });
 
   test('deleting the zone gives its block back; a rename keeps it (the key is the uuid)', () => {

@@ -30,8 +30,9 @@ function childrenOf(pid: number): number[] {
   }
 }
 
+/** zenter into the test's namespaces, which share the host's user namespace (-W allows that). */
 function zenter(args: string[], input?: string) {
-  const r = spawnSync(ZENTER, args, { input, encoding: 'utf8', timeout: 10_000 });
+  const r = spawnSync(ZENTER, ['-W', ...args], { input, encoding: 'utf8', timeout: 10_000 });
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -126,6 +127,11 @@ d('zenter (namespaces made by unshare)', () => {
     const r = zenter(['-t', String(init), '-u', 'nobody', '--', 'sh', '-c', 'id -u; echo "$USER $LOGNAME $HOME $SHELL"']);
     expect(r.stdout.split('\n').slice(0, 2)).toEqual(['65534', expect.stringMatching(/^nobody nobody \S+ \S+$/)]);
     expect(zenter(['-t', String(init), '-u', 'no-such-user', '--', 'true'])).toMatchObject({ code: 1, stderr: 'zenter: Unknown id: no-such-user\n' });
+  });
+
+  test('without -W a target in the host\'s user namespace is refused: its root would be host root', () => {
+    const r = spawnSync(ZENTER, ['-t', String(init), '--', 'id', '-u'], { encoding: 'utf8', timeout: 10_000 });
+    expect([r.status, r.stdout, r.stderr]).toEqual([1, '', `zenter: could not enter zone (process ${init}): it has no user namespace of its own\n`]);
   });
 
   test('failures: unknown command 127, dead target 1', () => {

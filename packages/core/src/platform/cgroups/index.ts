@@ -49,6 +49,8 @@ export interface ZoneCgroup {
    */
   create(limits?: CgroupLimits, owner?: CgroupOwner): string[];
   exists(): boolean;
+  /** True when any of its directories is there (what a crash may leave). */
+  anyExists(): boolean;
   /** (Re)writes the resource limits of the zone's level; returns warnings as create does. */
   apply(limits: CgroupLimits): string[];
   /** Moves a process (and its future children) into the zone's payload. */
@@ -159,6 +161,10 @@ abstract class BaseCgroup {
     return this.paths.every((p) => existsSync(p));
   }
 
+  anyExists(): boolean {
+    return this.paths.some((p) => existsSync(p));
+  }
+
   pids(): number[] {
     const all = new Set<number>();
     for (const p of this.paths) for (const dir of subtree(p)) for (const pid of readPids(dir)) all.add(pid);
@@ -167,7 +173,7 @@ abstract class BaseCgroup {
 
   async killAll(timeoutMs = 5000): Promise<void> {
     const until = Date.now() + timeoutMs;
-    while (this.exists()) {
+    while (this.anyExists()) {
       const tasks = this.pids();
       if (tasks.length === 0) return;
       // Frozen tasks cannot fork, so one pass over cgroup.procs catches every one of them.
@@ -255,7 +261,7 @@ class V1Cgroup extends BaseCgroup implements ZoneCgroup {
 
   protected freeze(frozen: boolean): void {
     const i = this.controllers.indexOf(freezer);
-    if (i >= 0) setFrozen(this.paths[i]!, frozen);
+    if (i >= 0 && existsSync(this.paths[i]!)) setFrozen(this.paths[i]!, frozen);
   }
 }
 
