@@ -421,8 +421,9 @@ static int status_code(int st) {
 
 static volatile pid_t child = -1;
 
+/* To the command's process group (it leads a session of its own), while it has not been reaped. */
 static void forward(int sig) {
-  if (child > 0) kill(child, sig);
+  if (child > 0) kill(-child, sig);
 }
 
 /* The child has a session of its own, so the terminal's signals reach only this process: passed on. */
@@ -441,51 +442,75 @@ static int wait_plain(void) {
   int st;
   for (;;) {
     pid_t r = waitpid(child, &st, 0);
-    if (r == child) return status_code(st);
+    if (r == child) {
+      child = -1; /* its pid may be reused from here on */
+      return status_code(st);
+    }
     if (r < 0 && errno != EINTR) fail("waitpid: %s", strerror(errno));
   }
 }
 
 /*
- * Non-interactive with the caller's terminal on some of fds 0-2: its input is passed to the
- * command's stdin pipe and the command's output pipes to the terminal, until the command exits
- * (what it still has in the pipes is taken, briefly; a process it left behind writes into a
- * closed pipe). Terminal signals are passed on to the command.
+ * Non-interactive with the caller's terminal on some of fds 0-2: its input goes to the command's
+ * stdin pipe and the command's output pipes to the terminal. As with ssh, the output is relayed
+ * until every process of the zone holding those pipes is done with them (a daemon should close
+ * or redirect its stdio), then zlogin exits with the command's status; a signal after the
+ * command has exited ends it at once. Terminal signals go to the command's process group. Input
+ * is relayed only while zlogin is in the terminal's foreground (SIGTTIN ignored, EIO = background).
  */
 static int relay_pipes(void) {
   sigset_t ss;
   sigemptyset(&ss);
   sigaddset(&ss, SIGCHLD); sigaddset(&ss, SIGTERM); sigaddset(&ss, SIGHUP); sigaddset(&ss, SIGINT); sigaddset(&ss, SIGQUIT);
   sigprocmask(SIG_BLOCK, &ss, NULL);
+  signal(SIGPIPE, SIG_IGN);
+  signal(SIGTTIN, SIG_IGN);
   int sfd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
   if (sfd < 0) fail("signalfd: %s", strerror(errno));
   int in = ttypipe[0][1], out[2] = { ttypipe[1][0], ttypipe[2][0] };
-  for (int fd = 0; fd < 3; fd++) close(ttypipe[fd][fd == 0 ? 0 : 1]);
-  int status = 0, gone = 0;
-  unsigned char buf[8192];
-  while (!gone || out[0] >= 0 || out[1] >= 0) {
-    struct pollfd pf[4] = {
-      { in >= 0 ? 0 : -1, POLLIN, 0 }, { out[0], POLLIN, 0 }, { out[1], POLLIN, 0 }, { sfd, POLLIN, 0 },
+  for (int fd = 0; fd < 3; fd++) if (ttypipe[fd][fd == 0 ? 0 : 1] >= 0) close(ttypipe[fd][fd == 0 ? 0 : 1]);
+  if (in >= 0) fcntl(in, F_SETFL, fcntl(in, F_GETFL) | O_NONBLOCK);
+  int status = 0, gone = 0, background = 0;
+  unsigned char buf[8192], ibuf[4096];
+  size_t ilen = 0, ioff = 0;
+  while (out[0] >= 0 || out[1] >= 0 || !gone) {
+    int readin = in >= 0 && ilen == 0 && !background;
+    struct pollfd pf[5] = {
+      { readin ? 0 : -1, POLLIN, 0 }, { ilen ? in : -1, POLLOUT, 0 },
+      { out[0], POLLIN, 0 }, { out[1], POLLIN, 0 }, { sfd, POLLIN, 0 },
     };
-    int r = poll(pf, 4, gone ? 100 : -1);
+    int r = poll(pf, 5, background ? 200 : -1);
     if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) break; /* exited, and nothing more came for a moment */
+    background = 0;
     if (pf[0].revents) {
-      ssize_t k = read(0, buf, sizeof buf);
-      if (k <= 0 || write_all(in, buf, (size_t)k) < 0) { close(in); in = -1; }
+      ssize_t k = read(0, ibuf, sizeof ibuf);
+      if (k > 0) { ilen = (size_t)k; ioff = 0; }
+      else if (k < 0 && (errno == EIO || errno == EINTR || errno == EAGAIN)) background = errno == EIO;
+      else { close(in); in = -1; } /* EOF on the terminal (^D) */
+    }
+    if (ilen && in >= 0) {
+      ssize_t w = write(in, ibuf + ioff, ilen);
+      if (w > 0) { ioff += (size_t)w; ilen -= (size_t)w; }
+      else if (w < 0 && errno != EAGAIN && errno != EINTR) { close(in); in = -1; ilen = 0; } /* nobody reads it */
     }
     for (int i = 0; i < 2; i++) {
-      if (out[i] < 0 || !pf[1 + i].revents) continue;
+      if (out[i] < 0 || !pf[2 + i].revents) continue;
       ssize_t k = read(out[i], buf, sizeof buf);
       if (k > 0) write_all(1 + i, buf, (size_t)k);
-      else { close(out[i]); out[i] = -1; }
+      else if (k == 0 || (errno != EAGAIN && errno != EINTR)) { close(out[i]); out[i] = -1; }
     }
-    if (pf[3].revents & POLLIN) {
+    if (pf[4].revents & POLLIN) {
       struct signalfd_siginfo si;
       while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
         int st;
-        if (si.ssi_signo != SIGCHLD) kill(child, (int)si.ssi_signo);
-        else if (waitpid(child, &st, WNOHANG) == child) { status = status_code(st); gone = 1; }
+        if (si.ssi_signo == SIGCHLD) {
+          if (!gone && waitpid(child, &st, WNOHANG) == child) {
+            status = status_code(st);
+            gone = 1;
+            if (in >= 0) { close(in); in = -1; ilen = 0; }
+          }
+        } else if (!gone) kill(-child, (int)si.ssi_signo); /* the command's process group */
+        else return status;
       }
     }
   }

@@ -89,8 +89,6 @@ static int cstate; static unsigned char cbuf[5]; static int cblen; /* console in
 static struct sock_filter filter[MAXINSNS]; static int nfilter;
 static int listeners[MAXLISTEN]; static int nlisten; /* seccomp notification fds (sys_time) */
 static char rootreal[PATH_MAX];
-/* Where each zone mount goes, as in_root resolved it. */
-static char procdir[PATH_MAX], sysdir[PATH_MAX], devdir[PATH_MAX], ipdat[MAXLIST][PATH_MAX], fsat[MAXLIST][PATH_MAX];
 
 static void die(const char *fmt, ...) {
   va_list ap; va_start(ap, fmt);
@@ -175,82 +173,6 @@ static void pj(char *out, const char *fmt, ...) {
   if (n < 0 || n >= PATH_MAX) { errno = ENAMETOOLONG; fail("path %s...", out); }
 }
 
-static void mkdir_p(const char *path, mode_t mode) {
-  /* Usually only the last component is missing, or none. */
-  if (mkdir(path, mode) == 0 || errno == EEXIST) return;
-  if (errno != ENOENT) fail("mkdir %s", path);
-  char tmp[PATH_MAX];
-  snprintf(tmp, sizeof tmp, "%s", path);
-  for (char *p = tmp + 1; *p; p++) {
-    if (*p != '/') continue;
-    *p = 0;
-    if (mkdir(tmp, mode) < 0 && errno != EEXIST) fail("mkdir %s", tmp);
-    *p = '/';
-  }
-  if (mkdir(tmp, mode) < 0 && errno != EEXIST) fail("mkdir %s", tmp);
-}
-
-/*
- * The host path of zone path `rel`, made when missing (directories, and an empty file as the last
- * component when !isdir). Every prefix is resolved by the kernel with the zone root as `/`
- * (RESOLVE_IN_ROOT): a symlink the zone planted, absolute or full of `..`, can only lead somewhere
- * inside the root, and nothing is ever created outside it. What comes back is the canonical path
- * of what was resolved; nothing of the zone runs while the tree is built, so it stays valid.
- */
-static int open_in_root(int rootfd, const char *rel, int flags, mode_t mode) {
-  struct open_how how = { .flags = (uint64_t)(flags | O_CLOEXEC), .mode = mode, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-  return (int)syscall(SYS_openat2, rootfd, rel[0] ? rel : ".", &how, sizeof how);
-}
-
-static void in_root(char *out, const char *zpath, int isdir) {
-  char path[PATH_MAX];
-  const char *rel = zpath;
-  while (*rel == '/') rel++;
-  if ((size_t)snprintf(path, sizeof path, "%s", rel) >= sizeof path) { errno = ENAMETOOLONG; fail("path %s", rel); }
-  int rootfd = open(rootreal, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (rootfd < 0) fail("open %s", rootreal);
-  for (char *p = path; ; p++) {
-    if (*p != '/' && *p != 0) continue;
-    int last = *p == 0;
-    char saved = *p; *p = 0;
-    int fd = open_in_root(rootfd, path, O_PATH | O_DIRECTORY, 0);
-    if (fd < 0 && errno == ENOENT) {
-      char *slash = strrchr(path, '/');
-      int parent = open_in_root(rootfd, slash ? (*slash = 0, path) : "", O_PATH | O_DIRECTORY, 0);
-      if (slash) *slash = '/';
-      const char *name = slash ? slash + 1 : path;
-      if (parent < 0) fail("resolve %s in the zone root", rel);
-      struct stat st;
-      if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
-        errno = 0;
-        fail("%s: %s is a symbolic link to nothing in the zone root", zpath, path);
-      }
-      if (last && !isdir) {
-        int f = openat(parent, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-        if (f >= 0) close(f);
-      } else if (mkdirat(parent, name, 0755) < 0 && errno != EEXIST) fail("mkdir %s in the zone root", path);
-      close(parent);
-      fd = open_in_root(rootfd, path, last && !isdir ? O_PATH : O_PATH | O_DIRECTORY, 0);
-    } else if (fd < 0 && errno == ENOTDIR && last && !isdir) {
-      fd = open_in_root(rootfd, path, O_PATH, 0);
-    }
-    if (fd < 0) fail("resolve %s in the zone root", rel);
-    *p = saved;
-    if (last) {
-      char link[64]; snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-      ssize_t n = readlink(link, out, PATH_MAX - 1);
-      if (n < 0) fail("resolve %s", link);
-      out[n] = 0;
-      close(fd);
-      break;
-    }
-    close(fd);
-  }
-  close(rootfd);
-  size_t n = strlen(rootreal);
-  if (strncmp(out, rootreal, n) != 0 || (out[n] != '/' && out[n] != 0)) { errno = 0; fail("%s resolves outside the zone root (%s)", rel, out); }
-}
-
 static unsigned long opt_flags(const char *opts, int *nosub, char *data, size_t dlen) {
   unsigned long f = 0;
   char buf[512]; snprintf(buf, sizeof buf, "%s", opts);
@@ -275,85 +197,167 @@ static uint64_t mount_attrs(unsigned long ms) {
          (ms & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) | (ms & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0);
 }
 
-static void bind_mount(const char *src, const char *dst, int rec, unsigned long flags) {
-  if (mount(src, dst, NULL, MS_BIND | (rec ? MS_REC : 0), NULL) < 0) fail("bind %s on %s", src, dst);
-  if (flags && mount(NULL, dst, NULL, MS_BIND | MS_REMOUNT | flags, NULL) < 0) fail("remount %s", dst);
-}
-
 /* ================================ the zone's tree (supervisor, host root) ================================ */
 
-static int usernsfd = -1;
-
 /*
- * `src` (a detached copy, or the mount at `src` when fd < 0), idmapped to the zone's user namespace
- * with `attrs`, attached at `dst`. Host-root-owned files (the sparse zone's /usr, setuid binaries)
- * then belong to the zone's root inside, and files on disk keep their owners. A filesystem that
- * cannot be idmapped fails here with `idmap <path>` (the runtime explains which filesystem).
+ * Every mount of the zone's tree goes onto a descriptor of its mount point, taken right before the
+ * mount by a lookup in the tree as assembled so far, with the zone root as `/` (openat2
+ * RESOLVE_IN_ROOT): a symlink the zone left in the way (in its root, or in a directory an earlier
+ * `fs` mount brought in), absolute or full of `..`, can only lead somewhere inside the root, and
+ * no mount, directory or file is ever made outside it. Nothing is mounted by a path string a later
+ * lookup could take elsewhere.
  */
-static void idmapped(const char *src, const char *dst, uint64_t attrs, int rec) {
-  int fd = open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (rec ? AT_RECURSIVE : 0));
-  if (fd < 0) fail("open %s", src);
-  struct mount_attr a = { .attr_set = MOUNT_ATTR_IDMAP | attrs, .userns_fd = (uint64_t)usernsfd };
-  if (mount_setattr(fd, "", AT_EMPTY_PATH | (rec ? AT_RECURSIVE : 0), &a, sizeof a) < 0) fail("idmap %s", src);
-  if (move_mount(fd, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0) fail("attach %s on %s", src, dst);
-  close(fd);
+static int usernsfd = -1;
+static int zrootfd = -1; /* the zone root, as assembled so far */
+
+static void fdpath(char *out, int fd) { snprintf(out, 64, "/proc/self/fd/%d", fd); }
+
+static int open_in_root(const char *rel, int flags) {
+  struct open_how how = { .flags = (uint64_t)(flags | O_CLOEXEC), .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+  return (int)syscall(SYS_openat2, zrootfd, rel[0] ? rel : ".", &how, sizeof how);
 }
 
-static void make_node(const char *hostpath, const char *dst) {
+/* An O_PATH descriptor of zone path `zpath`; with `create`, missing directories (and an empty file
+ * last when !isdir) are made on the way. A symlink to nothing in the root is refused. */
+static int zone_path(const char *zpath, int isdir, int create) {
+  char path[PATH_MAX];
+  const char *rel = zpath;
+  while (*rel == '/') rel++;
+  if ((size_t)snprintf(path, sizeof path, "%s", rel) >= sizeof path) { errno = ENAMETOOLONG; fail("path %s", zpath); }
+  for (char *p = path; ; p++) {
+    if (*p != '/' && *p != 0) continue;
+    int last = *p == 0;
+    char saved = *p; *p = 0;
+    int dirflags = last && !isdir ? O_PATH : O_PATH | O_DIRECTORY;
+    int fd = open_in_root(path, dirflags);
+    if (fd < 0 && errno == ENOENT && create) {
+      char *slash = strrchr(path, '/');
+      if (slash) *slash = 0;
+      int parent = open_in_root(slash ? path : "", O_PATH | O_DIRECTORY);
+      if (slash) *slash = '/';
+      const char *name = slash ? slash + 1 : path;
+      if (parent < 0) fail("mount point %s in the zone root", zpath);
+      struct stat st;
+      if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+        errno = 0;
+        fail("%s: %s is a symbolic link to nothing in the zone root", zpath, path);
+      }
+      if (last && !isdir) {
+        int f = openat(parent, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (f < 0) fail("mount point %s in the zone root", zpath);
+        close(f);
+      } else if (mkdirat(parent, name, 0755) < 0 && errno != EEXIST) fail("mount point %s in the zone root", zpath);
+      close(parent);
+      fd = open_in_root(path, dirflags);
+    }
+    if (fd < 0) fail("mount point %s in the zone root", zpath);
+    *p = saved;
+    if (last) return fd;
+    close(fd);
+  }
+}
+
+/* A detached copy of the mount at `path` (relative to `dirfd`; "" = dirfd itself). */
+static int clone_tree(int dirfd, const char *path, int rec) {
+  int fd = open_tree(dirfd, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (rec ? AT_RECURSIVE : 0) | (path[0] ? 0 : AT_EMPTY_PATH));
+  if (fd < 0) fail("copy the mount of %s", path[0] ? path : "a mount point");
+  return fd;
+}
+
+/*
+ * Mount attributes on a detached copy. With MOUNT_ATTR_IDMAP, host-root-owned files (the sparse
+ * zone's /usr, setuid binaries) then belong to the zone's root inside while files on disk keep
+ * their owners; a filesystem that cannot be idmapped fails with `idmap <what>` (the runtime says
+ * which filesystem).
+ */
+static void set_attrs(int mfd, uint64_t set, uint64_t clr, int rec, const char *what) {
+  if (!set && !clr) return;
+  struct mount_attr a = { .attr_set = set, .attr_clr = clr, .userns_fd = set & MOUNT_ATTR_IDMAP ? (uint64_t)usernsfd : 0 };
+  if (mount_setattr(mfd, "", AT_EMPTY_PATH | (rec ? AT_RECURSIVE : 0), &a, sizeof a) < 0) fail(set & MOUNT_ATTR_IDMAP ? "idmap %s" : "mount flags of %s", what);
+}
+
+/* Attaches a detached mount onto a mount point's descriptor; both are closed. */
+static void attach(int mfd, int target, const char *what) {
+  if (move_mount(mfd, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) fail("mount %s", what);
+  close(mfd);
+  close(target);
+}
+
+/* A classic mount (a new filesystem) onto a mount point's descriptor, which is closed. */
+static void mount_at(const char *source, int target, const char *type, unsigned long flags, const char *data, const char *what) {
+  char p[64]; fdpath(p, target);
+  if (mount(source, p, type, flags, data) < 0) fail("mount %s", what);
+  close(target);
+}
+
+/* A new node at `rel` below `dir` (the zone's /dev tmpfs), as the host's `hostpath`. */
+static void make_node(int dir, const char *hostpath, const char *rel) {
   struct stat st;
   if (stat(hostpath, &st) < 0) fail("device %s", hostpath);
   if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)) { errno = 0; fail("device %s is not a device node", hostpath); }
-  char parent[PATH_MAX]; snprintf(parent, sizeof parent, "%s", dst);
-  char *slash = strrchr(parent, '/'); if (slash) { *slash = 0; mkdir_p(parent, 0755); }
-  unlink(dst);
-  if (mknod(dst, st.st_mode, st.st_rdev) < 0) {
+  char sub[PATH_MAX]; snprintf(sub, sizeof sub, "%s", rel);
+  for (char *s = sub; (s = strchr(s, '/')) != NULL; s++) { *s = 0; if (mkdirat(dir, sub, 0755) < 0 && errno != EEXIST) fail("mkdir /dev/%s", sub); *s = '/'; }
+  unlinkat(dir, rel, 0);
+  if (mknodat(dir, rel, st.st_mode, st.st_rdev) < 0) {
     /* No mknod (a restricted host): bind the host node instead. */
-    int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) fail("create %s", dst);
-    close(fd);
-    bind_mount(hostpath, dst, 0, 0);
+    int f = openat(dir, rel, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (f < 0) fail("create /dev/%s", rel);
+    close(f);
+    int t = openat(dir, rel, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (t < 0) fail("open /dev/%s", rel);
+    attach(clone_tree(AT_FDCWD, hostpath, 0), t, hostpath);
     return;
   }
   /* The host's owner, as the zone sees ids: root's nodes are the zone root's, tty's its tty group's. */
   uid_t u = st.st_uid < idcount ? idu + st.st_uid : idu;
   gid_t g = st.st_gid < idcount ? idg + st.st_gid : idg;
-  if (chmod(dst, st.st_mode & 07777) < 0 || chown(dst, u, g) < 0) fail("chmod %s", dst);
+  if (fchmodat(dir, rel, st.st_mode & 07777, 0) < 0 || fchownat(dir, rel, u, g, AT_SYMLINK_NOFOLLOW) < 0) fail("chmod /dev/%s", rel);
+}
+
+static int subdir(int dir, const char *name) {
+  int fd = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) fail("open %s", name);
+  return fd;
 }
 
 static void setup_dev(void) {
-  char p[PATH_MAX], opts[128];
-  const char *dev = devdir;
+  char opts[128];
   snprintf(opts, sizeof opts, "mode=755,size=65536k,uid=%u,gid=%u", (unsigned)idu, (unsigned)idg);
-  if (mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME, opts) < 0) fail("mount /dev");
+  mount_at("tmpfs", zone_path("dev", 1, 0), "tmpfs", MS_NOSUID | MS_STRICTATIME, opts, "/dev");
+  int dev = zone_path("dev", 1, 0); /* the new tmpfs: the zone's, and nothing of the zone runs yet */
+  int d = openat(dev, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  close(dev);
+  if (d < 0) fail("open /dev");
   for (int i = 0; i < ndev; i++) {
     if (strncmp(devs[i], "/dev/", 5) != 0 || strstr(devs[i], "/../")) { errno = 0; fail("device %s is not under /dev", devs[i]); }
-    pj(p, "%s%s", dev, devs[i] + 4);
-    make_node(devs[i], p);
+    make_node(d, devs[i], devs[i] + 5);
   }
-  pj(p, "%s/pts", dev);
-  if (mkdir(p, 0755) < 0) fail("mkdir %s", p);
+  if (mkdirat(d, "pts", 0755) < 0) fail("mkdir /dev/pts");
   snprintf(opts, sizeof opts, "newinstance,ptmxmode=0666,mode=0620,gid=%u", (unsigned)(idg + 5));
+  char p[64];
+  int pts = subdir(d, "pts");
+  fdpath(p, pts);
   if (mount("devpts", p, "devpts", MS_NOSUID | MS_NOEXEC, opts) < 0 &&
       mount("devpts", p, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620") < 0)
     fail("mount devpts");
-  pj(p, "%s/ptmx", dev);
-  if (symlink("pts/ptmx", p) < 0 || lchown(p, idu, idg) < 0) fail("symlink %s", p);
-  pj(p, "%s/shm", dev);
+  close(pts);
+  if (symlinkat("pts/ptmx", d, "ptmx") < 0 || fchownat(d, "ptmx", idu, idg, AT_SYMLINK_NOFOLLOW) < 0) fail("symlink /dev/ptmx");
   snprintf(opts, sizeof opts, "mode=1777,size=65536k,uid=%u,gid=%u", (unsigned)idu, (unsigned)idg);
-  if (mkdir(p, 01777) < 0 || mount("shm", p, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0) fail("mount /dev/shm");
+  if (mkdirat(d, "shm", 01777) < 0) fail("mkdir /dev/shm");
+  mount_at("shm", subdir(d, "shm"), "tmpfs", MS_NOSUID | MS_NODEV, opts, "/dev/shm");
   static const char *links[][2] = {
     { "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" }, { "/proc/self/fd/1", "stdout" },
     { "/proc/self/fd/2", "stderr" },
   };
-  for (size_t i = 0; i < sizeof links / sizeof *links; i++) {
-    pj(p, "%s/%s", dev, links[i][1]);
-    if (symlink(links[i][0], p) < 0 || lchown(p, idu, idg) < 0) fail("symlink %s", p);
-  }
-  pj(p, "%s/console", dev);
-  int fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) fail("create %s", p);
-  close(fd);
-  bind_mount(slavepath, p, 0, 0);
+  for (size_t i = 0; i < sizeof links / sizeof *links; i++)
+    if (symlinkat(links[i][0], d, links[i][1]) < 0 || fchownat(d, links[i][1], idu, idg, AT_SYMLINK_NOFOLLOW) < 0) fail("symlink /dev/%s", links[i][1]);
+  int f = openat(d, "console", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (f < 0) fail("create /dev/console");
+  close(f);
+  int t = openat(d, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (t < 0) fail("open /dev/console");
+  attach(clone_tree(AT_FDCWD, slavepath, 0), t, "/dev/console");
+  close(d);
 }
 
 /* Runs `fn` in the zone's namespace of `type` (the supervisor's own is kept and restored). */
@@ -368,38 +372,39 @@ static void in_zone_ns(const char *type, int nstype, void (*fn)(void)) {
 }
 
 static void mount_sysfs(void) {
-  if (mount("sysfs", sysdir, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) fail("mount /sys");
+  mount_at("sysfs", zone_path("sys", 1, 0), "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, "/sys");
 }
 
 /* /sys/fs/cgroup as the zone sees it: its hierarchies, mounted from inside its cgroup namespace
  * (rooted at its payload), on a read-only tmpfs. */
 static void mount_cgroupfs(void) {
-  char base[PATH_MAX], p[PATH_MAX], opts[128];
-  pj(base, "%s/fs/cgroup", sysdir);
+  char opts[128], p[64];
   if (ncgfs == 1 && !strcmp(cgfss[0].name, ".")) {
-    if (mount("cgroup2", base, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) fail("mount cgroup2 on /sys/fs/cgroup");
+    mount_at("cgroup2", zone_path("sys/fs/cgroup", 1, 0), "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, "cgroup2 on /sys/fs/cgroup");
     return;
   }
   snprintf(opts, sizeof opts, "mode=755,uid=%u,gid=%u", (unsigned)idu, (unsigned)idg);
-  if (mount("cgroup", base, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts) < 0) fail("mount /sys/fs/cgroup");
+  mount_at("cgroup", zone_path("sys/fs/cgroup", 1, 0), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts, "/sys/fs/cgroup");
+  int base = zone_path("sys/fs/cgroup", 1, 0), b = openat(base, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (b < 0) fail("open /sys/fs/cgroup");
   for (int i = 0; i < ncgfs; i++) {
-    pj(p, "%s/%s", base, cgfss[i].name);
-    if (mkdir(p, 0755) < 0 && errno != EEXIST) fail("mkdir %s", p);
-    if (mount("cgroup", p, cgfss[i].type, MS_NOSUID | MS_NODEV | MS_NOEXEC, cgfss[i].opts[0] ? cgfss[i].opts : NULL) < 0)
-      fail("mount the %s cgroup hierarchy", cgfss[i].name);
+    if (strchr(cgfss[i].name, '/') || mkdirat(b, cgfss[i].name, 0755) < 0) fail("mkdir /sys/fs/cgroup/%s", cgfss[i].name);
+    mount_at("cgroup", subdir(b, cgfss[i].name), cgfss[i].type, MS_NOSUID | MS_NODEV | MS_NOEXEC, cgfss[i].opts[0] ? cgfss[i].opts : NULL, cgfss[i].name);
   }
-  for (int i = 0; i < ncglink; i++) {
-    pj(p, "%s/%s", base, cglinks[i][0]);
-    if (symlink(cglinks[i][1], p) < 0 && errno != EEXIST) fail("symlink %s", p);
-  }
-  if (mount(NULL, base, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) fail("remount /sys/fs/cgroup");
+  for (int i = 0; i < ncglink; i++)
+    if (symlinkat(cglinks[i][1], b, cglinks[i][0]) < 0 && errno != EEXIST) fail("symlink /sys/fs/cgroup/%s", cglinks[i][0]);
+  fdpath(p, base);
+  if (mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) fail("remount /sys/fs/cgroup");
+  close(b); close(base);
 }
 
 /* /proc of the zone's pid namespace: only a process in it can mount one, so a short-lived helper does. */
+static int proctarget = -1;
 static void mount_proc(void) {
+  char p[64]; fdpath(p, proctarget);
   pid_t h = fork();
   if (h < 0) fail("fork");
-  if (h == 0) _exit(mount("proc", procdir, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 ? errno : 0);
+  if (h == 0) _exit(mount("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 ? errno : 0);
   int st;
   while (waitpid(h, &st, 0) < 0) if (errno != EINTR) fail("wait");
   errno = WIFEXITED(st) ? WEXITSTATUS(st) : EIO;
@@ -407,76 +412,96 @@ static void mount_proc(void) {
 }
 
 static void setup_proc(void) {
-  char q[PATH_MAX];
-  const char *p = procdir;
+  proctarget = zone_path("proc", 1, 0);
   in_zone_ns("pid", CLONE_NEWPID, mount_proc);
+  close(proctarget);
+  int proc = zone_path("proc", 1, 0); /* the new procfs */
   static const char *masked[] = { "kcore", "kallsyms", "keys", "sysrq-trigger", "timer_list" };
   for (size_t i = 0; i < sizeof masked / sizeof *masked; i++) {
-    pj(q, "%s/%s", p, masked[i]);
-    if (access(q, F_OK) == 0 && mount("/dev/null", q, NULL, MS_BIND, NULL) < 0) fail("mask %s", q);
+    int t = openat(proc, masked[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (t < 0) { if (errno == ENOENT) continue; fail("/proc/%s", masked[i]); }
+    attach(clone_tree(AT_FDCWD, "/dev/null", 0), t, masked[i]);
   }
-  pj(q, "%s/sys", p);
-  bind_mount(q, q, 0, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
+  int sys = subdir(proc, "sys"), ro = clone_tree(sys, "", 0);
+  set_attrs(ro, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, 0, 0, "/proc/sys");
+  attach(ro, sys, "/proc/sys");
   if (netns) { /* an exclusive-IP zone owns its network sysctls */
-    pj(q, "%s/sys/net", p);
-    bind_mount(q, q, 0, 0);
-    if (mount(NULL, q, NULL, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) fail("remount %s", q);
+    int net = openat(proc, "sys/net", O_PATH | O_DIRECTORY | O_CLOEXEC), rw = net < 0 ? -1 : clone_tree(net, "", 0);
+    if (net < 0) fail("/proc/sys/net");
+    set_attrs(rw, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, MOUNT_ATTR_RDONLY, 0, "/proc/sys/net");
+    attach(rw, net, "/proc/sys/net");
   }
+  close(proc);
 }
 
 /*
  * The zone's whole tree, in the supervisor's own mount namespace (owned by the host's user
- * namespace). Mount points are made first, on the plain directories: through an idmapped mount
- * host root could not create anything (its uid has no place in the zone's map).
+ * namespace). The zone root's mount points are made first, on its plain directories: through an
+ * idmapped mount host root could not create anything (its uid has no place in the zone's map).
  */
 static void assemble_root(void) {
-  in_root(procdir, "proc", 1);
-  in_root(sysdir, "sys", 1);
-  in_root(devdir, "dev", 1);
+  zrootfd = open(rootreal, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (zrootfd < 0) fail("open %s", rootreal);
+  for (const char *d = "proc\0sys\0dev\0"; *d; d += strlen(d) + 1) close(zone_path(d, 1, 1));
   for (int i = 0; i < nipd; i++) {
     struct stat st;
     if (stat(ipds[i], &st) < 0) fail("inherit-pkg-dir %s", ipds[i]);
-    in_root(ipdat[i], ipds[i], 1);
+    close(zone_path(ipds[i], 1, 1));
   }
+  int fsdir[MAXLIST];
   for (int i = 0; i < nfs; i++) {
     struct stat st;
-    int isdir = 1;
+    fsdir[i] = 1;
     if (!strcmp(fss[i].type, "lofs")) {
       if (stat(fss[i].special, &st) < 0) fail("fs %s: special %s", fss[i].dir, fss[i].special);
-      isdir = S_ISDIR(st.st_mode);
+      fsdir[i] = S_ISDIR(st.st_mode);
     }
-    in_root(fsat[i], fss[i].dir, isdir);
+    close(zone_path(fss[i].dir, fsdir[i], 1));
   }
   /* The root (nodev: device nodes live in the zone's /dev only), then what goes inside it. */
-  idmapped(rootreal, rootreal, MOUNT_ATTR_NODEV, 1);
-  for (int i = 0; i < nipd; i++) idmapped(ipds[i], ipdat[i], MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV, 0); /* not recursive: Solaris' nosub */
+  int root = clone_tree(AT_FDCWD, rootreal, 1);
+  set_attrs(root, MOUNT_ATTR_IDMAP | MOUNT_ATTR_NODEV, 0, 1, rootreal);
+  attach(root, dup(zrootfd), rootreal);
+  close(zrootfd);
+  zrootfd = open(rootreal, O_PATH | O_DIRECTORY | O_CLOEXEC); /* the idmapped root now */
+  if (zrootfd < 0) fail("open %s", rootreal);
+  for (int i = 0; i < nipd; i++) {
+    int t = zone_path(ipds[i], 1, 0), c = clone_tree(AT_FDCWD, ipds[i], 0); /* not recursive: Solaris' nosub */
+    set_attrs(c, MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV, 0, 0, ipds[i]);
+    attach(c, t, ipds[i]);
+  }
   for (int i = 0; i < nfs; i++) {
     int nosub = 0; char data[512];
     unsigned long fl = opt_flags(fss[i].opts, &nosub, data, sizeof data);
-    const char *p = fsat[i];
+    /* made if missing: a mount point inside an earlier (writable) fs mount */
+    int t = zone_path(fss[i].dir, fsdir[i], 1);
     if (!strcmp(fss[i].type, "lofs")) {
       /* Read-only: idmapped, the host's files owned as the zone sees ids. Writable: shared with the
        * zone's own host ids, so what its root creates there (a setuid binary...) is never host
        * root's on the host (docs/security.md). */
-      if (fl & MS_RDONLY) idmapped(fss[i].special, p, mount_attrs(fl), !nosub);
-      else bind_mount(fss[i].special, p, !nosub, fl);
+      int c = clone_tree(AT_FDCWD, fss[i].special, !nosub);
+      set_attrs(c, mount_attrs(fl) | (fl & MS_RDONLY ? MOUNT_ATTR_IDMAP : 0), 0, !nosub, fss[i].special);
+      attach(c, t, fss[i].dir);
       continue;
     }
     /* Mounted where it belongs (it is the zone's alone), then replaced by an idmapped copy of itself. */
-    if (mount(fss[i].special, p, fss[i].type, fl, data[0] ? data : NULL) < 0)
-      fail("mount %s (%s) on %s", fss[i].special, fss[i].type, fss[i].dir);
-    int fd = open_tree(AT_FDCWD, p, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-    if (fd < 0 || umount2(p, MNT_DETACH) < 0) fail("fs %s", fss[i].dir);
+    mount_at(fss[i].special, dup(t), fss[i].type, fl, data[0] ? data : NULL, fss[i].dir);
+    int m = zone_path(fss[i].dir, fsdir[i], 0), c = clone_tree(m, "", 0);
+    char p[64]; fdpath(p, m);
+    if (umount2(p, MNT_DETACH) < 0) fail("fs %s", fss[i].dir);
+    close(m);
+    char what[PATH_MAX + 64]; snprintf(what, sizeof what, "-fs %s %s", fss[i].type, fss[i].dir);
     struct mount_attr a = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)usernsfd };
-    if (mount_setattr(fd, "", AT_EMPTY_PATH, &a, sizeof a) < 0) fail("idmap-fs %s %s", fss[i].type, fss[i].dir);
-    if (move_mount(fd, "", AT_FDCWD, p, MOVE_MOUNT_F_EMPTY_PATH) < 0) fail("attach %s", fss[i].dir);
-    close(fd);
+    if (mount_setattr(c, "", AT_EMPTY_PATH, &a, sizeof a) < 0) fail("idmap%s", what);
+    attach(c, t, fss[i].dir);
   }
   setup_proc();
   if (netns) in_zone_ns("net", CLONE_NEWNET, mount_sysfs); /* /sys/class/net: the zone's interfaces */
   else mount_sysfs();
   if (ncgfs) in_zone_ns("cgroup", CLONE_NEWCGROUP, mount_cgroupfs);
   setup_dev();
+  close(zrootfd);
+  zrootfd = -1;
 }
 
 /* ================================ zone process (child) ================================ */

@@ -307,6 +307,29 @@ d('zone runtime (real namespaces)', () => {
     await haltZone(name, opts);
   }, 30_000);
 
+  test('nested writable fs: what the zone left in an outer one cannot carry an inner mount out of the root', async () => {
+    const outer = join(base, 'nest-outer');
+    const inner = join(base, 'nest-inner');
+    const victim = join(base, 'nest-victim');
+    for (const d of [outer, inner, victim]) mkdirSync(d, { recursive: true });
+    const name = makeZone('n', {
+      resources: [
+        { type: 'fs', props: { dir: '/data', special: outer, type: 'lofs' } },
+        { type: 'fs', props: { dir: '/data/www/html', special: inner, type: 'lofs' } },
+      ],
+    });
+    // as the zone's root could leave /data between boots: /data/www/html -> a host directory
+    mkdirSync(join(outer, 'www'));
+    symlinkSync(victim, join(outer, 'www', 'html'));
+    mkdirSync(join(zones, name, 'root', victim), { recursive: true }); // and that path inside the zone too
+    const z = await bootZone(name, { ...opts, bootargs: MIN });
+    const hostMounts = readFileSync(`/proc/${z.supervisorPid}/mountinfo`, 'utf8').split('\n').map((l) => l.split(' ')[4]);
+    expect(hostMounts).not.toContain(victim);
+    // inside the zone: the inner mount went to <root>/<victim>, the zone's own directory of that name
+    expect(mountinfo(z.initPid).some((m) => m.point === victim)).toBe(true);
+    await haltZone(name, opts);
+  }, 30_000);
+
   test('a zone root on a filesystem that cannot be idmapped: the boot says which, nothing is left', async () => {
     const name = makeZone('i');
     const zroot = join(zones, name, 'root');
