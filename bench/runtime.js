@@ -197,7 +197,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 // ---------------------------------------------------------------- LXC
 // `bench`: privileged. `benchu`: unprivileged, its root idmapped to a block of host ids as a zone's is.
 const LXC = ['bench', 'benchu'];
-const LXC_UNPRIV_IDS = 1_000_000_000; // a block no zone of this bench uses
+const LXC_UNPRIV_IDS = 2_100_000_000; // above the zones' default range: a block no zone uses
 const lxcConfig = (name, dir) => {
   const lines = [
     `lxc.uts.name = ${name}`,

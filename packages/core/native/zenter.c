@@ -26,7 +26,10 @@
  *   7. the parent waits: non-interactive, the child (in a session of its own) inherits the
  *      caller's pipes and files as fds 0-2, while a terminal among them is relayed through a pipe
  *      (no process of the zone holds the caller's terminal); SIGINT, SIGQUIT, SIGTERM and SIGHUP
- *      are passed on, and it exits with the command's status (128+N when killed by signal N);
+ *      are passed on to the command's process group, output is relayed until every writer has
+ *      closed it (as ssh does: a daemon the command leaves holding stdout keeps zlogin waiting;
+ *      `-n` or a redirect avoids it), and it exits with the command's status (128+N when killed
+ *      by signal N);
  *      interactive (-i), it puts its terminal in raw mode
  *      and relays between it and the pty master, forwards window-size changes, handles the zlogin
  *      escape (~. disconnects, only at the beginning of a line), restores the terminal and exits

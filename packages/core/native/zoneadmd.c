@@ -787,15 +787,25 @@ static void console_notice(const char *fmt, ...) {
   char msg[4200] = "\r\n[";
   va_list ap; va_start(ap, fmt); vsnprintf(msg + 3, sizeof msg - 8, fmt, ap); va_end(ap);
   strcat(msg, "]\r\n");
-  int fl = fcntl(client, F_GETFL);
-  fcntl(client, F_SETFL, fl & ~O_NONBLOCK);
-  write_all(client, msg, strlen(msg));
-  fcntl(client, F_SETFL, fl);
+  /* A client that does not read loses the notice rather than stall the supervisor. */
+  if (send(client, msg, strlen(msg), MSG_DONTWAIT | MSG_NOSIGNAL) < 0 && errno != EAGAIN) close_client();
 }
 
 static void boot_notice(void) {
   if (bootstr[0]) console_notice("NOTICE: Zone booting up with arguments: %s", bootstr);
   else console_notice("NOTICE: Zone booting up");
+}
+
+/* Into the pty without waiting: a zone that stops reading its console (a full input queue) must
+ * not stall this loop, which also serves halt and sys_time. What does not fit is dropped, as a
+ * terminal drops what is typed into a full input queue. */
+static void pty_input(const unsigned char *b, size_t n) {
+  while (n > 0) {
+    ssize_t w = write(master, b, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return;
+    b += w; n -= (size_t)w;
+  }
 }
 
 /* Console input: bytes go to the pty, except 0xFF escapes: FF FF = a literal FF,
@@ -820,9 +830,9 @@ static void console_input(const unsigned char *b, size_t n) {
         cstate = 0;
       }
     }
-    if (o == sizeof out) { write_all(master, out, o); o = 0; }
+    if (o == sizeof out) { pty_input(out, o); o = 0; }
   }
-  if (o) write_all(master, out, o);
+  if (o) pty_input(out, o);
 }
 
 /* ---- sys_time: the host clock, set on the zone's behalf ---- */

@@ -52,8 +52,6 @@ export const ZONE_SYSCALL_DENY: readonly SyscallRule[] = [
   { name: 'umount2', action: { errno: 'EACCES' }, when: { arg: 1, mask: MNT_FORCE }, anchor: 'lxc', why: 'a forced unmount aborts I/O of a filesystem the host may share' },
   { name: 'socket', action: EPERM, when: { arg: 0, equals: AF_VSOCK }, anchor: 'docker', why: 'vsock reaches the hypervisor, outside every network namespace' },
   { name: 'socket', action: EPERM, when: { arg: 0, equals: AF_ALG }, anchor: 'docker', why: 'the kernel crypto sockets: a large attack surface' },
-  // Its arguments are in memory, where the filter cannot see the family: the rules above would not hold.
-  { name: 'socketcall', action: EPERM, anchor: 'zones', why: "32-bit x86's multiplexed socket call: socket(AF_VSOCK) through it would pass" },
   { name: 'io_uring_setup', action: EPERM, anchor: 'docker', why: 'a second system call interface, outside this filter' },
   { name: 'io_uring_enter', action: EPERM, anchor: 'docker', why: 'a second system call interface, outside this filter' },
   { name: 'io_uring_register', action: EPERM, anchor: 'docker', why: 'a second system call interface, outside this filter' },

@@ -21,7 +21,7 @@ const X86_64: Record<string, number> = {
 
 const I386: Record<string, number> = {
   open_by_handle_at: 342, kexec_load: 283, init_module: 128, finit_module: 350, delete_module: 129, bpf: 357,
-  perf_event_open: 336, userfaultfd: 374, keyctl: 288, add_key: 286, request_key: 287, iopl: 110, ioperm: 101, socketcall: 102,
+  perf_event_open: 336, userfaultfd: 374, keyctl: 288, add_key: 286, request_key: 287, iopl: 110, ioperm: 101,
   swapon: 87, swapoff: 115, syslog: 103, acct: 51, umount2: 52, socket: 359, io_uring_setup: 425,
   io_uring_enter: 426, io_uring_register: 427, uselib: 86, lookup_dcookie: 253, nfsservctl: 169, _sysctl: 149,
   vm86: 166, vm86old: 113, create_module: 127, get_kernel_syms: 130, query_module: 167, reboot: 88,

@@ -19,8 +19,12 @@ import { configDir, indexLockPath } from './paths.js';
 /** Ids per zone: the whole 16-bit range a Linux distribution uses (nobody is 65534). */
 export const IDS_PER_ZONE = 65536;
 
-/** Host ids used when /etc/subuid (or /etc/subgid) has no entry for root: Incus' default range. */
-export const DEFAULT_RANGE = { start: 1_000_000, count: 1_000_000_000 } as const;
+/**
+ * Host ids used when /etc/subuid (or /etc/subgid) has no entry for root: above the ranges useradd
+ * hands out (SUB_UID_MAX 600100000 in login.defs) and below 2^31, which some tools still treat as
+ * signed.
+ */
+export const DEFAULT_RANGE = { start: 1_000_000_000, count: 1_000_000_000 } as const;
 
 /** A zone's mapping: zone id N is host uid `uid + N` and host gid `gid + N`, for N < count. */
 export interface IdMap {
@@ -106,6 +110,26 @@ export function hostGroupIds(group = readOr('/etc/group')): number[] {
 const overlaps = (start: number, ids: readonly number[]) => ids.some((id) => id >= start && id < start + IDS_PER_ZONE);
 const meets = (start: number, ranges: readonly Range[]) => ranges.some((r) => r.start < start + IDS_PER_ZONE && start < r.start + r.count);
 
+/** What the host has made of a block's ids since it was given out, in words; undefined when nothing. */
+function blockConflict(map: IdMap, src: IdmapSources): string | undefined {
+  const span = (start: number) => `${start}-${start + map.count - 1}`;
+  const within = (start: number, ids: readonly number[]) => ids.find((id) => id >= start && id < start + map.count);
+  const rangeOf = (start: number, text: string) =>
+    subordinateRanges(text).find((e) => !isRoot(e.who) && e.range.start < start + map.count && start < e.range.start + e.range.count);
+  const checks: [string, number, string, string][] = [
+    ['uid', map.uid, src.subuid ?? readOr('/etc/subuid'), src.passwd ?? readOr('/etc/passwd')],
+    ['gid', map.gid, src.subgid ?? readOr('/etc/subgid'), src.group ?? readOr('/etc/group')],
+  ];
+  for (const [kind, start, sub, accounts] of checks) {
+    const file = kind === 'uid' ? '/etc/subuid' : '/etc/subgid';
+    const other = rangeOf(start, sub);
+    if (other) return `its host ${kind}s ${span(start)} meet ${other.who}'s range in ${file}`;
+    const id = within(start, accountIds(accounts));
+    if (id !== undefined) return `its host ${kind}s ${span(start)} hold the host's ${kind} ${id} (${kind === 'uid' ? '/etc/passwd' : '/etc/group'})`;
+  }
+  return undefined;
+}
+
 /**
  * The candidate blocks, as [uid, gid] pairs: the k-th uid block goes with the k-th gid block.
  * Blocks that contain a host account, or meet another user's subordinate range (whose processes
@@ -186,14 +210,26 @@ export class IdmapStore {
     return this.read().get(key);
   }
 
-  /** The zone's block, allocated now (the lowest free candidate) if it has none yet. */
+  /**
+   * The zone's block, allocated now (the lowest free candidate) if it has none yet. A block given
+   * out earlier is checked again: an account or another user's subordinate range added since then
+   * would share the zone's ids, so the zone is refused its namespace until the admin resolves it.
+   */
   allocate(key: string): IdMap {
     return withLock(
       indexLockPath(this.root),
       () => {
         const entries = this.read();
         const have = entries.get(key);
-        if (have) return have;
+        if (have) {
+          const conflict = blockConflict(have, this.sources);
+          if (conflict) {
+            throw new IdmapError(
+              `${conflict}: remove that, or the zone's line from ${this.path} to give it a new block`,
+            );
+          }
+          return have;
+        }
         // Ranges, not starts: /etc/subuid may have changed since the others were given out.
         const taken = [...entries.values()];
         const uidTaken = taken.map((m) => ({ start: m.uid, count: m.count }));

@@ -116,7 +116,8 @@ export function zloginTarget(name: string, opts: ZloginTargetOptions = {}): Zlog
  *   non-root user); the environment is PATH, HOME, USER, LOGNAME, SHELL and TERM, the working
  *   directory the user's home; the command has a session of its own; the caller's pipes and files
  *   are its stdio, a terminal is relayed through a pipe (no zone process ever holds the caller's
- *   terminal); the exit status is the command's (128+N when killed by signal N).
+ *   terminal; as with ssh, what is typed ahead goes to the command and zlogin waits until the
+ *   command's output is closed); the exit status is the command's (128+N when killed by signal N).
  * - interactive `zlogin z` (stdin a terminal): a new pty of the zone's devpts, the user's shell
  *   from the zone's passwd run as a login shell (argv[0] `-bash`); illumos runs the brand's
  *   `login -z global -f user`, whose PAM session, utmp and lastlog handling we skip.
@@ -250,7 +251,8 @@ export async function zlogin(target: ZloginTarget, spec: LoginSpec, io: LoginIO 
   const interactive = spec.interactive === true;
   const args = zenterArgs(target, spec, await loginCapabilityMask(target), interactive ? 3 : undefined);
   return new Promise((resolve, reject) => {
-    // The terminal's SIGINT/SIGQUIT go to the command (same process group); zlogin stays to
+    // The terminal's SIGINT/SIGQUIT reach zlogin and zenter (the terminal's foreground group);
+    // zenter passes them on to the command, which has a session of its own, and zlogin stays to
     // report its status. In raw mode the terminal sends none.
     const ignore = () => undefined;
     process.on('SIGINT', ignore);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   detectCgroupVersion,
+  ZONE_MAX_DESCENDANTS,
   limitsFromConfig,
   zoneCgroup,
   type CgroupLimits,
@@ -218,6 +219,9 @@ describe('cgroup v2, against a cgroup-like tree', () => {
     expect(readFileSync(join(root, 'zones', 'cgroup.subtree_control'), 'utf8')).toBe('+memory +cpu +cpuset +pids');
     // and on the zone's own level, for its payload
     expect(readFileSync(join(dir, 'cgroup.subtree_control'), 'utf8')).toBe('+memory +cpu +cpuset +pids');
+    // the zone cannot pin the host's memory-cgroup ids: the payload and 1024 below it, set where it cannot write
+    expect(readFileSync(join(dir, 'cgroup.max.descendants'), 'utf8')).toBe(String(ZONE_MAX_DESCENDANTS + 1));
+    expect(ZONE_MAX_DESCENDANTS).toBe(1024);
     // The files the kernel would create in a new cgroup.
     for (const f of ['memory.max', 'memory.swap.max', 'cpu.max', 'cpu.weight', 'cpuset.cpus', 'pids.max', 'cgroup.procs']) writeFileSync(join(dir, f), '');
     const warnings = cg.apply({ memoryBytes: 512 * 2 ** 20, memoryAndSwapBytes: 2 ** 30, cpuQuota: { quotaUs: 150_000, periodUs: 100_000 }, cpuShares: 1024, cpus: '0-1', pidsMax: 'max' });
@@ -274,5 +278,37 @@ describe('cgroup v2, against a cgroup-like tree', () => {
     } finally {
       rmSync(bare, { recursive: true, force: true });
     }
+  });
+});
+
+/** The hybrid host's cgroup2 mount (no controllers there, but the core files are real). */
+const unified = ['/sys/fs/cgroup/unified', '/sys/fs/cgroup'].find((d) => existsSync(join(d, 'cgroup.max.descendants')));
+const dv2 = process.getuid?.() === 0 && unified !== undefined ? describe : describe.skip;
+
+dv2('cgroup v2, on the real cgroup2 hierarchy', () => {
+  const parent = `zones-desc-${process.pid}`;
+  afterAll(() => {
+    const cg = zoneCgroup('z', { root: unified!, parent, version: 2 });
+    cg.destroy();
+    rmdirSync(join(unified!, parent));
+  });
+
+  test("the zone's root cannot make more cgroups than the cap, even with the payload delegated to it", () => {
+    const cg = zoneCgroup('z', { root: unified!, parent, version: 2 });
+    cg.create({}, { uid: 3_100_000, gid: 3_100_000 });
+    const payload = cg.payloadPaths[0]!;
+    for (let i = 1; i < ZONE_MAX_DESCENDANTS; i++) mkdirSync(join(payload, `c${i}`));
+    // one level deeper counts too: the cap is on the whole subtree
+    mkdirSync(join(payload, 'c1', 'last'));
+    let code = '';
+    try {
+      mkdirSync(join(payload, 'c1', 'one-more'));
+    } catch (e) {
+      code = (e as NodeJS.ErrnoException).code ?? '';
+    }
+    expect(code).toBe('EAGAIN');
+    // host-owned: the zone's root (the payload's owner) cannot raise it
+    expect(statSync(join(cg.paths[0]!, 'cgroup.max.descendants')).uid).toBe(0);
+    expect(statSync(payload).uid).toBe(3_100_000);
   });
 });

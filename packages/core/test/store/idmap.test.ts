@@ -40,10 +40,13 @@ describe('where the blocks come from', () => {
     ]);
   });
 
-  test('no entry for root: the documented default range', () => {
+  test('no entry for root: the documented default range, above what useradd hands out and below 2^31', () => {
     const blocks = candidateBlocks('/', none);
-    expect(blocks[0]).toEqual([DEFAULT_RANGE.start, DEFAULT_RANGE.start]);
+    expect(blocks[0]).toEqual([1_000_000_000, 1_000_000_000]);
     expect(blocks).toHaveLength(Math.floor(DEFAULT_RANGE.count / IDS_PER_ZONE));
+    const [last] = blocks[blocks.length - 1]!;
+    expect(last + IDS_PER_ZONE).toBeLessThanOrEqual(2 ** 31);
+    expect(blocks[0]![0]).toBeGreaterThan(600_100_000);
   });
 
   test('a block holding a host account is never handed out', () => {
@@ -52,11 +55,11 @@ describe('where the blocks come from', () => {
   });
 
   test("another user's subordinate range is never a zone's block (their namespaces could run as its ids)", () => {
-    const subuid = 'alice:1000000:65536\nbob:1131072:65536\n';
+    const subuid = 'alice:1000000000:65536\nbob:1000131072:65536\n';
     const blocks = candidateBlocks('/', { ...none, subuid, subgid: subuid });
     expect(blocks.slice(0, 2)).toEqual([
-      [1065536, 1065536],
-      [1196608, 1196608],
+      [1000065536, 1000065536],
+      [1000196608, 1000196608],
     ]);
   });
 
@@ -93,6 +96,24 @@ describe('allocation in the store', () => {
     // what is recorded, and where
     expect(readFileSync(idmapPath(root), 'utf8')).toMatch(/^uuid-a:\d+:\d+:65536$/m);
     expect(new IdmapStore(root, sources).lookup('uuid-b')).toEqual(b);
+  });
+
+  test('a block given out earlier is checked again: a range or an account added since then refuses it, saying how to resolve it', () => {
+    const a = new IdmapStore(root, sources).allocate('uuid-a');
+    const later = (extra: Partial<typeof sources>) => () => new IdmapStore(root, { ...sources, ...extra }).allocate('uuid-a');
+    expect(later({ subuid: `${sources.subuid}carol:${a.uid + 100}:10\n` })).toThrow(
+      `its host uids ${a.uid}-${a.uid + 65535} meet carol's range in /etc/subuid: remove that, or the zone's line from ${idmapPath(root)} to give it a new block`,
+    );
+    expect(later({ subgid: `${sources.subgid}carol:${a.gid}:65536\n` })).toThrow(/host gids .* meet carol's range in \/etc\/subgid/);
+    expect(later({ passwd: `svc:x:${a.uid + 7}:100::/:/bin/sh\n` })).toThrow(`hold the host's uid ${a.uid + 7} (/etc/passwd)`);
+    expect(later({ group: `svc:x:${a.gid + 7}:\n` })).toThrow(`hold the host's gid ${a.gid + 7} (/etc/group)`);
+    // root's own new ranges, and others' elsewhere, change nothing
+    expect(later({ subuid: `${sources.subuid}root:5000000:65536\ndave:9000000:65536\n` })()).toEqual(a);
+    // removing the line gives the zone a new block, clear of the new range
+    writeFileSync(idmapPath(root), '');
+    const extra = { subuid: `${sources.subuid}carol:${a.uid + 100}:10\n` };
+    const b = new IdmapStore(root, { ...sources, ...extra }).allocate('uuid-a');
+    expect(b.uid).not.toBe(a.uid);
   });
 
   test('blocks given out before /etc/subuid changed are avoided by range, not only by start', () => {

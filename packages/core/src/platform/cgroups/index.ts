@@ -77,6 +77,12 @@ const DEFAULT_PARENT = 'zones';
 /** The delegated child of a zone's cgroup. */
 export const PAYLOAD = 'payload';
 
+/**
+ * Cgroups a zone may create below its payload (v2 `cgroup.max.descendants`, host-owned): each one
+ * pins kernel memory and a memory-cgroup id (65535 on the whole host). systemd makes a few dozen.
+ */
+export const ZONE_MAX_DESCENDANTS = 1024;
+
 /** v2 when the root itself is the unified hierarchy, v1 when controllers are mounted beneath it. */
 export function detectCgroupVersion(root = DEFAULT_ROOT): 1 | 2 {
   return existsSync(join(root, 'cgroup.controllers')) ? 2 : 1;
@@ -296,6 +302,7 @@ class V2Cgroup extends BaseCgroup implements ZoneCgroup {
   create(limits: CgroupLimits = {}, owner?: CgroupOwner): string[] {
     const zoneDir = this.paths[0]!;
     mkdirSync(zoneDir, { recursive: true });
+    writeValue(zoneDir, 'cgroup.max.descendants', ZONE_MAX_DESCENDANTS + 1); // the payload is one
     // Controllers must be enabled on every level above the payload for its files to appear.
     const available = this.available();
     const wanted = V2_CONTROLLERS.filter((c) => available.includes(c));
