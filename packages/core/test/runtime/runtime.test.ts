@@ -251,8 +251,16 @@ d('zone runtime (real namespaces)', () => {
     const out = collect(con);
     con.write('( (setsid sleep 987 </dev/null >/dev/null 2>&1 &) & ) ; echo forked-$((1+1))\n');
     await waitFor('fork', () => out.text().includes('forked-2'));
-    const sleeper = cg.pids().find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8') === 'sleep\u0000987\u0000');
-    expect(sleeper).toBeDefined();
+    // the background subshell may print before its grandchild has exec'd sleep
+    const isSleeper = (p: number) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8') === 'sleep\u0000987\u0000';
+      } catch {
+        return false;
+      }
+    };
+    let sleeper: number | undefined;
+    await waitFor('the double-forked sleep', () => (sleeper = cg.pids().find(isSleeper)) !== undefined);
     con.close();
     await haltZone(name, opts);
     expect(processAlive(sleeper!)).toBe(false);
