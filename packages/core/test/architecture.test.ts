@@ -60,6 +60,7 @@ export function scan(src: string): { code: string; bare: string } {
   let code = '';
   let bare = '';
   let prev = ''; // the last character of code (not blank) so far
+  const newlines = (text: string) => text.replace(/[^\n]/g, ''); // keeps line numbers
   const both = (s: string) => {
     code += s;
     bare += s;
@@ -69,7 +70,7 @@ export function scan(src: string): { code: string; bare: string } {
     while (i < src.length && src[i] !== end && src[i] !== '\n') i += src[i] === '\\' ? 2 : 1;
     i++;
     code += src.slice(start, i);
-    bare += src[start] + src[i - 1];
+    bare += src[start] + newlines(src.slice(start + 1, i - 1)) + src[i - 1];
   };
   const template = () => {
     both(src[i++]!);
@@ -78,6 +79,7 @@ export function scan(src: string): { code: string; bare: string } {
       if (src[i] === '\\') i += 2;
       else if (src[i] === '$' && src[i + 1] === '{') {
         code += src.slice(start, i);
+        bare += newlines(src.slice(start, i));
         both('${');
         i += 2;
         prev = '{';
@@ -86,6 +88,7 @@ export function scan(src: string): { code: string; bare: string } {
       } else i++;
     }
     code += src.slice(start, i);
+    bare += newlines(src.slice(start, i));
     if (i < src.length) both(src[i++]!);
   };
   const regexHere = () => prev === '' || /[(,=:[!&|?{};+\-*%<>~^]/.test(prev) || /\b(return|typeof|case|of|in|void|throw)\s*$/.test(code);
@@ -98,8 +101,9 @@ export function scan(src: string): { code: string; bare: string } {
         while (i < src.length && src[i] !== '\n') i++;
       } else if (c === '/' && n === '*') {
         const end = src.indexOf('*/', i + 2);
-        i = end < 0 ? src.length : end + 2;
-        both(' ');
+        const comment = src.slice(i, end < 0 ? src.length : end + 2);
+        i += comment.length;
+        both(newlines(comment) || ' ');
       } else if (c === '`') {
         template();
         prev = c;
@@ -201,7 +205,10 @@ function cycleThrough(start: string, scc: ReadonlySet<string>, graph: ReadonlyMa
 export function violations(file: string, src: string): string[] {
   const allowed = new Set(ALLOWED.filter((a) => covers(a.path, file)).flatMap((a) => a.may));
   const views = scan(src);
-  return RULES.filter((r) => !allowed.has(r.rule) && r.re.test(views[r.on])).map((r) => `${file} ${r.what}`);
+  return RULES.filter((r) => !allowed.has(r.rule)).flatMap((r) => {
+    const m = r.re.exec(views[r.on]);
+    return m ? [`${file}:${views[r.on].slice(0, m.index + m[0].search(/\S/) + 1).split('\n').length} ${r.what}`] : [];
+  });
 }
 
 const covers = (entry: string, file: string) => (entry.endsWith('/') ? file.startsWith(entry) : file === entry);
@@ -237,6 +244,15 @@ describe('architecture', () => {
     }
   });
 
+  test('scan keeps every line of every file (so a rule reports the right line)', () => {
+    const lines = (t: string) => t.split('\n').length;
+    const off = [...sources].filter(([, src]) => {
+      const v = scan(src);
+      return lines(v.code) !== lines(src) || lines(v.bare) !== lines(src);
+    });
+    expect(off.map(([f]) => f)).toEqual([]);
+  });
+
   test('no import cycle', () => {
     const graph = new Map<string, string[]>();
     for (const [file, src] of sources) {
@@ -269,15 +285,17 @@ describe('the checks themselves', () => {
   const f = 'core/src/zoneadm/example.ts';
 
   test('each rule catches what it is for', () => {
-    expect(violations(f, "const s = readFileSync(`/proc/${pid}/stat`, 'utf8');")).toEqual([`${f} reads /proc or /sys`]);
-    expect(violations(f, 'existsSync("/sys/fs/cgroup/x");')).toEqual([`${f} reads /proc or /sys`]);
-    expect(violations(f, "join('/proc', String(pid));")).toEqual([`${f} reads /proc or /sys`]);
-    expect(violations(f, "import { spawn } from 'node:child_process';")).toEqual([`${f} runs a program (child_process, execa)`]);
-    expect(violations(f, "const { execa } = await import('execa');")).toEqual([`${f} runs a program (child_process, execa)`]);
-    expect(violations(f, "await runTool('umount', ['-l', dir]);")).toEqual([`${f} runs ${KERNEL_TOOLS.join('/')}`]);
-    expect(violations(f, "runTool('ip', ['link', 'del', 'dev', n]);")).toEqual([`${f} runs ${KERNEL_TOOLS.join('/')}`]);
-    expect(violations(f, 'mount(src, dst, "none", MS_BIND);')).toEqual([`${f} calls a mount system call`]);
-    expect(violations(f, 'process.kill(pid, 0);')).toEqual([`${f} probes a process with kill(pid, 0)`]);
+    expect(violations(f, "const s = readFileSync(`/proc/${pid}/stat`, 'utf8');")).toEqual([`${f}:1 reads /proc or /sys`]);
+    expect(violations(f, 'existsSync("/sys/fs/cgroup/x");')).toEqual([`${f}:1 reads /proc or /sys`]);
+    expect(violations(f, "join('/proc', String(pid));")).toEqual([`${f}:1 reads /proc or /sys`]);
+    expect(violations(f, "import { spawn } from 'node:child_process';")).toEqual([`${f}:1 runs a program (child_process, execa)`]);
+    expect(violations(f, "const { execa } = await import('execa');")).toEqual([`${f}:1 runs a program (child_process, execa)`]);
+    expect(violations(f, "await runTool('umount', ['-l', dir]);")).toEqual([`${f}:1 runs ${KERNEL_TOOLS.join('/')}`]);
+    expect(violations(f, "runTool('ip', ['link', 'del', 'dev', n]);")).toEqual([`${f}:1 runs ${KERNEL_TOOLS.join('/')}`]);
+    expect(violations(f, 'mount(src, dst, "none", MS_BIND);')).toEqual([`${f}:1 calls a mount system call`]);
+    expect(violations(f, 'process.kill(pid, 0);')).toEqual([`${f}:1 probes a process with kill(pid, 0)`]);
+    const later = "/*\n * a\n */\nconst t = `\n${a}\n`;\nmsg('x\\\n');\n  process.kill(p, 0);\nreadFileSync('/proc/x');";
+    expect(violations(f, later)).toEqual([`${f}:10 reads /proc or /sys`, `${f}:9 probes a process with kill(pid, 0)`]);
   });
 
   test('comments, messages and look-alikes are not kernel access; the allow-list is per rule', () => {
@@ -291,7 +309,7 @@ describe('the checks themselves', () => {
     ].join('\n');
     expect(violations(f, innocent)).toEqual([]);
     expect(violations('core/src/platform/proc.ts', "readFileSync('/proc/self/stat')")).toEqual([]);
-    expect(violations('core/src/sys/tools.ts', "readFileSync('/proc/self/stat')")).toEqual(['core/src/sys/tools.ts reads /proc or /sys']);
+    expect(violations('core/src/sys/tools.ts', "readFileSync('/proc/self/stat')")).toEqual(['core/src/sys/tools.ts:1 reads /proc or /sys']);
   });
 
   test('scan keeps strings, templates and regular expressions in code and blanks them in bare', () => {
