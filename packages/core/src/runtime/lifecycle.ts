@@ -17,14 +17,13 @@ import { parseLimitpriv, type IpType } from '../model/privileges.js';
 import { limitsFromConfig, type ZoneCgroup } from '../platform/cgroups/index.js';
 import { hostCgroupLayout } from '../platform/cgroups/mounts.js';
 import { filesystemOf } from '../platform/mounts.js';
-import { processAlive } from '../platform/proc.js';
+import { isSupervisor, processAlive } from '../platform/proc.js';
 import { hostGroupIds, IdmapError, IdmapStore, idmapKey, type IdMap } from '../store/idmap.js';
 import { zoneDevices } from './devices.js';
 import { runtimeError, ZoneRuntimeError } from './errors.js';
 import {
   allocateZoneid,
   cleanStaleRuntime,
-  isSupervisor,
   isZoneInit,
   releaseZoneid,
   RUN_FILES,

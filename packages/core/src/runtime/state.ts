@@ -10,7 +10,7 @@ import { existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'nod
 import { join, resolve } from 'node:path';
 import { runDir, zonesRoot } from '../store/paths.js';
 import { zoneCgroup, type CgroupOptions, type ZoneCgroup } from '../platform/cgroups/index.js';
-import { processAlive, processCmdline, processNamespace } from '../platform/proc.js';
+import { isSupervisor, processAlive, processNamespace } from '../platform/proc.js';
 
 /** Files of a zone's run directory. */
 export const RUN_FILES = {
@@ -79,15 +79,6 @@ function readText(dir: string, file: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** True if `pid` is a zoneadmd serving this run directory. */
-export function isSupervisor(pid: number | undefined, dir: string): boolean {
-  if (pid === undefined || !processAlive(pid)) return false;
-  const argv = processCmdline(pid);
-  if (!argv) return false;
-  const i = argv.indexOf('--rundir');
-  return i >= 0 && argv[i + 1] === dir;
 }
 
 /** The zone's runtime state, or undefined when it is not in the kernel (stale state is cleaned). */

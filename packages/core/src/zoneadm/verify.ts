@@ -11,7 +11,7 @@ import { GLOBAL_ZONENAME } from '../store/index-file.js';
 import { stateNum, type ZoneState } from '../model/states.js';
 import { parseLimitpriv, privilegesWithoutEffect, type IpType } from '../model/privileges.js';
 import { ZoneadmError, strerror } from './errors.js';
-import { mountOf } from './fsutil.js';
+import { mountOf } from '../platform/mounts.js';
 import { DETACHED_MANIFEST } from './paths.js';
 import { sanityCheck, type OpContext, type ZoneadmCommand } from './sanity.js';
 

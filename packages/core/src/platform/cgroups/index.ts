@@ -8,7 +8,7 @@
  *                              the zone's root, which may make cgroups below it (systemd does)
  * A limit the zone writes in its payload can never lift the one above it.
  */
-import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readPids, readValue, sleep, writeValue } from './common.js';
 import type { CgroupLimits } from './limits.js';
@@ -337,9 +337,4 @@ class V2Cgroup extends BaseCgroup implements ZoneCgroup {
   protected freeze(frozen: boolean): void {
     if (existsSync(join(this.paths[0]!, 'cgroup.freeze'))) writeValue(this.paths[0]!, 'cgroup.freeze', frozen ? 1 : 0);
   }
-}
-
-/** The cgroup a process is in, per hierarchy (`/proc/PID/cgroup`), for tests and diagnostics. */
-export function cgroupOf(pid: number): string[] {
-  return readFileSync(`/proc/${pid}/cgroup`, 'utf8').trim().split('\n');
 }
