@@ -1,7 +1,7 @@
 /*
  * zenter: enter a running zone (the process side of zlogin).
  *
- *   zenter -t PID [-g CGDIR]... [-c CAPS] [-u USER] [-n] [-i [-s FD] [-e C | -E]] [--] [command [args...]]
+ *   zenter -t PID [-g CGDIR]... [-c MASK] [-u USER] [-n] [-i [-s FD] [-e C | -E]] [--] [command [args...]]
  *
  * Run as root by the Node zlogin (one exec; argv[0] names the program in messages, so Node
  * spawns it as `zlogin`). In this order it
@@ -107,7 +107,7 @@ static void fail(const char *fmt, ...) {
 }
 
 static void usage(void) {
-  dprintf(2, "usage: %s -t PID [-g CGDIR]... [-c CAPS] [-u USER] [-n] [-F FILTER [-T SOCK]] [-W] [-i [-s FD] [-e C | -E]] [--] [command [args ...]]\n",
+  dprintf(2, "usage: %s -t PID [-g CGDIR]... [-c MASK] [-u USER] [-n] [-F FILTER [-T SOCK]] [-W] [-i [-s FD] [-e C | -E]] [--] [command [args ...]]\n",
           prog);
   exit(2);
 }
@@ -516,8 +516,8 @@ static int is_cc(unsigned char c, int idx) {
  * which serves `zlogin -C`, a second time. They must be here as well: an interactive login is
  * relayed by this process alone (zlogin hands it the terminal itself, not a pipe through Node),
  * and what ends a line are the terminal's own characters (termios c_cc), which only this process
- * reads. The escape
- * character is zlogin's decision (-e); a change to these rules is made in both places.
+ * reads. The escape character is zlogin's decision (-e); a change to these rules is made in both
+ * places.
  * Returns the bytes to send in out; -1 = disconnect.
  */
 static ssize_t filter_input(struct escstate *s, const unsigned char *in, size_t n, unsigned char *out) {

@@ -47,7 +47,7 @@ function segmentRegex(seg: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
-/** True when a glob can only name paths under /dev: it starts there and has no `.`/`..` segment. */
+/** True when a glob can only name paths under /dev: its first segment is `dev`, none is `.` or `..`. */
 export function underDev(glob: string): boolean {
   const segs = glob.split('/').filter(Boolean);
   return segs[0] === 'dev' && segs.length > 1 && !segs.some((s) => s === '..' || s === '.');

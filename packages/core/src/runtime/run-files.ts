@@ -25,5 +25,3 @@ export const RUN_FILES = {
   /** The pid of the boot holding the run directory until the supervisor has answered (runtime). */
   booting: '.booting',
 } as const;
-
-export type RunFile = keyof typeof RUN_FILES;

@@ -86,7 +86,7 @@ export function fsMount(type: string, options: readonly string[]): FsMount {
 }
 
 /** The minimal init built into the supervisor (`zsched`), which every zone can boot. */
-export const MINIMAL_INIT = 'zsched';
+const MINIMAL_INIT = 'zsched';
 
 /** Without `-i`: the zone's /sbin/init where it is executable, else the minimal init. */
 const DEFAULT_INITS = ['/sbin/init', MINIMAL_INIT];
