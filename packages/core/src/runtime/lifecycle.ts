@@ -32,7 +32,7 @@ import {
   zoneRuntimeInfo,
   type RuntimeOptions,
 } from './state.js';
-import { startSupervisor, supervisorArgs } from './supervisor.js';
+import { bootRequest, startSupervisor, supervisorArgs } from './supervisor.js';
 import { allowSharedIpPing, prepareZoneNetwork, releaseZoneNetwork } from './zone-network.js';
 
 export interface BootOptions extends RuntimeOptions {
@@ -96,6 +96,7 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
   if (!priv.ok) throw runtimeError.badLimitpriv(name, priv.errors);
   const bootargs = opts.bootargs ?? splitBootargs(cfg.globals.bootargs);
   checkBootargs(name, bootargs);
+  const devices = zoneDevices(cfg, name);
   const zoneRoot = join(cfg.globals.zonepath || entry.zonepath, 'root');
   if (!existsSync(zoneRoot)) throw runtimeError.noRoot(name, zoneRoot);
   // A zone outside its cgroups would be neither limited nor stoppable (`ip netns exec` hides cgroupfs).
@@ -114,14 +115,13 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     throw runtimeError.busy(name);
   }
-  writeFileSync(join(dir, '.booting'), `${process.pid}\n`);
+  writeFileSync(join(dir, RUN_FILES.booting), `${process.pid}\n`);
   let zoneid: number | undefined;
   try {
     zoneid = allocateZoneid(name, root);
     writeFileSync(join(dir, RUN_FILES.zoneid), `${zoneid}\n`);
     // Processes left in the zone's cgroup by an earlier crash belong to no running zone any more.
     if (cg.anyExists()) await destroyZone(cg);
-    const devices = zoneDevices(cfg);
     const files = cg.devicePolicy === 'files';
     const limits = { ...limitsFromConfig(cfg, cpus().length), devices: files ? devices.rules : undefined };
     const warnings = cg.create(limits, { uid: idmap.uid, gid: idmap.gid });
@@ -153,7 +153,7 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
     const started = await startSupervisor(name, args).catch((e) => Promise.reject(explainIdmap(name, e)));
     await net?.setUpExclusive(started.initPid);
     if (viaReady) await requestBoot(name, join(dir, RUN_FILES.socket), bootargs);
-    rmSync(join(dir, '.booting'), { force: true });
+    rmSync(join(dir, RUN_FILES.booting), { force: true });
     return { zoneid, initPid: started.initPid, supervisorPid: started.supervisorPid, warnings };
   } catch (e) {
     await destroyZone(cg).catch(() => undefined);
@@ -168,7 +168,7 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
 async function requestBoot(name: string, socket: string, bootargs: readonly string[]): Promise<void> {
   // Loaded here: node:net is needed only to talk to a ready zone's supervisor, not on the plain boot path.
   const { supervisorRequest } = await import('./console.js');
-  const reply = await supervisorRequest(socket, ['boot', ...bootargs].join('\t'));
+  const reply = await supervisorRequest(socket, bootRequest(bootargs));
   if (!reply.startsWith('OK')) throw runtimeError.bootFailed(name, reply.replace(/^ERR /, ''));
 }
 

@@ -11,21 +11,10 @@ import { join, resolve } from 'node:path';
 import { runDir, zonesRoot } from '../store/paths.js';
 import { zoneCgroup, type CgroupOptions, type ZoneCgroup } from '../platform/cgroups/index.js';
 import { isSupervisor, processAlive, processNamespace } from '../platform/proc.js';
+import { RUN_FILES } from './run-files.js';
 
-/** Files of a zone's run directory. */
-export const RUN_FILES = {
-  supervisorPid: 'zoneadmd.pid',
-  initPid: 'init.pid',
-  state: 'state',
-  zoneid: 'zoneid',
-  socket: 'console.sock',
-  /** The capability mask (hex) the zone's processes are cut to, from its limitpriv at boot. */
-  caps: 'caps',
-  /** The zone's pid namespace (`pid:[N]`): what identifies its init when its cgroup is gone. */
-  pidns: 'pidns',
-  /** The zone's seccomp filter (BPF instructions), which zlogin installs too. */
-  seccomp: 'seccomp',
-} as const;
+/** The files of a zone's run directory: one table, shared with zoneadm list and the supervisor. */
+export { RUN_FILES };
 
 export type RuntimeState = 'ready' | 'running' | 'shutting_down';
 
@@ -129,7 +118,7 @@ export function zoneRuntimeState(name: string, opts: RuntimeOptions = {}): Runti
 
 /** A boot holds `.booting` (its pid) in the run directory until the supervisor answered. */
 function bootInProgress(dir: string): boolean {
-  const pid = readNumber(dir, '.booting');
+  const pid = readNumber(dir, RUN_FILES.booting);
   return pid !== undefined && processAlive(pid);
 }
 

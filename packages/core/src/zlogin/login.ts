@@ -179,11 +179,6 @@ export async function loginCapabilityMask(target: ZloginTarget): Promise<bigint>
 /** Bit of CAP_SYS_TIME in a capability mask (linux/capability.h). */
 const CAP_SYS_TIME = 25n;
 
-/** An escape character as zenter's -e takes it (the zlogin syntax, octal: no quoting trouble). */
-function escapeArg(c: number): string {
-  return `\\${c.toString(8).padStart(3, '0')}`;
-}
-
 /** The zenter argument vector (after argv[0]) for a login to a running zone. */
 export function zenterArgs(target: ZloginTarget, spec: LoginSpec, capMask: bigint, statusFd?: number): string[] {
   if (!target.runtime) throw zloginError.notRunning(target.name, target.state);
@@ -201,7 +196,7 @@ export function zenterArgs(target: ZloginTarget, spec: LoginSpec, capMask: bigin
     if (statusFd !== undefined) args.push('-s', String(statusFd));
     const esc = spec.escape === undefined ? DEFAULT_ESCAPE : spec.escape;
     if (esc === null) args.push('-E');
-    else args.push('-e', escapeArg(esc));
+    else args.push('-e', String(esc)); // the byte itself: zenter parses no zlogin syntax
   }
   args.push('--');
   const words = spec.command ?? [];

@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import type { ZoneState } from '../model/states.js';
 import { isSupervisor, processAlive, processCgroupPaths } from '../platform/proc.js';
 import { runDir } from '../store/paths.js';
+import { RUN_FILES } from '../runtime/run-files.js';
 import type { KernelZone } from './list.js';
 import type { KernelStateLookup } from './sanity.js';
 
@@ -57,13 +58,13 @@ export function readKernelZones(root: string): KernelZone[] {
   for (const name of names) {
     if (name.startsWith('.')) continue;
     const dir = join(base, name);
-    const supervisorPid = readPid(join(dir, 'zoneadmd.pid'));
+    const supervisorPid = readPid(join(dir, RUN_FILES.supervisorPid));
     if (supervisorPid === undefined) continue; // a boot still in progress, or debris
-    const initPid = readPid(join(dir, 'init.pid'));
+    const initPid = readPid(join(dir, RUN_FILES.initPid));
     const initAlive = isZoneInit(initPid, name);
     if (!initAlive && !isSupervisor(supervisorPid, dir)) continue;
-    const id = Number(readText(join(dir, 'zoneid')) ?? NaN);
-    const state: ZoneState = !initAlive ? 'shutting_down' : readText(join(dir, 'state')) === 'running' ? 'running' : 'ready';
+    const id = Number(readText(join(dir, RUN_FILES.zoneid)) ?? NaN);
+    const state: ZoneState = !initAlive ? 'shutting_down' : readText(join(dir, RUN_FILES.state)) === 'running' ? 'running' : 'ready';
     out.push({ id: Number.isInteger(id) && id > 0 ? id : 0, name, state });
   }
   return out.sort((a, b) => a.id - b.id);

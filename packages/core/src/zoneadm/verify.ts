@@ -14,6 +14,7 @@ import { ZoneadmError, strerror } from './errors.js';
 import { mountOf } from '../platform/mounts.js';
 import { DETACHED_MANIFEST } from './paths.js';
 import { sanityCheck, type OpContext, type ZoneadmCommand } from './sanity.js';
+import { deviceMatchProblems } from '../runtime/devices.js';
 
 const TMPFS_MAGIC = 0x01021994;
 const NFS_SUPER_MAGIC = 0x6969;
@@ -222,7 +223,7 @@ export function validateZonepath(
   return !bad;
 }
 
-/** verify_handle's checks that apply on Linux: fs specials, inherit-pkg-dirs, limitpriv. */
+/** verify_handle's checks that apply on Linux: fs specials, inherit-pkg-dirs, device matches, limitpriv. */
 export function verifyHandle(ctx: OpContext, cfg: ZoneConfig, hostRoot = ''): boolean {
   let ok = true;
   const err = (m: string) => {
@@ -251,6 +252,7 @@ export function verifyHandle(ctx: OpContext, cfg: ZoneConfig, hostRoot = ''): bo
       err(`could not verify inherit-pkg-dir ${dir}: ${strerror(e)}`);
     }
   }
+  for (const m of deviceMatchProblems(cfg)) err(m);
   const ipType: IpType = cfg.globals['ip-type'] === 'exclusive' ? 'exclusive' : 'shared';
   const lp = parseLimitpriv(cfg.globals.limitpriv ?? '', ipType);
   if (!lp.ok) for (const m of lp.errors) err(m);
