@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import type { GlobalPropName, PropValue, Resource, ResourceType, ZoneConfig } from '../model/types.js';
+import type { GlobalPropName, PropValue, RctlValue, Resource, ResourceType, ZoneConfig } from '../model/types.js';
 import { SCHEMA, globalValue, type Schema } from '../model/schema.js';
 import { writeFileAtomic, fsyncDir } from './atomic.js';
 import { withLock, withLocks, type LockOptions, LockTimeoutError } from './lock.js';
@@ -262,7 +262,20 @@ function checkName(name: string): void {
 export function formatConfigYaml(cfg: ZoneConfig, schema: Schema = SCHEMA): string {
   const globals: Record<string, string> = {};
   for (const { name } of schema.globals) globals[name] = globalValue(cfg, name);
-  return yaml().dump({ globals, resources: cfg.resources.map((r) => ({ type: r.type, props: r.props })) });
+  return yaml().dump({ globals, resources: cfg.resources.map(plainResource) });
+}
+
+/**
+ * A resource rebuilt as fresh plain data: js-yaml dumps only objects whose prototype is its own
+ * realm's Object.prototype, and a configuration copied with structuredClone in another realm
+ * (jest's test contexts) has other ones.
+ */
+function plainResource(r: Resource): { type: string; props: Record<string, PropValue> } {
+  const props: Record<string, PropValue> = {};
+  for (const [k, v] of Object.entries(r.props)) {
+    props[k] = typeof v === 'string' ? v : (v as Array<string | RctlValue>).map((x) => (typeof x === 'string' ? x : { priv: x.priv, limit: x.limit, action: x.action })) as PropValue;
+  }
+  return { type: r.type, props };
 }
 
 /**
