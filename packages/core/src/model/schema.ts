@@ -310,7 +310,6 @@ export const RCTL_VALUE_FIELDS = ['priv', 'limit', 'action'] as const;
 // ------------------------------------------------------------------ derived types
 
 export type GlobalPropName = (typeof GLOBAL_ROWS)[number]['name'];
-export type RctlAliasName = (typeof ALIAS_ROWS)[number]['alias'];
 export type ResourceType = (typeof RESOURCE_ROWS)[number]['type'];
 /** The property names of one resource type (of any, by default). */
 export type ResourcePropName<T extends ResourceType = ResourceType> = Extract<

@@ -273,7 +273,9 @@ export function formatConfigYaml(cfg: ZoneConfig, schema: Schema = SCHEMA): stri
 function plainResource(r: Resource): { type: string; props: Record<string, PropValue> } {
   const props: Record<string, PropValue> = {};
   for (const [k, v] of Object.entries(r.props)) {
-    props[k] = typeof v === 'string' ? v : (v as Array<string | RctlValue>).map((x) => (typeof x === 'string' ? x : { priv: x.priv, limit: x.limit, action: x.action })) as PropValue;
+    if (typeof v === 'string') props[k] = v;
+    else if (v.every((x) => typeof x === 'string')) props[k] = [...(v as string[])];
+    else props[k] = (v as RctlValue[]).map(({ priv, limit, action }) => ({ priv, limit, action }));
   }
   return { type: r.type, props };
 }
