@@ -375,10 +375,6 @@ export function makeSchema(table: SchemaTable): Schema {
 /** The schema of this program. */
 export const SCHEMA: Schema = makeSchema(SCHEMA_TABLE);
 
-export const globalProperty = SCHEMA.globalProperty;
-export const resourceType = SCHEMA.resourceType;
-export const resourceProperty = SCHEMA.resourceProperty;
-export const isResourceProperty = SCHEMA.isResourceProperty;
 export const rctlAlias = SCHEMA.rctlAlias;
 export const defaultGlobals = SCHEMA.defaultGlobals;
 

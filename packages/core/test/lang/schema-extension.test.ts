@@ -12,7 +12,7 @@ import { ZoneStore } from '../../src/store/zone-store.js';
 import { configPath } from '../../src/store/paths.js';
 import { complete } from '../../src/lang/complete.js';
 import { propsBlock } from '../../src/lang/help.js';
-import { verifyReport } from '../../src/model/validate.js';
+import { checkResourceEnd, verifyReport } from '../../src/model/validate.js';
 import { SCHEMA, SCHEMA_TABLE, makeSchema, type GlobalPropSpec, type PropSpec, type Schema } from '../../src/model/schema.js';
 import type { ZoneConfig } from '../../src/model/types.js';
 import { CapturingIO } from './memory-backend.js';
@@ -126,7 +126,7 @@ describe('a property added to the schema table alone', () => {
     expect(propsBlock(EXTENDED)).toContain('\tnet\t\taddress, physical, defrouter, x-mtu');
   });
 
-  test("a required property added to a verified type is checked by end and verify", () => {
+  test('a required property added to a type verify checks is required by end and verify', () => {
     const schema = makeSchema({
       ...SCHEMA_TABLE,
       resources: SCHEMA_TABLE.resources.map((r) =>
@@ -139,6 +139,9 @@ describe('a property added to the schema table alone', () => {
     };
     expect(verifyReport(cfg, { isGlobal: false, schema })).toEqual({ messages: ['attr: x-owner not specified'], error: 'Required property missing' });
     expect(verifyReport(cfg, { isGlobal: false })).toEqual({ messages: [], error: undefined });
+    const attr = cfg.resources[0]!;
+    expect(checkResourceEnd(attr, { ...cfg, resources: [] }, undefined, false, {}, schema)).toEqual(['x-owner not specified']);
+    expect(checkResourceEnd(attr, { ...cfg, resources: [] }, undefined, false)).toEqual([]);
   });
 });
 
