@@ -15,11 +15,9 @@ import {
 } from '../../src/platform/cgroups/index.js';
 import { sharesToWeight } from '../../src/platform/cgroups/v2/resources.js';
 import type { ZoneConfig } from '../../src/model/types.js';
+import { defaultGlobals } from '../../src/model/schema.js';
 
-const globals = {
-  zonename: 'z', zonepath: '/z', brand: 'native', autoboot: 'false', bootargs: '', pool: '', limitpriv: '',
-  'scheduling-class': '', 'ip-type': 'shared', hostid: '', 'fs-allowed': '',
-} as const;
+const globals = { ...defaultGlobals('z'), zonepath: '/z' };
 const rctl = (name: string, limit: number, action = 'deny') => ({
   type: 'rctl' as const,
   props: { name, value: [{ priv: 'privileged', limit: String(limit), action }] },
