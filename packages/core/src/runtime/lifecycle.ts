@@ -8,7 +8,7 @@
  * the supervisor starts and removes at halt. Halting kills every process of that cgroup, so
  * nothing escapes by double-forking and a dead supervisor never leaves an unstoppable zone.
  */
-import { existsSync, mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ZoneStore } from '../store/zone-store.js';
@@ -157,7 +157,7 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
     return { zoneid, initPid: started.initPid, supervisorPid: started.supervisorPid, warnings };
   } catch (e) {
     await destroyZone(cg).catch(() => undefined);
-    removeCgroupParent(cg);
+    cg.removeEmptyParent();
     await releaseZoneNetwork(name, root);
     rmSync(dir, { recursive: true, force: true });
     if (zoneid !== undefined) releaseZoneid(name, zoneid, root);
@@ -254,7 +254,7 @@ export async function haltZone(name: string, given: RuntimeOptions = {}): Promis
   if (!info && stray.length === 0) {
     // Halted by itself (its init exited, or a graceful shutdown): what the supervisor cannot undo.
     cleanStaleRuntime(name, opts);
-    removeCgroupParent(cg);
+    cg.removeEmptyParent();
     await releaseZoneNetwork(name, root);
     throw runtimeError.alreadyHalted(name);
   }
@@ -279,7 +279,7 @@ export async function haltZone(name: string, given: RuntimeOptions = {}): Promis
   }
   cleanStaleRuntime(name, opts);
   if (info && info.zoneid > 0) releaseZoneid(name, info.zoneid, root);
-  removeCgroupParent(cg);
+  cg.removeEmptyParent();
   await releaseZoneNetwork(name, root);
 }
 
@@ -291,19 +291,6 @@ async function killInit(pid: number): Promise<void> {
   }
   for (let i = 0; i < 500 && processAlive(pid); i++) await sleep(10);
   if (processAlive(pid)) throw new Error(`the zone's init (pid ${pid}) did not exit`);
-}
-
-/** A per-ZONES_ROOT cgroup parent (`zones.<hash>`) goes when its last zone does. */
-function removeCgroupParent(cg: ZoneCgroup): void {
-  for (const p of cg.paths) {
-    const parent = join(p, '..');
-    if (!/\/zones\.[0-9a-f]+$/.test(parent.replace(/\/$/, ''))) continue;
-    try {
-      rmdirSync(parent);
-    } catch {
-      // other zones still there
-    }
-  }
 }
 
 export { ZoneRuntimeError };

@@ -305,12 +305,3 @@ export function verifyZone(ctx: OpContext): void {
   const entry = sanityCheck(ctx, 'verify');
   requireVerified(ctx, 'verify', entry, loadConfig(ctx, entry.name));
 }
-
-/** lstat that returns undefined for a missing path. */
-export function lstatOrUndefined(p: string): Stats | undefined {
-  try {
-    return lstatSync(p);
-  } catch {
-    return undefined;
-  }
-}
