@@ -1,7 +1,7 @@
 /*
  * zenter: enter a running zone (the process side of zlogin).
  *
- *   zenter -t PID [-g CGDIR]... [-c CAPS] [-u USER] [-n] [-i [-s FD] [-e C | -E]] [--] [command [args...]]
+ *   zenter -t PID [-g CGDIR]... [-c MASK] [-u USER] [-n] [-i [-s FD] [-e C | -E]] [--] [command [args...]]
  *
  * Run as root by the Node zlogin (one exec; argv[0] names the program in messages, so Node
  * spawns it as `zlogin`). In this order it
@@ -38,15 +38,15 @@
  * Options:
  *   -t PID    host pid of the zone's init (required)
  *   -g DIR    a cgroup directory of the zone (repeatable; one per v1 hierarchy, one on v2)
- *   -c CAPS   capabilities to keep: comma-separated names (CAP_CHOWN or chown) or numbers, or a
- *             hex mask 0x...; absent: the capability sets are left as they are
+ *   -c MASK   capabilities to keep, a hex mask 0x... (bit N = capability N; zlogin computes it
+ *             from the zone's limitpriv, platform/capabilities.ts); absent: the sets are left as they are
  *   -u USER   run as USER of the zone (HOME, USER, LOGNAME, SHELL from its passwd entry);
  *             absent: root without a passwd lookup (failsafe), HOME=/ and SHELL=/bin/sh
  *   -n        stdin from /dev/null
  *   -i        interactive: new pty from the zone, raw relay with the escape character
  *   -s FD     with -i: write "pts/N\n" to FD once the pty exists, then wait for one byte (or EOF)
  *             before going raw and starting the session (Node prints its banner meanwhile)
- *   -e C      escape character: a character, \\ or \nnn octal (default ~); -E: none
+ *   -e N      escape character, as the byte N (0-255) zlogin made of its -e argument (default ~); -E: none
  *   -F FILE   the zone's seccomp filter (BPF instructions, as its supervisor wrote them)
  *   -T SOCK   the supervisor's socket: the filter's clock calls go to it (a zone with sys_time)
  *   -W        the target may share zenter's user namespace (namespaces made without one: tests);
@@ -107,57 +107,26 @@ static void fail(const char *fmt, ...) {
 }
 
 static void usage(void) {
-  dprintf(2, "usage: %s -t PID [-g CGDIR]... [-c CAPS] [-u USER] [-n] [-F FILTER [-T SOCK]] [-W] [-i [-s FD] [-e C | -E]] [--] [command [args ...]]\n",
+  dprintf(2, "usage: %s -t PID [-g CGDIR]... [-c MASK] [-u USER] [-n] [-F FILTER [-T SOCK]] [-W] [-i [-s FD] [-e C | -E]] [--] [command [args ...]]\n",
           prog);
   exit(2);
 }
 
-static const char *const capnames[] = {
-  "chown", "dac_override", "dac_read_search", "fowner", "fsetid", "kill", "setgid", "setuid", "setpcap",
-  "linux_immutable", "net_bind_service", "net_broadcast", "net_admin", "net_raw", "ipc_lock", "ipc_owner",
-  "sys_module", "sys_rawio", "sys_chroot", "sys_ptrace", "sys_pacct", "sys_admin", "sys_boot", "sys_nice",
-  "sys_resource", "sys_time", "sys_tty_config", "mknod", "lease", "audit_write", "audit_control", "setfcap",
-  "mac_override", "mac_admin", "syslog", "wake_alarm", "block_suspend", "audit_read", "perfmon", "bpf",
-  "checkpoint_restore",
-};
-
-static uint64_t parse_caps(const char *spec) {
-  if (!strncasecmp(spec, "0x", 2)) {
-    char *end;
-    errno = 0;
-    unsigned long long m = strtoull(spec + 2, &end, 16);
-    if (errno || *end || end == spec + 2) fail("bad capability mask %s", spec);
-    return m;
-  }
-  uint64_t m = 0;
-  char buf[4096];
-  if (strlen(spec) >= sizeof buf) fail("capability list too long");
-  strcpy(buf, spec);
-  for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-    if (*t >= '0' && *t <= '9') {
-      char *end;
-      long n = strtol(t, &end, 10);
-      if (*end || n < 0 || n > 63) fail("unknown capability %s", t);
-      m |= 1ULL << n;
-      continue;
-    }
-    const char *name = !strncasecmp(t, "cap_", 4) ? t + 4 : t;
-    size_t i;
-    for (i = 0; i < sizeof capnames / sizeof *capnames; i++)
-      if (!strcasecmp(name, capnames[i])) break;
-    if (i == sizeof capnames / sizeof *capnames) fail("unknown capability %s", t);
-    m |= 1ULL << i;
-  }
+/* -c: the mask zlogin decided (names and limitpriv are its business). */
+static uint64_t parse_mask(const char *spec) {
+  char *end;
+  errno = 0;
+  unsigned long long m = strncasecmp(spec, "0x", 2) ? 0 : strtoull(spec + 2, &end, 16);
+  if (strncasecmp(spec, "0x", 2) || errno || *end || end == spec + 2) fail("bad capability mask %s", spec);
   return m;
 }
 
-/* zlogin -e syntax: a character, `\` or `\\` for a backslash, `\nnn` octal. */
-static int parse_escape(const char *s) {
-  if (s[0] != '\\') return (unsigned char)s[0];
-  if (s[1] == 0 || s[1] == '\\') return '\\';
-  if (s[1] < '0' || s[1] > '7') fail("Unrecognized escape character option %s", s);
-  long n = strtol(s + 1, NULL, 8);
-  if (n > 255) fail("Octal escape character '%s' too large", s);
+/* -e: the byte zlogin made of its -e argument (zlogin/escape.ts parses the zlogin syntax). */
+static int parse_byte(const char *spec) {
+  char *end;
+  errno = 0;
+  long n = strtol(spec, &end, 10);
+  if (errno || *end || end == spec || n < 0 || n > 255) fail("bad escape character %s", spec);
   return (int)n;
 }
 
@@ -170,12 +139,12 @@ static void parse_args(int argc, char **argv) {
       if (ncg == MAXCG) fail("too many cgroup directories");
       cgdirs[ncg++] = optarg;
       break;
-    case 'c': havecaps = 1; capmask = parse_caps(optarg); break;
+    case 'c': havecaps = 1; capmask = parse_mask(optarg); break;
     case 'u': user = optarg; break;
     case 'n': nullin = 1; break;
     case 'i': interactive = 1; break;
     case 's': statusfd = atoi(optarg); break;
-    case 'e': escchar = parse_escape(optarg); break;
+    case 'e': escchar = parse_byte(optarg); break;
     case 'E': escchar = -1; break;
     case 'F': filterpath = optarg; break;
     case 'T': timesock = optarg; break;
@@ -258,14 +227,8 @@ static void install_zone_filter(void) {
   int lfd = install_filter(filter, nfilter, timefd >= 0);
   if (lfd < 0) fail("could not install the zone's seccomp filter: %s", strerror(errno));
   if (timefd < 0) return;
-  char req[] = "time-listener\n";
-  struct iovec iov = { req, sizeof req - 1 };
-  union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
-  struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
-  struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-  c->cmsg_level = SOL_SOCKET; c->cmsg_type = SCM_RIGHTS; c->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(c), &lfd, sizeof lfd);
-  if (sendmsg(timefd, &m, MSG_NOSIGNAL) < 0) fail("could not reach the zone's supervisor: %s", strerror(errno));
+  static const char req[] = "time-listener\n";
+  if (send_fd(timefd, req, sizeof req - 1, lfd) < 0) fail("could not reach the zone's supervisor: %s", strerror(errno));
   close(lfd);
   close(timefd);
   timefd = -1;
@@ -374,7 +337,7 @@ static void run_child(struct who *w, int slave, int master) {
   int n = 0;
   int root = !w || w->uid == 0;
   snprintf(e_path, sizeof e_path, "PATH=%s",
-           root ? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" : "/usr/local/bin:/usr/bin:/bin");
+           root ? ZONE_ROOT_PATH : "/usr/local/bin:/usr/bin:/bin");
   envp[n++] = e_path;
   snprintf(e_home, sizeof e_home, "HOME=%s", home);
   envp[n++] = e_home;
@@ -548,7 +511,15 @@ static int is_cc(unsigned char c, int idx) {
   return v != _POSIX_VDISABLE && c == v;
 }
 
-/* The zlogin escape (illumos process_user_input). Returns the bytes to send in out; -1 = disconnect. */
+/*
+ * The zlogin escape (illumos process_user_input): the rules of zlogin/escape.ts's EscapeFilter,
+ * which serves `zlogin -C`, a second time. They must be here as well: an interactive login is
+ * relayed by this process alone (zlogin hands it the terminal itself, not a pipe through Node),
+ * and what ends a line are the terminal's own characters (termios c_cc), which only this process
+ * reads. The escape character is zlogin's decision (-e); a change to these rules is made in both
+ * places.
+ * Returns the bytes to send in out; -1 = disconnect.
+ */
 static ssize_t filter_input(struct escstate *s, const unsigned char *in, size_t n, unsigned char *out) {
   size_t o = 0;
   for (size_t i = 0; i < n; i++) {
@@ -563,7 +534,8 @@ static ssize_t filter_input(struct escstate *s, const unsigned char *in, size_t 
         int k = 0;
         echo[k++] = (char)escchar;
         if (c >= 32 && c < 127) echo[k++] = (char)c;
-        else { echo[k++] = '^'; echo[k++] = (char)(c + '@'); }
+        else if (c < 32) { echo[k++] = '^'; echo[k++] = (char)(c + '@'); }
+        else k += snprintf(echo + k, sizeof echo - (size_t)k, "\\%03o", c);
         write_all(1, echo, (size_t)k);
         return -1;
       }

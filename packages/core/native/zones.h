@@ -1,7 +1,8 @@
 /*
  * What both native helpers (zoneadmd, the supervisor; zenter, zlogin's helper) do the same way:
- * write a buffer whole, move themselves into the zone's cgroups, build and install the zone's
- * seccomp filter, cut their capabilities. Header-only: each helper is one static binary.
+ * write a buffer whole, pass a descriptor over a unix socket, move themselves into the zone's
+ * cgroups, build and install the zone's seccomp filter, cut their capabilities, and the PATH a
+ * zone's root starts with. Header-only: each helper is one static binary.
  */
 #ifndef ZONES_H
 #define ZONES_H
@@ -19,7 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 static inline int write_all(int fd, const void *p, size_t n) {
@@ -40,6 +43,20 @@ static inline int write_all(int fd, const void *p, size_t n) {
   }
   return 0;
 }
+
+/* `len` bytes of `msg` with descriptor `fd` attached (SCM_RIGHTS); 0 or -1. */
+static inline int send_fd(int sock, const void *msg, size_t len, int fd) {
+  struct iovec iov = { (void *)msg, len };
+  union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
+  struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+  struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+  c->cmsg_level = SOL_SOCKET; c->cmsg_type = SCM_RIGHTS; c->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(c), &fd, sizeof fd);
+  return sendmsg(sock, &m, MSG_NOSIGNAL) < 0 ? -1 : 0;
+}
+
+/* The PATH of a zone's root: its init's, and a zlogin as root. */
+#define ZONE_ROOT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /*
  * Into the zone's payload cgroups, first thing. The process moves itself: on v1, writing 0 to

@@ -59,7 +59,7 @@ export async function runRepl(opts: ReplOptions): Promise<number> {
     terminal: opts.terminal,
     historySize: HISTORY_SIZE,
     history: opts.terminal ? loadHistory(opts.historyFile) : [],
-    completer: opts.terminal ? (line: string) => complete(line, session.resourceScopeType) : undefined,
+    completer: opts.terminal ? (line: string) => complete(line, session.resourceScopeType, session.schema) : undefined,
   });
   rl.on('line', (line) => {
     if (waiting) {

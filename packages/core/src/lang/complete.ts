@@ -2,7 +2,7 @@
  * Tab completion for the zonecfg shell, driven by the schema table: subcommands, resource types,
  * property names of the current scope and enumerated property values.
  */
-import { GLOBAL_PROPERTIES, RCTL_ALIASES, RESOURCE_TYPES, globalProperty, resourceProperty } from '../model/schema.js';
+import { SCHEMA, type Schema } from '../model/schema.js';
 import { COMMAND_WORDS } from './lexer.js';
 
 const TYPE_TAKERS = new Set(['add', 'select', 'remove', 'info']);
@@ -10,7 +10,7 @@ const PROP_TAKERS = new Set(['set', 'clear']);
 const SCOPED_PROP_TAKERS = new Set(['set', 'clear', 'add', 'remove', 'info']);
 
 /** Returns readline's completer tuple: the candidates and the fragment they complete. */
-export function complete(line: string, scopeType: string | undefined): [string[], string] {
+export function complete(line: string, scopeType: string | undefined, schema: Schema = SCHEMA): [string[], string] {
   // Only the current command (after the last `;`) matters.
   const command = line.slice(line.lastIndexOf(';') + 1).replace(/^\s+/, '');
   const words = command.split(/\s+/);
@@ -28,9 +28,7 @@ export function complete(line: string, scopeType: string | undefined): [string[]
   const eq = fragment.indexOf('=');
   if (eq >= 0) {
     const prop = fragment.slice(0, eq);
-    const values = scopeType
-      ? resourceProperty(scopeType, prop)?.values
-      : globalProperty(prop)?.values;
+    const values = scopeType ? schema.resourceProperty(scopeType, prop)?.values : schema.globalProperty(prop)?.values;
     const valueFrag = fragment.slice(eq + 1);
     const hits = (values ?? []).filter((v) => v.startsWith(valueFrag)).map((v) => `${prop}=${v}`);
     return [hits.length === 1 ? [hits[0]! + ' '] : hits, fragment];
@@ -38,7 +36,7 @@ export function complete(line: string, scopeType: string | undefined): [string[]
 
   if (scopeType) {
     if (earlier.length === 1 && SCOPED_PROP_TAKERS.has(cmd)) {
-      const props = RESOURCE_TYPES.find((r) => r.type === scopeType)?.props ?? [];
+      const props = schema.resourceType(scopeType)?.props ?? [];
       const names = props
         .filter((p) => (cmd === 'add' || cmd === 'remove' ? p.kind !== 'simple' : true))
         .map((p) => (cmd === 'set' ? `${p.name}=` : p.name));
@@ -48,19 +46,24 @@ export function complete(line: string, scopeType: string | undefined): [string[]
   }
 
   if (earlier.length === 1 && TYPE_TAKERS.has(cmd)) {
-    const types = RESOURCE_TYPES.map((r) => r.type);
-    const extra = cmd === 'info' ? [...GLOBAL_PROPERTIES.map((g) => g.name), ...RCTL_ALIASES.map((a) => a.alias)] : [];
+    const types = schema.resources.map((r) => r.type);
+    const extra = cmd === 'info' ? globalNames(schema) : [];
     return [pick([...types, ...extra]), fragment];
   }
   if (earlier.length >= 2 && (cmd === 'select' || cmd === 'remove' || cmd === 'info')) {
     const type = earlier.slice(1).find((w) => !w.startsWith('-')) ?? '';
-    const props = RESOURCE_TYPES.find((r) => r.type === type)?.props ?? [];
+    const props = schema.resourceType(type)?.props ?? [];
     return [pick(props.filter((p) => p.kind !== 'complex').map((p) => `${p.name}=`)), fragment];
   }
   if (earlier.length === 1 && PROP_TAKERS.has(cmd)) {
-    const names = [...GLOBAL_PROPERTIES.map((g) => g.name), ...RCTL_ALIASES.map((a) => a.alias)];
+    const names = globalNames(schema);
     return [pick(cmd === 'set' ? names.map((n) => `${n}=`) : names), fragment];
   }
   if (earlier.length === 1 && cmd === 'create') return [pick(['-F', '-b', '-t', '-a']), fragment];
   return [[], fragment];
+}
+
+/** What `set`, `clear` and `info` take in the global scope: the global properties and the rctl aliases. */
+function globalNames(schema: Schema): string[] {
+  return [...schema.globals.map((g) => g.name), ...schema.aliases.map((a) => a.alias)];
 }

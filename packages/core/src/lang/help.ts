@@ -3,7 +3,7 @@
  * section 1). One deliberate difference: illumos drops `options` from the fs line of the property
  * list (a printf with one placeholder too few); we print it.
  */
-import { RESOURCE_TYPES } from '../model/schema.js';
+import { SCHEMA, type Schema } from '../model/schema.js';
 import { COMMAND_WORDS, type CommandName } from './lexer.js';
 
 const SHORT: Record<CommandName, string> = {
@@ -97,46 +97,21 @@ export const NETADDR_BLOCK = [
   '<hostname> := [A-Za-z0-9][A-Za-z0-9-.]*',
 ];
 
-/** The resource types named in help: the schema's, minus those illumos help never listed. */
-function helpResourceTypes(): string[] {
-  return RESOURCE_TYPES.map((r) => r.type as string)
-    .filter((t) => t !== 'admin' && t !== 'security-flags')
-    .sort((a, b) => RESOURCE_HELP_ORDER.indexOf(a) - RESOURCE_HELP_ORDER.indexOf(b));
-}
-const RESOURCE_HELP_ORDER = ['fs', 'inherit-pkg-dir', 'net', 'device', 'rctl', 'attr', 'dataset', 'dedicated-cpu', 'capped-cpu', 'capped-memory'];
+/** Rows illumos's help lists never gained (hostid, admin, allowed-address...) are left out, as it prints them. */
+const listed = (row: { readonly inHelp?: false }) => row.inHelp !== false;
 
-export function resourcesBlock(): string[] {
-  const types = helpResourceTypes();
+export function resourcesBlock(schema: Schema = SCHEMA): string[] {
+  const types = schema.resourcesIn('help').map((r) => r.type);
   return [`<resource type> := ${types.slice(0, 6).join(' | ')} |`, `\t${types.slice(6).join(' | ')}`, ''];
 }
 
-const GLOBAL_HELP_PROPS = [
-  'zonename',
-  'zonepath',
-  'brand',
-  'autoboot',
-  'bootargs',
-  'pool',
-  'limitpriv',
-  'scheduling-class',
-  'ip-type',
-  'max-lwps',
-  'max-shm-memory',
-  'max-shm-ids',
-  'max-msg-ids',
-  'max-sem-ids',
-  'cpu-shares',
-];
-
-export function propsBlock(): string[] {
+export function propsBlock(schema: Schema = SCHEMA): string[] {
   const out = ['For resource type ... there are property types ...:'];
-  for (const p of GLOBAL_HELP_PROPS) out.push(`\t(global)\t${p}`);
-  for (const type of helpResourceTypes()) {
-    const spec = RESOURCE_TYPES.find((r) => r.type === type)!;
-    // illumos lists net without allowed-address (a later addition); keep its line as printed.
-    const props = spec.props.map((p) => p.name).filter((n) => !(type === 'net' && n === 'allowed-address'));
-    const pad = type.length < 8 ? '\t\t' : '\t';
-    out.push(`\t${type}${pad}${props.join(', ')}`);
+  for (const g of schema.globals.filter(listed)) out.push(`\t(global)\t${g.name}`);
+  for (const a of schema.aliases.filter(listed)) out.push(`\t(global)\t${a.alias}`);
+  for (const spec of schema.resourcesIn('help')) {
+    const pad = spec.type.length < 8 ? '\t\t' : '\t';
+    out.push(`\t${spec.type}${pad}${spec.props.filter(listed).map((p) => p.name).join(', ')}`);
   }
   return out;
 }
@@ -162,21 +137,21 @@ export function longUsage(command: CommandName): string[] {
 }
 
 /** What `help <command>` prints: the long usage plus the resource/property lists it refers to. */
-export function longerUsage(command: CommandName): string[] {
+export function longerUsage(command: CommandName, schema: Schema = SCHEMA): string[] {
   const extra = EXTRA[command] ?? [];
   const out = longUsage(command);
   if (extra.length > 0) out.push('');
-  if (extra.includes('resources')) out.push(...resourcesBlock());
-  if (extra.includes('props')) out.push(...propsBlock());
+  if (extra.includes('resources')) out.push(...resourcesBlock(schema));
+  if (extra.includes('props')) out.push(...propsBlock(schema));
   return out;
 }
 
 /** The non-verbose extra blocks printed after a usage error of `command`. */
-export function usageErrorExtras(command: CommandName): string[] {
+export function usageErrorExtras(command: CommandName, schema: Schema = SCHEMA): string[] {
   const extra = EXTRA[command] ?? [];
   const out: string[] = [];
-  if (extra.includes('resources')) out.push(...resourcesBlock());
-  if (extra.includes('props')) out.push(...propsBlock());
+  if (extra.includes('resources')) out.push(...resourcesBlock(schema));
+  if (extra.includes('props')) out.push(...propsBlock(schema));
   return out;
 }
 
@@ -274,8 +249,8 @@ const SCOPE_TRAILER = [
 ];
 
 /** What plain `help` prints inside a resource scope. */
-export function resourceScopeHelp(type: string): string[] {
-  const spec = RESOURCE_TYPES.find((r) => r.type === type);
+export function resourceScopeHelp(type: string, schema: Schema = SCHEMA): string[] {
+  const spec = schema.resourceType(type);
   const head = SCOPE_TEXT[type] ?? [
     `The '${type}' resource scope.`,
     'Valid commands:',
@@ -288,12 +263,12 @@ export function resourceScopeHelp(type: string): string[] {
  * `help [topic]`: the lines for stdout, or undefined for an unknown subject (the caller prints
  * `Unknown help subject <x>.` and the meta help).
  */
-export function helpFor(topic: string | undefined, scopeType: string | undefined): string[] | undefined {
-  if (topic === undefined) return scopeType ? resourceScopeHelp(scopeType) : subcommandsBlock(true);
+export function helpFor(topic: string | undefined, scopeType: string | undefined, schema: Schema = SCHEMA): string[] | undefined {
+  if (topic === undefined) return scopeType ? resourceScopeHelp(scopeType, schema) : subcommandsBlock(true);
   if (topic === 'usage') return USAGE_BLOCK;
   if (topic === 'commands') return subcommandsBlock(true);
-  if (topic === 'syntax') return [...SYNTAX_BLOCK, '', ...resourcesBlock(), ...propsBlock()];
-  if (topic === '-?') return longerUsage('help');
-  if ((COMMAND_WORDS as readonly string[]).includes(topic)) return longerUsage(topic as CommandName);
+  if (topic === 'syntax') return [...SYNTAX_BLOCK, '', ...resourcesBlock(schema), ...propsBlock(schema)];
+  if (topic === '-?') return longerUsage('help', schema);
+  if ((COMMAND_WORDS as readonly string[]).includes(topic)) return longerUsage(topic as CommandName, schema);
   return undefined;
 }

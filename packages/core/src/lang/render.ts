@@ -4,24 +4,9 @@
  * right after the global properties).
  */
 import type { PropValue, Resource, RctlValue, ZoneConfig } from '../model/types.js';
-import { GLOBAL_PROPERTIES, RCTL_ALIASES, RESOURCE_TYPES, resourceType } from '../model/schema.js';
-import { getAlias } from '../model/rctl.js';
-import { formatRctlValue } from '../model/rctl.js';
+import { SCHEMA, globalValue, type ResourceSpec, type Schema } from '../model/schema.js';
+import { formatRctlValue, getAlias } from '../model/rctl.js';
 import { readCappedCpu, readCappedMemory } from '../model/capped.js';
-
-/** Global properties that `info`/`export` leave out for `-z global` (zones-reference 3.2). */
-const HIDDEN_FOR_GLOBAL = new Set([
-  'zonepath',
-  'brand',
-  'autoboot',
-  'bootargs',
-  'limitpriv',
-  'scheduling-class',
-  'ip-type',
-  'hostid',
-  'fs-allowed',
-]);
-const HIDDEN_TYPES_FOR_GLOBAL = new Set(['fs', 'net', 'device', 'attr', 'dataset', 'inherit-pkg-dir']);
 
 /** Characters that end a bare token after the command word (zonecfg_lex.l's TSTATE). */
 const NEEDS_QUOTES = /[\s;=[\]()"]/;
@@ -36,7 +21,9 @@ function infoQuote(value: string): string {
 }
 
 export interface RenderOptions {
+  /** `-z global`: only what its schema rows allow there is shown (zones-reference 3.2). */
   isGlobalZone?: boolean;
+  schema?: Schema;
   /** The zone's host ids: info shows them as /proc/PID/uid_map does (inside, outside, count). */
   idmap?: { uid: number; gid: number; count: number };
 }
@@ -45,9 +32,9 @@ export interface RenderOptions {
  * The resources as a user sees them, in info order: the stored ones plus the virtual capped-cpu
  * and capped-memory views built from their rctls.
  */
-export function visibleResources(cfg: ZoneConfig): Resource[] {
+export function visibleResources(cfg: ZoneConfig, schema: Schema = SCHEMA): Resource[] {
   const out: Resource[] = [];
-  for (const spec of RESOURCE_TYPES) {
+  for (const spec of schema.resources) {
     if (spec.type === 'capped-cpu') {
       const r = readCappedCpu(cfg);
       if (r) out.push(r);
@@ -61,19 +48,18 @@ export function visibleResources(cfg: ZoneConfig): Resource[] {
   return out;
 }
 
-export function infoGlobalProperty(cfg: ZoneConfig, name: string): string[] {
-  const g = GLOBAL_PROPERTIES.find((p) => p.name === name);
-  if (g) return [`${name}: ${(cfg.globals as Record<string, string>)[name] ?? ''}`];
-  const alias = RCTL_ALIASES.find((a) => a.alias === name);
+export function infoGlobalProperty(cfg: ZoneConfig, name: string, schema: Schema = SCHEMA): string[] {
+  if (schema.globalProperty(name)) return [`${name}: ${globalValue(cfg, name)}`];
+  const alias = schema.rctlAlias(name);
   if (alias) {
-    const v = getAlias(cfg, alias.alias);
+    const v = getAlias(cfg, alias);
     return v === undefined ? [] : [`[${alias.alias}: ${v}]`];
   }
   return [];
 }
 
-export function infoResource(res: Resource): string[] {
-  const spec = resourceType(res.type);
+export function infoResource(res: Resource, schema: Schema = SCHEMA): string[] {
+  const spec = schema.resourceType(res.type);
   const lines = [`${res.type}:`];
   if (!spec) return lines;
   // The capped views print only what is set; every other resource names unset properties.
@@ -103,17 +89,18 @@ function renderInfoValue(v: PropValue): string {
 
 /** Full `info` with no argument. */
 export function infoAll(cfg: ZoneConfig, opts: RenderOptions = {}): string[] {
+  const schema = opts.schema ?? SCHEMA;
   const lines: string[] = [];
-  for (const g of GLOBAL_PROPERTIES) {
-    if (opts.isGlobalZone && HIDDEN_FOR_GLOBAL.has(g.name)) continue;
-    lines.push(...infoGlobalProperty(cfg, g.name));
+  for (const g of schema.globals) {
+    if (opts.isGlobalZone && !g.globalZone.includes('info')) continue;
+    lines.push(...infoGlobalProperty(cfg, g.name, schema));
   }
-  for (const a of RCTL_ALIASES) lines.push(...infoGlobalProperty(cfg, a.alias));
+  for (const a of schema.aliases) lines.push(...infoGlobalProperty(cfg, a.alias, schema));
   // Derived like the aliases (bracketed, never exported): given to the zone at its first boot.
   if (opts.idmap) lines.push(`[uid-map: 0 ${opts.idmap.uid} ${opts.idmap.count}]`, `[gid-map: 0 ${opts.idmap.gid} ${opts.idmap.count}]`);
-  for (const r of visibleResources(cfg)) {
-    if (opts.isGlobalZone && HIDDEN_TYPES_FOR_GLOBAL.has(r.type)) continue;
-    lines.push(...infoResource(r));
+  for (const r of visibleResources(cfg, schema)) {
+    if (opts.isGlobalZone && !schema.resourceType(r.type)!.globalZoneAllowed) continue;
+    lines.push(...infoResource(r, schema));
   }
   return lines;
 }
@@ -131,57 +118,36 @@ export function matchesFilters(res: Resource, filters: ReadonlyArray<readonly [s
   });
 }
 
-/** Order of resource blocks in export (zones-reference 3.3, Solaris 10). */
-const EXPORT_ORDER = [
-  'inherit-pkg-dir',
-  'fs',
-  'net',
-  'device',
-  'capped-memory',
-  'rctl',
-  'attr',
-  'dataset',
-  'dedicated-cpu',
-  'admin',
-  'security-flags',
-];
-
-/** `export`: a command file that recreates the configuration. */
+/** `export`: a command file that recreates the configuration (zones-reference 3.3, Solaris 10 order). */
 export function exportConfig(cfg: ZoneConfig, opts: RenderOptions = {}): string[] {
-  const g = cfg.globals;
+  const schema = opts.schema ?? SCHEMA;
   const lines = ['create -b'];
-  const set = (name: string, value: string) => lines.push(`set ${name}=${quoteIfNeeded(value)}`);
-  if (!opts.isGlobalZone) {
-    if (g.zonepath) set('zonepath', g.zonepath);
-    if (g.brand && g.brand !== 'native') set('brand', g.brand);
-    set('autoboot', g.autoboot || 'false');
-    for (const name of ['bootargs', 'pool', 'limitpriv', 'scheduling-class'] as const) {
-      if (g[name]) set(name, g[name]);
-    }
-    set('ip-type', g['ip-type'] || 'shared');
-    for (const name of ['hostid', 'fs-allowed'] as const) if (g[name]) set(name, g[name]);
-  } else {
-    for (const name of ['pool', 'scheduling-class'] as const) if (g[name]) set(name, g[name]);
+  for (const g of schema.globals) {
+    if (g.export === 'never' || (opts.isGlobalZone && !g.globalZone.includes('export'))) continue;
+    const v = globalValue(cfg, g.name);
+    if (g.export === 'always') lines.push(`set ${g.name}=${quoteIfNeeded(v || g.default)}`);
+    else if (v !== '' && v !== g.default) lines.push(`set ${g.name}=${quoteIfNeeded(v)}`);
   }
-  for (const type of EXPORT_ORDER) {
-    if (opts.isGlobalZone && HIDDEN_TYPES_FOR_GLOBAL.has(type)) continue;
-    // capped-memory exports only `physical`, in its printed form; swap and locked are rctls.
-    const view = type === 'capped-memory' ? readCappedMemory(cfg) : undefined;
-    const resources =
-      type === 'capped-memory'
-        ? view?.props.physical !== undefined
-          ? [view]
-          : []
-        : cfg.resources.filter((r) => r.type === type);
-    for (const res of resources) lines.push(...exportResource(res));
+  for (const spec of schema.resourcesIn('export')) {
+    if (opts.isGlobalZone && !spec.globalZoneAllowed) continue;
+    for (const res of exportedResources(cfg, spec)) lines.push(...exportResource(res, spec));
   }
   return lines;
 }
 
-function exportResource(res: Resource): string[] {
-  const spec = resourceType(res.type);
+/** capped-cpu is exported as its rctl, capped-memory as its stored `physical` (swap and locked are rctls). */
+function exportedResources(cfg: ZoneConfig, spec: ResourceSpec): Resource[] {
+  if (spec.type === 'capped-cpu') return [];
+  if (spec.type === 'capped-memory') {
+    const view = readCappedMemory(cfg);
+    return view?.props.physical !== undefined ? [view] : [];
+  }
+  return cfg.resources.filter((r) => r.type === spec.type);
+}
+
+function exportResource(res: Resource, spec: ResourceSpec): string[] {
   const lines = [`add ${res.type}`];
-  for (const prop of spec?.props ?? []) {
+  for (const prop of spec.props) {
     // capped-memory swap/locked travel as their rctls.
     if (prop.aliasRctl) continue;
     const v = res.props[prop.name];

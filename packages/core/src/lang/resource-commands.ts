@@ -1,13 +1,18 @@
 /** zonecfg resource commands: add, select, remove, end, cancel and property values in a scope. */
 import type { ResourceType, RctlValue } from '../model/types.js';
-import { resourceProperty, resourceType } from '../model/schema.js';
 import { formatRctlValue } from '../model/rctl.js';
 import { readCappedCpu, readCappedMemory, removeCappedCpu, removeCappedMemory, writeCappedCpu, writeCappedMemory } from '../model/capped.js';
-import { GLOBAL_ZONE_MEMCAP_WARNING, GLOBAL_ZONE_RCTL_WARNING, checkAddResource, checkResourceEnd } from '../model/validate.js';
+import {
+  GLOBAL_ZONE_MEMCAP_WARNING,
+  GLOBAL_ZONE_RCTL_WARNING,
+  checkAddResource,
+  checkResourceEnd,
+  globalZoneResourceError,
+} from '../model/validate.js';
 import { checkResourceValue } from '../model/set-checks.js';
 import { type Command, type Value } from './parser.js';
 import { matchesFilters } from './render.js';
-import { SessionBase, CAPPED, NOT_FOR_GLOBAL_ZONE } from './session-base.js';
+import { SessionBase, CAPPED } from './session-base.js';
 
 /** The commands that create, pick, change and close resources (add, select, remove, end, cancel). */
 export abstract class ResourceCommands extends SessionBase {
@@ -28,7 +33,7 @@ export abstract class ResourceCommands extends SessionBase {
     }
     if (!cmd.target) return this.longUsageError('add');
     const type = cmd.target as ResourceType;
-    if (this.isGlobalZone && NOT_FOR_GLOBAL_ZONE.has(type)) {
+    if (this.isGlobalZone && this.schema.resourceType(type)?.globalZoneAllowed === false) {
       return this.error(`Cannot add a ${type} resource to the global zone.`);
     }
     if (type === 'inherit-pkg-dir' && this.installed()) {
@@ -36,14 +41,14 @@ export abstract class ResourceCommands extends SessionBase {
     }
     if (type === 'rctl' && this.isGlobalZone) this.notice(GLOBAL_ZONE_RCTL_WARNING);
     // The singleton refusals only print in zonecfg; the session stays in the global scope.
-    const refused = checkAddResource(cfg, type, this.isGlobalZone);
+    const refused = checkAddResource(cfg, type, this.isGlobalZone, this.schema);
     if (refused) return this.notice(refused);
     if (type === 'capped-cpu' && readCappedCpu(cfg)) return this.notice('The capped-cpu resource already exists.');
     if (type === 'capped-memory') {
       if (readCappedMemory(cfg)) return this.notice('The capped-memory resource or a related resource control already exists.');
       if (this.isGlobalZone) this.notice(GLOBAL_ZONE_MEMCAP_WARNING);
     }
-    if (resourceType(type)?.single && cfg.resources.some((r) => r.type === type)) {
+    if (this.schema.resourceType(type)?.single && cfg.resources.some((r) => r.type === type)) {
       return this.notice(`The ${type} resource already exists.`);
     }
     this.scope = { type, working: { type, props: {} } };
@@ -51,7 +56,7 @@ export abstract class ResourceCommands extends SessionBase {
 
   protected addToProperty(name: string, value: Value): void {
     const scope = this.scope!;
-    const prop = resourceProperty(scope.type, name);
+    const prop = this.schema.resourceProperty(scope.type, name);
     if (!prop || prop.kind === 'simple') {
       if (scope.type === 'fs' || scope.type === 'rctl') {
         this.error(`${name}: No such property type`);
@@ -73,7 +78,7 @@ export abstract class ResourceCommands extends SessionBase {
 
   protected setResourceProperty(name: string, value: Value): void {
     const scope = this.scope!;
-    const prop = resourceProperty(scope.type, name);
+    const prop = this.schema.resourceProperty(scope.type, name);
     if (!prop) {
       this.error(`${name}: No such property type`);
       return this.longUsageError('set', 'props');
@@ -136,9 +141,8 @@ export abstract class ResourceCommands extends SessionBase {
     }
     if (!cmd.target) return this.longUsageError('remove');
     const type = cmd.target as ResourceType;
-    if (this.isGlobalZone && NOT_FOR_GLOBAL_ZONE.has(type)) {
-      return this.error(`${type} is not a valid resource for the global zone.`);
-    }
+    const refused = this.isGlobalZone && globalZoneResourceError(type, this.schema);
+    if (refused) return this.error(refused);
     const cfg = this.requireConfig();
     if (!cfg) return;
     const filters = this.filters(type, cmd);
@@ -156,7 +160,7 @@ export abstract class ResourceCommands extends SessionBase {
       if (matching.length === 0) return this.error(`remove ${type}: No such resource with that id`);
       if (matching.length > 1) return this.error(`remove ${type}: Insufficient specification`);
     } else if (matching.length === 0) {
-      return this.error(resourceType(type)?.single ? `remove ${type}: No such resource with that id` : `remove ${type}: No such entry`);
+      return this.error(this.schema.resourceType(type)?.single ? `remove ${type}: No such resource with that id` : `remove ${type}: No such entry`);
     } else if (matching.length > 1 && !o.flags.has('F')) {
       if (!this.interactive) {
         return this.error(
@@ -172,7 +176,7 @@ export abstract class ResourceCommands extends SessionBase {
 
   protected removeFromProperty(name: string, value: Value): void {
     const scope = this.scope!;
-    const prop = resourceProperty(scope.type, name);
+    const prop = this.schema.resourceProperty(scope.type, name);
     if (scope.type === 'net' && name === 'defrouter') {
       delete scope.working.props[name];
       return;
@@ -222,7 +226,7 @@ export abstract class ResourceCommands extends SessionBase {
       if (problem) return this.error(problem);
       this.config = candidate;
     } else {
-      const problems = checkResourceEnd(scope.working, cfg, scope.replacing, this.isGlobalZone);
+      const problems = checkResourceEnd(scope.working, cfg, scope.replacing, this.isGlobalZone, {}, this.schema);
       if (problems.length > 0) return this.error(...problems);
       if (scope.replacing !== undefined) cfg.resources[scope.replacing] = scope.working;
       else cfg.resources.push(scope.working);

@@ -4,7 +4,7 @@
  * Commands live in resource-commands.ts (inside a resource scope) and session.ts (the rest).
  */
 import type { Resource, ResourceType, RctlValue, ZoneConfig } from '../model/types.js';
-import { resourceProperty } from '../model/schema.js';
+import { SCHEMA, type Schema } from '../model/schema.js';
 import { formatRctlValue, parseRctlValue } from '../model/rctl.js';
 import { type Command, type ParseError, type Value } from './parser.js';
 import type { CommandName } from './lexer.js';
@@ -56,6 +56,8 @@ export interface SessionOptions {
   fileName?: string;
   /** `-R`: an alternate root is in use (the only case where `set -F zonepath=` is allowed). */
   alternateRoot?: boolean;
+  /** The table of properties and resources (this program's, unless a test extends it). */
+  schema?: Schema;
 }
 
 export interface Scope {
@@ -69,14 +71,6 @@ export const CAPPED: ReadonlySet<string> = new Set(['capped-cpu', 'capped-memory
 const MODIFYING: ReadonlySet<string> = new Set(['add', 'clear', 'commit', 'create', 'delete', 'remove', 'revert', 'select', 'set', 'verify']);
 /** Commands whose getopt accepts only -F (or nothing): any other option prints their help. */
 const HELP_ON_BAD_OPTION: ReadonlySet<string> = new Set(['add', 'cancel', 'commit', 'delete', 'end', 'exit', 'remove', 'revert', 'verify']);
-/** What `clear` may empty inside each resource scope. */
-export const CLEARABLE_IN_SCOPE: Readonly<Record<string, readonly string[]>> = {
-  fs: ['raw'],
-  'dedicated-cpu': ['importance'],
-  'capped-memory': ['physical', 'swap', 'locked'],
-};
-/** Resources a `-z global` configuration cannot have. */
-export const NOT_FOR_GLOBAL_ZONE: ReadonlySet<string> = new Set(['fs', 'inherit-pkg-dir', 'net', 'device', 'attr', 'dataset']);
 
 /** State, messages and value parsing shared by every zonecfg command. */
 export abstract class SessionBase {
@@ -103,6 +97,7 @@ export abstract class SessionBase {
   /** What `revert` reloads when nothing was committed in this session: the -z name. */
   protected revertName: string;
   protected readonly readOnly: boolean;
+  readonly schema: Schema;
 
   constructor(
     protected readonly backend: ConfigBackend,
@@ -110,6 +105,7 @@ export abstract class SessionBase {
     protected readonly options: SessionOptions,
   ) {
     this.mode = options.mode;
+    this.schema = options.schema ?? SCHEMA;
     this.name = options.zonename;
     this.revertName = options.zonename;
     this.readOnly = this.name.startsWith('SUNW') || !backend.writable(this.name);
@@ -185,7 +181,7 @@ export abstract class SessionBase {
       return;
     }
     this.usageError(e.command);
-    if (e.help !== 'none') this.plainErr(['', ...usageErrorExtras(e.command)]);
+    if (e.help !== 'none') this.plainErr(['', ...usageErrorExtras(e.command, this.schema)]);
   }
 
   /** short_usage: a usage error of one command. */
@@ -199,13 +195,18 @@ export abstract class SessionBase {
     this.plainErr(shortUsage(command));
   }
 
+  /** What `help <command>` prints (and `<command> -?`). */
+  protected commandHelp(command: CommandName): string[] {
+    return longerUsage(command, this.schema);
+  }
+
   /** long_usage to stderr, as an error, optionally followed by the resource or property list. */
   protected longUsageError(command: CommandName, extra?: 'resources' | 'props'): void {
     this.sawErrorFlag = true;
     this.commandFailed = true;
     this.plainErr(longUsage(command));
-    if (extra === 'resources') this.plainErr(resourcesBlock());
-    if (extra === 'props') this.plainErr(propsBlock());
+    if (extra === 'resources') this.plainErr(resourcesBlock(this.schema));
+    if (extra === 'props') this.plainErr(propsBlock(this.schema));
   }
 
   // ---------------------------------------------------------------- state
@@ -275,7 +276,7 @@ export abstract class SessionBase {
     const operands: string[] = [];
     for (const a of cmd.argv) {
       if (a === '-?') {
-        this.out(longerUsage(cmd.name));
+        this.out(this.commandHelp(cmd.name));
         return undefined;
       }
       if (/^-./.test(a)) {
@@ -284,7 +285,7 @@ export abstract class SessionBase {
           for (const ch of letters) flags.add(ch);
           continue;
         }
-        if (HELP_ON_BAD_OPTION.has(cmd.name)) this.out(longerUsage(cmd.name));
+        if (HELP_ON_BAD_OPTION.has(cmd.name)) this.out(this.commandHelp(cmd.name));
         else this.usageError(cmd.name);
         return undefined;
       }
@@ -338,7 +339,7 @@ export abstract class SessionBase {
   protected filters(type: string, cmd: Command): Array<[string, string]> | undefined {
     const out: Array<[string, string]> = [];
     for (const p of cmd.pairs) {
-      if (!resourceProperty(type, p.name)) {
+      if (!this.schema.resourceProperty(type, p.name)) {
         this.error(`${p.name}: No such property type`);
         return undefined;
       }

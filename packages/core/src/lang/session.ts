@@ -10,18 +10,23 @@
  * exported file always replays.
  */
 import type { ZoneConfig } from '../model/types.js';
-import { globalProperty, rctlAlias } from '../model/schema.js';
+import { setGlobalValue } from '../model/schema.js';
 import { clearAlias, setAlias } from '../model/rctl.js';
-import { GLOBAL_ZONE_RCTL_WARNING, checkSetGlobal, verifyReport } from '../model/validate.js';
+import {
+  GLOBAL_ZONE_RCTL_WARNING,
+  checkSetGlobal,
+  globalZonePropertyError,
+  globalZoneResourceError,
+  verifyReport,
+} from '../model/validate.js';
 import { parse, type Command, type Statement } from './parser.js';
-import { VOCABULARY } from './vocabulary.js';
+import { vocabularyOf } from './vocabulary.js';
 import { exportConfig, infoAll, infoGlobalProperty, infoResource, matchesFilters, visibleResources } from './render.js';
-import { META_BLOCK, SYNTAX_BLOCK, helpFor, longerUsage } from './help.js';
+import { META_BLOCK, SYNTAX_BLOCK, helpFor } from './help.js';
 import { isValidZoneName } from './zonename.js';
 import { ZONE_STATE_ORDER as STATE_ORDER } from '../model/states.js';
 import { errnoText } from '../errno.js';
 import { ResourceCommands } from './resource-commands.js';
-import { CLEARABLE_IN_SCOPE, NOT_FOR_GLOBAL_ZONE } from './session-base.js';
 
 export type { ConfigBackend, InputMode, SessionIO, SessionOptions, ZoneStateName } from './session-base.js';
 
@@ -43,7 +48,7 @@ export class Session extends ResourceCommands {
    * session should end: `exit`, a refusal that ends zonecfg, or an error in `-f FILE` mode.
    */
   async run(text: string): Promise<boolean> {
-    for (const st of parse(text, VOCABULARY)) {
+    for (const st of parse(text, vocabularyOf(this.schema))) {
       await this.runStatement(st);
       if (this.exited) return false;
       if (this.commandFailed && this.stopsOnError) return false;
@@ -114,7 +119,7 @@ export class Session extends ResourceCommands {
     const argv = [...cmd.argv];
     while (argv.length > 0) {
       const a = argv.shift()!;
-      if (a === '-?') return this.out(longerUsage('create'));
+      if (a === '-?') return this.out(this.commandHelp('create'));
       if (a === '-F') force = true;
       else if (a === '-b') template = 'SUNWblank';
       else if (a === '-t' && argv.length > 0) template = argv.shift()!;
@@ -214,7 +219,7 @@ export class Session extends ResourceCommands {
 
   /** verify's messages plus the libzonecfg error zonecfg prints last as `<zone>: <error>`. */
   private verifyProblems(): { messages: string[]; error?: string } {
-    const report = verifyReport(this.config!, { isGlobal: this.isGlobalZone });
+    const report = verifyReport(this.config!, { isGlobal: this.isGlobalZone, schema: this.schema });
     if (this.scope) {
       report.messages.push('resource specification incomplete');
       report.error ??= 'Insufficient specification';
@@ -316,13 +321,13 @@ export class Session extends ResourceCommands {
     const argv = [...cmd.argv];
     while (argv.length > 0) {
       const a = argv.shift()!;
-      if (a === '-?') return this.out(longerUsage('export'));
+      if (a === '-?') return this.out(this.commandHelp('export'));
       if (a === '-f' && argv.length > 0) file = argv.shift()!;
       else return this.usageError('export');
     }
     const cfg = this.requireConfig();
     if (!cfg) return;
-    const lines = exportConfig(cfg, { isGlobalZone: this.isGlobalZone });
+    const lines = exportConfig(cfg, { isGlobalZone: this.isGlobalZone, schema: this.schema });
     if (file === undefined) return this.out(lines);
     try {
       this.backend.writeFile(file, lines.join('\n') + '\n');
@@ -334,28 +339,26 @@ export class Session extends ResourceCommands {
   private info(cmd: Command): void {
     const cfg = this.requireConfig();
     if (!cfg) return;
-    if (this.scope) return this.out(infoResource(this.scope.working));
-    if (!cmd.target) return this.out(infoAll(cfg, { isGlobalZone: this.isGlobalZone, idmap: this.idmap }));
-    if (globalProperty(cmd.target) || rctlAlias(cmd.target)) {
-      const g = globalProperty(cmd.target);
-      if (this.isGlobalZone && g && !g.globalZoneAllowed) {
-        return this.notice(`${cmd.target} is not a valid property for the global zone.`);
-      }
-      return this.out(infoGlobalProperty(cfg, cmd.target));
+    const schema = this.schema;
+    if (this.scope) return this.out(infoResource(this.scope.working, schema));
+    if (!cmd.target) return this.out(infoAll(cfg, { isGlobalZone: this.isGlobalZone, idmap: this.idmap, schema }));
+    if (schema.globalProperty(cmd.target) || schema.rctlAlias(cmd.target)) {
+      const refused = this.isGlobalZone && globalZonePropertyError(cmd.target, schema);
+      if (refused) return this.notice(refused);
+      return this.out(infoGlobalProperty(cfg, cmd.target, schema));
     }
-    if (this.isGlobalZone && NOT_FOR_GLOBAL_ZONE.has(cmd.target)) {
-      return this.notice(`${cmd.target} is not a valid resource for the global zone.`);
-    }
+    const refused = this.isGlobalZone && globalZoneResourceError(cmd.target, schema);
+    if (refused) return this.notice(refused);
     const filters = this.filters(cmd.target, cmd);
     if (!filters) return;
-    const matching = visibleResources(cfg).filter((r) => r.type === cmd.target && matchesFilters(r, filters));
-    for (const r of matching) this.out(infoResource(r));
+    const matching = visibleResources(cfg, schema).filter((r) => r.type === cmd.target && matchesFilters(r, filters));
+    for (const r of matching) this.out(infoResource(r, schema));
     if (matching.length === 0 && filters.length > 0) this.io.out(`No such ${cmd.target} resource.`);
   }
 
   private help(cmd: Command): void {
     const topic = cmd.argv[0];
-    const lines = helpFor(topic, this.scope?.type);
+    const lines = helpFor(topic, this.scope?.type, this.schema);
     if (lines) return this.out(lines);
     // Not an error in zonecfg: the subject line runs straight into the meta help.
     this.plainErr([`Unknown help subject ${topic}.  ${META_BLOCK[0]}`, ...META_BLOCK.slice(1)]);
@@ -367,18 +370,17 @@ export class Session extends ResourceCommands {
     const pair = cmd.pairs[0]!;
     let force = false;
     for (const a of cmd.argv) {
-      if (a === '-?') return this.out(longerUsage('set'));
+      if (a === '-?') return this.out(this.commandHelp('set'));
       if (a === '-F') force = true;
       else return this.usageError('set');
     }
     if (this.refusedReadOnly(cmd)) return;
     if (this.scope) return this.setResourceProperty(pair.name, pair.value);
 
-    const g = globalProperty(pair.name);
-    const alias = rctlAlias(pair.name);
-    if (this.isGlobalZone && g && !g.globalZoneAllowed) {
-      return this.error(`${pair.name} is not a valid property for the global zone.`);
-    }
+    const g = this.schema.globalProperty(pair.name);
+    const alias = this.schema.rctlAlias(pair.name);
+    const refused = this.isGlobalZone && globalZonePropertyError(pair.name, this.schema);
+    if (refused) return this.error(refused);
     if (!g && !alias) return this.error('Cannot set a resource-specific property from the global scope.');
     // The grammar takes -F only before zonepath.
     if (force && !this.options.alternateRoot) return this.error('Zonepath is changeable only in an alternate root.');
@@ -390,16 +392,16 @@ export class Session extends ResourceCommands {
     if (!cfg) return;
     if (alias) {
       if (this.isGlobalZone && alias.alias !== 'cpu-shares') this.notice(GLOBAL_ZONE_RCTL_WARNING);
-      const problem = setAlias(cfg, alias.alias, value);
+      const problem = setAlias(cfg, alias, value);
       if (problem) return this.error(problem);
       return this.dirty();
     }
     if ((pair.name === 'zonepath' || pair.name === 'brand') && this.installed() && !force) {
       return this.notice(`Zone ${this.name} already installed; set ${pair.name} not allowed.`);
     }
-    const problem = checkSetGlobal(cfg, pair.name, value, this.isGlobalZone);
+    const problem = checkSetGlobal(cfg, pair.name, value, this.isGlobalZone, this.schema);
     if (problem) return this.error(problem);
-    cfg.globals[g!.name] = g!.normalize ? g!.normalize(value) : value;
+    setGlobalValue(cfg, g!.name, g!.normalize ? g!.normalize(value) : value);
     this.dirty();
   }
 
@@ -428,21 +430,20 @@ export class Session extends ResourceCommands {
     const name = cmd.target!;
     if (this.refusedReadOnly(cmd)) return;
     if (this.scope) {
-      if (!(CLEARABLE_IN_SCOPE[this.scope.type] ?? []).includes(name)) {
+      if (!this.schema.resourceProperty(this.scope.type, name)?.clearable) {
         return this.error(`${name}: Clearing this property is not allowed`);
       }
       delete this.scope.working.props[name];
       return;
     }
-    const g = globalProperty(name);
-    if (this.isGlobalZone && g && !g.globalZoneAllowed) {
-      return this.error(`${name} is not a valid property for the global zone.`);
-    }
+    const g = this.schema.globalProperty(name);
+    const refused = this.isGlobalZone && globalZonePropertyError(name, this.schema);
+    if (refused) return this.error(refused);
     const cfg = this.requireConfig();
     if (!cfg) return;
-    const alias = rctlAlias(name);
+    const alias = this.schema.rctlAlias(name);
     if (alias) {
-      const problem = clearAlias(cfg, alias.alias);
+      const problem = clearAlias(cfg, alias);
       if (problem) return this.error(problem);
       return this.dirty();
     }
@@ -451,7 +452,7 @@ export class Session extends ResourceCommands {
       return this.longUsageError('clear', 'props');
     }
     if (!g.clearable) return this.error(`${name}: Clearing this property is not allowed`);
-    cfg.globals[g.name] = g.clearTo ?? '';
+    setGlobalValue(cfg, g.name, g.default);
     this.dirty();
   }
 }

@@ -1,17 +1,25 @@
 /** The parser's keyword sets, derived from the schema table (one edit adds a property everywhere). */
-import { GLOBAL_PROPERTIES, RCTL_ALIASES, RESOURCE_TYPES } from '../model/schema.js';
+import { RCTL_VALUE_FIELDS, type Schema } from '../model/schema.js';
 import type { Vocabulary } from './parser.js';
 
-/** Names inside a complex rctl value: `(priv=..,limit=..,action=..)`. */
-export const COMPLEX_VALUE_NAMES = ['priv', 'limit', 'action'] as const;
+const vocabularies = new WeakMap<Schema, Vocabulary>();
 
-export const VOCABULARY: Vocabulary = {
-  resourceTypes: new Set(RESOURCE_TYPES.map((r) => r.type)),
-  propertyNames: new Set([
-    ...GLOBAL_PROPERTIES.map((g) => g.name),
-    ...RCTL_ALIASES.map((a) => a.alias),
-    ...RESOURCE_TYPES.flatMap((r) => r.props.map((p) => p.name)),
-    ...COMPLEX_VALUE_NAMES,
-  ]),
-  singletonTypes: new Set(RESOURCE_TYPES.filter((r) => r.single).map((r) => r.type)),
-};
+/** The words of a schema's language (built once per schema). */
+export function vocabularyOf(schema: Schema): Vocabulary {
+  let v = vocabularies.get(schema);
+  if (!v) {
+    v = {
+      resourceTypes: new Set(schema.resources.map((r) => r.type)),
+      propertyNames: new Set([
+        ...schema.globals.map((g) => g.name),
+        ...schema.aliases.map((a) => a.alias),
+        ...schema.resources.flatMap((r) => r.props.map((p) => p.name)),
+        // Names inside a complex rctl value: `(priv=..,limit=..,action=..)`.
+        ...RCTL_VALUE_FIELDS,
+      ]),
+      singletonTypes: new Set(schema.resources.filter((r) => r.single).map((r) => r.type)),
+    };
+    vocabularies.set(schema, v);
+  }
+  return v;
+}

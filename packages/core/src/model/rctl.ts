@@ -4,7 +4,7 @@
  * their own: an alias is just an rctl resource whose one value has the alias's priv and action.
  */
 import type { Resource, RctlValue, ZoneConfig } from './types.js';
-import { rctlAlias } from './schema.js';
+import { rctlAlias, type RctlAliasSpec } from './schema.js';
 import { formatSize, parseSize } from './size.js';
 
 const RCTL_NAME = /^zone\.[A-Za-z-]+$/;
@@ -94,9 +94,14 @@ export function removeRctl(cfg: ZoneConfig, rctl: string): void {
   cfg.resources = cfg.resources.filter((r) => !(r.type === 'rctl' && r.props.name === rctl));
 }
 
+/** An alias by name (in this program's schema) or its row (of any schema). */
+function aliasSpec(alias: string | RctlAliasSpec): RctlAliasSpec | undefined {
+  return typeof alias === 'string' ? rctlAlias(alias) : alias;
+}
+
 /** The alias's value as `info` prints it (`[max-lwps: 500]`, `[max-shm-memory: 1G]`). */
-export function getAlias(cfg: ZoneConfig, alias: string): string | undefined {
-  const spec = rctlAlias(alias);
+export function getAlias(cfg: ZoneConfig, alias: string | RctlAliasSpec): string | undefined {
+  const spec = aliasSpec(alias);
   if (!spec) return undefined;
   const r = readAliasedRctl(cfg, spec.rctl, spec.action);
   if (r.state !== 'set') return undefined;
@@ -107,8 +112,8 @@ export const NON_NEGATIVE_SIZE_EXPECTED =
   'A non-negative number with a required scale suffix (K, M, G or T) was expected\nhere.';
 
 /** `set <alias>=<text>`: the Solaris error, or undefined once cfg holds the new rctl. */
-export function setAlias(cfg: ZoneConfig, alias: string, text: string): string | undefined {
-  const spec = rctlAlias(alias);
+export function setAlias(cfg: ZoneConfig, alias: string | RctlAliasSpec, text: string): string | undefined {
+  const spec = aliasSpec(alias);
   if (!spec) return `${alias}: No such property type`;
   let value = text;
   if (spec.sizeSuffix) {
@@ -117,10 +122,10 @@ export function setAlias(cfg: ZoneConfig, alias: string, text: string): string |
     value = String(bytes);
   }
   if (readAliasedRctl(cfg, spec.rctl, spec.action).state === 'incompatible') {
-    return `${alias}: An incompatible rctl already exists for this property`;
+    return `${spec.alias}: An incompatible rctl already exists for this property`;
   }
   const limit = parseUnsignedDecimal(value);
-  if (limit === undefined || limit < BigInt(spec.minimum)) return `${alias} property is out of range.`;
+  if (limit === undefined || limit < BigInt(spec.minimum)) return `${spec.alias} property is out of range.`;
   writeAliasedRctl(cfg, spec.rctl, spec.action, limit);
   return undefined;
 }
@@ -135,12 +140,12 @@ export function parseUnsignedDecimal(text: string): bigint | undefined {
 }
 
 /** `clear <alias>`: removes the rctl; the error when there is no such alias value to clear. */
-export function clearAlias(cfg: ZoneConfig, alias: string): string | undefined {
-  const spec = rctlAlias(alias);
+export function clearAlias(cfg: ZoneConfig, alias: string | RctlAliasSpec): string | undefined {
+  const spec = aliasSpec(alias);
   if (!spec) return `${alias}: No such property type`;
   const r = readAliasedRctl(cfg, spec.rctl, spec.action);
-  if (r.state === 'absent') return `clear ${alias}: No such entry`;
-  if (r.state === 'incompatible') return `clear ${alias}: An incompatible rctl already exists for this property`;
+  if (r.state === 'absent') return `clear ${spec.alias}: No such entry`;
+  if (r.state === 'incompatible') return `clear ${spec.alias}: An incompatible rctl already exists for this property`;
   removeRctl(cfg, spec.rctl);
   return undefined;
 }

@@ -3,6 +3,7 @@
  * as set_func does. Some refusals only print (Solaris leaves its error flag alone for them).
  */
 import type { ResourceType, ZoneConfig } from './types.js';
+import type { ResourcePropName } from './schema.js';
 import { rctlNameError } from './rctl.js';
 import { writeCappedCpu, writeCappedMemory } from './capped.js';
 import { checkNetAddress, checkNetPhysical, isValidFsType, isValidNcpus } from './validate.js';
@@ -15,6 +16,9 @@ export interface SetProblem {
 
 const error = (message: string): SetProblem => ({ message, isError: true });
 
+/** `type.property` for every property of the table, so a case naming no such property does not compile. */
+type PropKey = { [T in ResourceType]: `${T}.${ResourcePropName<T>}` }[ResourceType];
+
 export function checkResourceValue(
   cfg: ZoneConfig,
   type: ResourceType,
@@ -23,7 +27,7 @@ export function checkResourceValue(
   isGlobal: boolean,
 ): SetProblem | undefined {
   const ipType = cfg.globals['ip-type'] === 'exclusive' ? 'exclusive' : 'shared';
-  switch (`${type}.${prop}`) {
+  switch (`${type}.${prop}` as PropKey) {
     case 'fs.type':
       return isValidFsType(value) ? undefined : error(`"${value}" is not a valid type.`);
     case 'net.address':

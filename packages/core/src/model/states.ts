@@ -30,9 +30,6 @@ export const ZONE_STATES: readonly ZoneState[] = Object.freeze(
 /** The only states the index file records; the others are derived from the running system. */
 export const PERSISTED_STATES: readonly ZoneState[] = Object.freeze(['configured', 'incomplete', 'installed']);
 
-/** "Running-ish": present in the kernel (ready, running, shutting_down, down). */
-export const KERNEL_STATES: readonly ZoneState[] = Object.freeze(['ready', 'running', 'shutting_down', 'down']);
-
 export function isZoneState(s: string): s is ZoneState {
   return Object.prototype.hasOwnProperty.call(ZONE_STATE_ORDER, s);
 }
@@ -40,8 +37,4 @@ export function isZoneState(s: string): s is ZoneState {
 /** Numeric order of a state (compare with `stateNum(a) >= stateNum('installed')`). */
 export function stateNum(s: ZoneState): number {
   return ZONE_STATE_ORDER[s];
-}
-
-export function isKernelState(s: ZoneState): boolean {
-  return KERNEL_STATES.includes(s);
 }

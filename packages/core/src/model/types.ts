@@ -2,7 +2,11 @@
  * The in-memory shape of one zone configuration. It is what the store persists (as YAML) and what
  * the zonecfg session edits. Resource properties keep the textual form the user typed (after
  * normalisation such as zonepath slash collapsing), because info/export must print them back.
+ * The names come from the schema table (model/schema.ts).
  */
+import type { GlobalPropName, ResourceType } from './schema.js';
+
+export type { GlobalPropName, ResourceType };
 
 /** One rctl value: `(priv=privileged,limit=N,action=deny)`. limit is kept as the decimal string. */
 export interface RctlValue {
@@ -14,39 +18,11 @@ export interface RctlValue {
 /** A resource property holds a simple string, a list of simple strings, or a list of rctl values. */
 export type PropValue = string | string[] | RctlValue[];
 
-export type ResourceType =
-  | 'fs'
-  | 'net'
-  | 'device'
-  | 'rctl'
-  | 'attr'
-  | 'dataset'
-  | 'dedicated-cpu'
-  | 'capped-cpu'
-  | 'capped-memory'
-  | 'admin'
-  | 'security-flags'
-  | 'inherit-pkg-dir';
-
 export interface Resource {
   type: ResourceType;
   /** Only the properties that are set. */
   props: Record<string, PropValue>;
 }
-
-/** Global properties (those of zones-reference 2.1 that are stored, not the rctl aliases). */
-export type GlobalPropName =
-  | 'zonename'
-  | 'zonepath'
-  | 'brand'
-  | 'autoboot'
-  | 'bootargs'
-  | 'pool'
-  | 'limitpriv'
-  | 'scheduling-class'
-  | 'ip-type'
-  | 'hostid'
-  | 'fs-allowed';
 
 export interface ZoneConfig {
   /** Global properties, all present, '' when empty. autoboot is 'true'/'false', ip-type 'shared'/'exclusive'. */

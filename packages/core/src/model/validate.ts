@@ -4,8 +4,8 @@
  * exist?) comes in through an optional callback.
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import type { Resource, ResourceType, RctlValue, ZoneConfig } from './types.js';
-import { ADMIN_AUTHS, BRANDS, globalProperty, resourceType } from './schema.js';
+import type { Resource, ResourceType, ZoneConfig } from './types.js';
+import { ADMIN_AUTHS, BRANDS, SCHEMA, type PropSpec, type ResourceSpec, type Schema } from './schema.js';
 import { rctlNameError } from './rctl.js';
 import { writeCappedCpu, writeCappedMemory, CPU_CAP_RCTL } from './capped.js';
 import { parseLimitpriv, type IpType } from './privileges.js';
@@ -125,9 +125,8 @@ export function isValidFsAllowed(value: string): boolean {
 // ------------------------------------------------------------------ end
 
 /** `<type> resource already exists`-style duplicate sentence for resources sharing key values. */
-function duplicateError(res: Resource, cfg: ZoneConfig, replacing: number | undefined): string | undefined {
-  const spec = resourceType(res.type);
-  if (!spec || spec.keys.length === 0) return undefined;
+function duplicateError(res: Resource, spec: ResourceSpec, cfg: ZoneConfig, replacing: number | undefined): string | undefined {
+  if (spec.keys.length === 0) return undefined;
   const same = (other: Resource) =>
     other.type === res.type &&
     spec.keys.every((k) => keyValue(res.type, k, text(other, k)) === keyValue(res.type, k, text(res, k)));
@@ -145,17 +144,19 @@ function keyValue(type: ResourceType, key: string, value: string): string {
   return type === 'net' && key === 'address' ? value.split('/')[0]! : value;
 }
 
-function requiredErrors(res: Resource): string[] {
-  const spec = resourceType(res.type);
+/** How `end` and verify name a missing required property (an rctl's value list is `no value specified`). */
+function missingMessage(p: PropSpec): string {
+  return p.kind === 'complex' ? `no ${p.name} specified` : `${p.name} not specified`;
+}
+
+function requiredErrors(res: Resource, spec: ResourceSpec): string[] {
   const out: string[] = [];
-  for (const p of spec?.props ?? []) {
+  for (const p of spec.props) {
     if (!p.required) continue;
     const v = res.props[p.name];
-    if (p.kind === 'complex') {
-      if (!Array.isArray(v) || v.length === 0) out.push(`no ${p.name} specified`);
-    } else if (v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) {
-      out.push(`${p.name} not specified`);
-    }
+    const missing =
+      p.kind === 'complex' ? !Array.isArray(v) || v.length === 0 : v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
+    if (missing) out.push(missingMessage(p));
   }
   return out;
 }
@@ -231,8 +232,9 @@ export function checkResourceEnd(
   replacing: number | undefined,
   zoneIsGlobal: boolean,
   env: EndEnvironment = {},
+  schema: Schema = SCHEMA,
 ): string[] {
-  const spec = resourceType(res.type);
+  const spec = schema.resourceType(res.type);
   if (!spec) return [`${res.type}: No such resource type`];
   if (zoneIsGlobal && !spec.globalZoneAllowed) return [`Cannot add a ${res.type} resource to the global zone.`];
   if (res.type === 'capped-cpu' || res.type === 'capped-memory') {
@@ -244,11 +246,11 @@ export function checkResourceEnd(
   if (spec.single && cfg.resources.some((r, i) => r.type === res.type && i !== replacing)) {
     return [`The ${res.type} resource already exists.`];
   }
-  const problems = [...requiredErrors(res), ...(END_RULES[res.type]?.(res, cfg, env) ?? [])].filter(
+  const problems = [...requiredErrors(res, spec), ...(END_RULES[res.type]?.(res, cfg, env) ?? [])].filter(
     (p): p is string => p !== undefined,
   );
   if (problems.length > 0) return problems;
-  const dup = duplicateError(res, cfg, replacing);
+  const dup = duplicateError(res, spec, cfg, replacing);
   return dup ? [dup] : [];
 }
 
@@ -262,8 +264,13 @@ export const GLOBAL_ZONE_MEMCAP_WARNING =
   'this could render the system impossible\nto administer.  Please use caution.';
 
 /** `add <type>` refusals that depend on what the configuration already holds. */
-export function checkAddResource(cfg: ZoneConfig, type: ResourceType, zoneIsGlobal: boolean): string | undefined {
-  const spec = resourceType(type);
+export function checkAddResource(
+  cfg: ZoneConfig,
+  type: ResourceType,
+  zoneIsGlobal: boolean,
+  schema: Schema = SCHEMA,
+): string | undefined {
+  const spec = schema.resourceType(type);
   if (!spec) return `${type}: No such resource type`;
   if (zoneIsGlobal && !spec.globalZoneAllowed) return `Cannot add a ${type} resource to the global zone.`;
   if (type === 'dedicated-cpu') {
@@ -277,10 +284,16 @@ export function checkAddResource(cfg: ZoneConfig, type: ResourceType, zoneIsGlob
 }
 
 /** `set <global property>`: the schema's value check plus the pool / dedicated-cpu conflict. */
-export function checkSetGlobal(cfg: ZoneConfig, name: string, value: string, zoneIsGlobal: boolean): string | undefined {
-  const spec = globalProperty(name);
+export function checkSetGlobal(
+  cfg: ZoneConfig,
+  name: string,
+  value: string,
+  zoneIsGlobal: boolean,
+  schema: Schema = SCHEMA,
+): string | undefined {
+  const spec = schema.globalProperty(name);
   if (!spec) return `${name}: No such property type`;
-  if (zoneIsGlobal && !spec.globalZoneAllowed) return `${name} is not a valid property for the global zone.`;
+  if (zoneIsGlobal && !spec.globalZone.includes('set')) return `${name} is not a valid property for the global zone.`;
   const problem = spec.check(value);
   if (problem) return problem;
   if (name === 'pool' && cfg.resources.some((r) => r.type === 'dedicated-cpu')) {
@@ -293,6 +306,7 @@ export function checkSetGlobal(cfg: ZoneConfig, name: string, value: string, zon
 
 export interface VerifyOptions {
   isGlobal: boolean;
+  schema?: Schema;
 }
 
 export interface VerifyReport {
@@ -340,48 +354,54 @@ export function verifyReport(cfg: ZoneConfig, opts: VerifyOptions): VerifyReport
     }
   }
 
-  const of = (type: ResourceType) => cfg.resources.filter((r) => r.type === type);
   const reqd = (res: Resource, prop: string) => {
     if (text(res, prop) === '') fail(`${res.type}: ${prop} not specified`, REQUIRED_PROPERTY_MISSING);
   };
-
-  for (const r of of('inherit-pkg-dir')) reqd(r, 'dir');
-  for (const r of of('fs')) ['dir', 'special', 'type'].forEach((p) => reqd(r, p));
-  for (const r of of('net')) verifyNet(r, ipType, reqd, fail);
-
-  let hasShares = false;
-  let hasCap = false;
-  for (const r of of('rctl')) {
-    reqd(r, 'name');
-    if (r.props.name === 'zone.cpu-shares') hasShares = true;
-    if (r.props.name === CPU_CAP_RCTL) hasCap = true;
-    if (((r.props.value ?? []) as RctlValue[]).length === 0) fail('rctl: no value specified', REQUIRED_PROPERTY_MISSING);
+  // What verify checks besides the required properties, at the point illumos's verify_func does.
+  const more: Partial<Record<ResourceType, { each?(r: Resource): void; after?(): void }>> = {
+    net: { each: (r) => verifyNet(r, ipType, reqd, fail) },
+    rctl: { after: () => verifyCpuRctls(cfg, fail) },
+    dataset: {
+      each: (r) => {
+        const name = text(r, 'name');
+        if (name !== '' && !isValidDatasetName(name)) fail('dataset: name invalid', 'Bad document property');
+      },
+    },
+  };
+  for (const spec of (opts.schema ?? SCHEMA).resourcesIn('verify')) {
+    const extra = more[spec.type as ResourceType];
+    for (const r of cfg.resources.filter((x) => x.type === spec.type)) {
+      for (const p of spec.props.filter((x) => x.required)) {
+        if (p.kind === 'simple') reqd(r, p.name);
+        else if (((r.props[p.name] ?? []) as unknown[]).length === 0) fail(`${r.type}: ${missingMessage(p)}`, REQUIRED_PROPERTY_MISSING);
+      }
+      extra?.each?.(r);
+    }
+    extra?.after?.();
   }
-  const dedicated = of('dedicated-cpu').length > 0;
-  if (dedicated && hasShares) fail('rctl zone.cpu-shares and dedicated-cpu are incompatible.', 'Incompatible settings');
-  const sched = g['scheduling-class'];
-  if (hasShares && sched !== '' && sched !== 'FSS') {
-    fail(`WARNING: rctl zone.cpu-shares and scheduling-class=${sched} are incompatible`, 'Incompatible settings');
-  }
-  if (dedicated && hasCap) fail('rctl zone.cpu-cap and the dedicated-cpu are incompatible.', 'Incompatible settings');
-
-  for (const r of of('attr')) ['name', 'type', 'value'].forEach((p) => reqd(r, p));
-  for (const r of of('dataset')) {
-    const name = text(r, 'name');
-    if (name === '') fail('dataset: name not specified', REQUIRED_PROPERTY_MISSING);
-    else if (!isValidDatasetName(name)) fail('dataset: name invalid', 'Bad document property');
-  }
-  for (const r of of('admin')) ['user', 'auths'].forEach((p) => reqd(r, p));
   return { messages, error };
 }
 
+/** The cpu rctls against dedicated-cpu and the scheduling class (verify, after the rctls). */
+function verifyCpuRctls(cfg: ZoneConfig, fail: (message: string, code: string) => void): void {
+  const hasRctl = (name: string) => cfg.resources.some((r) => r.type === 'rctl' && r.props.name === name);
+  const hasShares = hasRctl('zone.cpu-shares');
+  const dedicated = cfg.resources.some((r) => r.type === 'dedicated-cpu');
+  if (dedicated && hasShares) fail('rctl zone.cpu-shares and dedicated-cpu are incompatible.', 'Incompatible settings');
+  const sched = cfg.globals['scheduling-class'];
+  if (hasShares && sched !== '' && sched !== 'FSS') {
+    fail(`WARNING: rctl zone.cpu-shares and scheduling-class=${sched} are incompatible`, 'Incompatible settings');
+  }
+  if (dedicated && hasRctl(CPU_CAP_RCTL)) fail('rctl zone.cpu-cap and the dedicated-cpu are incompatible.', 'Incompatible settings');
+}
+
+/** A net's addresses for the zone's ip-type (its physical is required, and checked first). */
 function verifyNet(
   r: Resource,
   ipType: IpType,
   reqd: (res: Resource, prop: string) => void,
   fail: (message: string, code: string) => void,
 ): void {
-  reqd(r, 'physical');
   const physical = text(r, 'physical');
   const bad = physical === '' ? undefined : checkNetPhysical(physical, ipType);
   if (bad) fail(bad, 'Invalid argument');
@@ -409,10 +429,11 @@ export function verifyConfig(cfg: ZoneConfig, opts: VerifyOptions): string[] {
 // ------------------------------------------------------------------ global zone
 
 /** `remove`/`info` of a resource type the global zone cannot have. */
-export function globalZoneResourceError(type: ResourceType): string | undefined {
-  return resourceType(type)?.globalZoneAllowed === false ? `${type} is not a valid resource for the global zone.` : undefined;
+export function globalZoneResourceError(type: string, schema: Schema = SCHEMA): string | undefined {
+  return schema.resourceType(type)?.globalZoneAllowed === false ? `${type} is not a valid resource for the global zone.` : undefined;
 }
 
-export function globalZonePropertyError(name: string): string | undefined {
-  return globalProperty(name)?.globalZoneAllowed === false ? `${name} is not a valid property for the global zone.` : undefined;
+export function globalZonePropertyError(name: string, schema: Schema = SCHEMA): string | undefined {
+  const spec = schema.globalProperty(name);
+  return spec && !spec.globalZone.includes('set') ? `${name} is not a valid property for the global zone.` : undefined;
 }

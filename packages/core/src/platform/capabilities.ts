@@ -20,9 +20,3 @@ export function capabilityNames(mask: bigint | string): string[] {
   const m = typeof mask === 'string' ? BigInt(`0x${mask.trim()}`) : mask;
   return LINUX_CAPABILITIES.filter((_, i) => (m >> BigInt(i)) & 1n);
 }
-
-/** A process's capability sets, from /proc/PID/status (CapInh, CapPrm, CapEff, CapBnd, CapAmb). */
-export function processCapabilities(status: string): Record<'CapInh' | 'CapPrm' | 'CapEff' | 'CapBnd' | 'CapAmb', bigint> {
-  const get = (k: string) => BigInt(`0x${/^${k}:\s*([0-9a-f]+)/m.exec(status)?.[1] ?? '0'}`);
-  return { CapInh: get('CapInh'), CapPrm: get('CapPrm'), CapEff: get('CapEff'), CapBnd: get('CapBnd'), CapAmb: get('CapAmb') };
-}

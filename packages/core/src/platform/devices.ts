@@ -47,13 +47,19 @@ function segmentRegex(seg: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
+/** True when a glob can only name paths under /dev: its first segment is `dev`, none is `.` or `..`. */
+export function underDev(glob: string): boolean {
+  const segs = glob.split('/').filter(Boolean);
+  return segs[0] === 'dev' && segs.length > 1 && !segs.some((s) => s === '..' || s === '.');
+}
+
 /**
- * The device nodes a glob matches, sorted. Only paths under /dev count, and no `.`/`..` segment:
- * a match can never name a node elsewhere on the host.
+ * The device nodes a glob matches, sorted. Only a glob {@link underDev} matches anything: a match
+ * can never name a node elsewhere on the host.
  */
 export function matchDevices(glob: string): HostDevice[] {
+  if (!underDev(glob)) return [];
   const segs = glob.split('/').filter(Boolean);
-  if (segs[0] !== 'dev' || segs.some((s) => s === '..' || s === '.')) return [];
   let paths = ['/dev'];
   for (const seg of segs.slice(1)) {
     const re = segmentRegex(seg);

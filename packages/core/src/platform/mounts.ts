@@ -1,35 +1,67 @@
-/** The host's mount table (/proc/self/mountinfo), as far as the runtime needs it. */
+/** The mount table (/proc/self/mountinfo) and what zoneadm and the runtime ask of it. */
 import { readFileSync, realpathSync } from 'node:fs';
+import { sep } from 'node:path';
+
+export interface MountEntry {
+  mountPoint: string;
+  fsType: string;
+  /** Per-mount options (rw, nosuid, ...). */
+  options: string[];
+  source: string;
+  /** Per-superblock options (rw, memory, name=systemd, ...). */
+  superOptions: string[];
+}
 
 const unescape = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 
-export interface MountEntry {
-  point: string;
-  fstype: string;
+/** The mount table, in mount order; empty when it cannot be read. `mountinfo` lets tests use another. */
+export function readMounts(mountinfo = '/proc/self/mountinfo'): MountEntry[] {
+  let text: string;
+  try {
+    text = readFileSync(mountinfo, 'utf8');
+  } catch {
+    return [];
+  }
+  const out: MountEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    const f = line.split(' ');
+    const dash = f.indexOf('-', 6);
+    if (f.length < 10 || dash === -1) continue;
+    out.push({
+      mountPoint: unescape(f[4]!),
+      options: f[5]!.split(','),
+      fsType: f[dash + 1]!,
+      source: unescape(f[dash + 2] ?? ''),
+      superOptions: (f[dash + 3] ?? '').split(','),
+    });
+  }
+  return out;
 }
 
-export function mountTable(mountinfo = '/proc/self/mountinfo'): MountEntry[] {
-  return readFileSync(mountinfo, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => {
-      const f = line.split(' ');
-      return { point: unescape(f[4] ?? ''), fstype: f[f.indexOf('-') + 1] ?? '' };
-    });
+function isUnder(p: string, dir: string): boolean {
+  return p === dir || p.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+}
+
+/** Mount points strictly below `dir` (zonecfg_find_mounts). */
+export function mountsUnder(dir: string, mounts = readMounts()): string[] {
+  return [...new Set(mounts.map((m) => m.mountPoint).filter((m) => m !== dir && isUnder(m, dir)))];
+}
+
+/** The mount `path` lives on (longest mount point prefix; later mounts shadow earlier ones). */
+export function mountOf(path: string, mounts = readMounts()): MountEntry | undefined {
+  let best: MountEntry | undefined;
+  for (const m of mounts) {
+    if (isUnder(path, m.mountPoint) && (!best || m.mountPoint.length >= best.mountPoint.length)) best = m;
+  }
+  return best;
 }
 
 /** The type of the filesystem `path` is on (`ext4`, `nfs4`...), or undefined when it cannot be told. */
 export function filesystemOf(path: string): string | undefined {
-  let real: string;
   try {
-    real = realpathSync(path);
+    return mountOf(realpathSync(path))?.fsType;
   } catch {
     return undefined;
   }
-  let best: MountEntry | undefined;
-  for (const m of mountTable()) {
-    const under = m.point === '/' || real === m.point || real.startsWith(`${m.point}/`);
-    if (under && (!best || m.point.length >= best.point.length)) best = m;
-  }
-  return best?.fstype;
 }

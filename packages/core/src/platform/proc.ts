@@ -1,26 +1,45 @@
-/** Small /proc readers: is a process alive (and not a zombie), its status fields. */
+/**
+ * Small /proc readers: whether a process is alive (and not a zombie), what it runs, where it is
+ * (namespaces, cgroups), its status fields, and whether this process runs inside a zone.
+ */
 import { readFileSync, readlinkSync } from 'node:fs';
+
+function readProc(pid: number, file: string): string | undefined {
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
 
 /** True if `pid` is a live process; a zombie (exited, not yet reaped) counts as dead. */
 export function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // state is the first field after the parenthesised command name
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
+  const stat = readProc(pid, 'stat');
+  if (stat === undefined) return false;
+  // state is the first field after the parenthesised command name
+  const state = stat.charAt(stat.lastIndexOf(')') + 2);
+  return state !== 'Z' && state !== 'X' && state !== '';
 }
 
 /** The NUL-separated command line of `pid`, or undefined when it is gone. */
 export function processCmdline(pid: number): string[] | undefined {
+  return readProc(pid, 'cmdline')?.split('\0').filter((s, i, a) => s !== '' || i < a.length - 1);
+}
+
+/** The program `pid` runs (/proc/PID/exe, without the ` (deleted)` of a replaced file), or undefined. */
+export function processExecutable(pid: number): string | undefined {
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((s, i, a) => s !== '' || i < a.length - 1);
+    return readlinkSync(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, '');
   } catch {
-    return undefined;
+    return undefined; // gone, or not readable
   }
+}
+
+/** The command name of `pid` (/proc/PID/comm: at most 15 characters), or undefined when it is gone. */
+export function processName(pid: number): string | undefined {
+  return readProc(pid, 'comm')?.trim();
 }
 
 /** The namespace of `pid` of a type (`pid:[4026532]`, as /proc/PID/ns/TYPE reads), or undefined when it is gone. */
@@ -32,14 +51,38 @@ export function processNamespace(pid: number, type: 'pid' | 'user' | 'mnt' | 'ne
   }
 }
 
+/** The cgroup of `pid` in each hierarchy (`/zones/z1/payload`, the path part of /proc/PID/cgroup), or undefined. */
+export function processCgroupPaths(pid: number): string[] | undefined {
+  const text = readProc(pid, 'cgroup');
+  if (text === undefined) return undefined;
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.slice(line.indexOf(':', line.indexOf(':') + 1) + 1));
+}
+
 /** One field of /proc/PID/status (`VmRSS`, `NSpid`, `CapBnd`...), or undefined. */
 export function processStatusField(pid: number, field: string): string | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return new RegExp(`^${field}:\\s*(.*)$`, 'm').exec(text)?.[1]?.trim();
-  } catch {
-    return undefined;
-  }
+  const text = readProc(pid, 'status');
+  return text === undefined ? undefined : new RegExp(`^${field}:\\s*(.*)$`, 'm').exec(text)?.[1]?.trim();
+}
+
+/** The capability bounding set of `pid` (CapBnd, bit N = capability N), or undefined when it is gone. */
+export function capabilityBoundingSet(pid: number): bigint | undefined {
+  const hex = processStatusField(pid, 'CapBnd');
+  return hex !== undefined && /^[0-9a-f]+$/.test(hex) ? BigInt(`0x${hex}`) : undefined;
+}
+
+/**
+ * True if `pid` is the zone supervisor (zoneadmd) serving the run directory `runDir`: alive, and
+ * its command line names that directory after `--rundir` (runtime/supervisor.ts supervisorArgs).
+ */
+export function isSupervisor(pid: number | undefined, runDir: string): boolean {
+  if (pid === undefined || !processAlive(pid)) return false;
+  const argv = processCmdline(pid);
+  if (!argv) return false;
+  const i = argv.indexOf('--rundir');
+  return i >= 0 && argv[i + 1] === runDir;
 }
 
 /** The environment marker every zone's init is started with (systemd-detect-virt reads the same variable). */

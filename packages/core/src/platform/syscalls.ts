@@ -1,8 +1,8 @@
 /**
  * System call numbers of the architectures a zone's processes may use, for the names
  * model/seccomp.ts refers to, and the seccomp rules in the form the supervisor takes them
- * (`--syscall ARCH:NR:ACTION[:ARG:OP:VALUE]`). Numbers from the kernel's syscall tables
- * (arch/x86/entry/syscalls, include/uapi/asm-generic/unistd.h for arm64).
+ * (`--syscall ARCH:NR:ACTION[:ARG:OP:VALUE]`), and the mount flags it applies. Numbers from the
+ * kernel's syscall tables (arch/x86/entry/syscalls, include/uapi/asm-generic/unistd.h for arm64).
  */
 import type { SyscallRule } from '../model/seccomp.js';
 
@@ -65,6 +65,9 @@ export function syscallArgs(rules: readonly SyscallRule[], arches: readonly Sysc
   });
   return out;
 }
+
+/** mount(2) flags (linux/mount.h) the runtime decides for a zone's fs resources. */
+export const MS = { RDONLY: 0x1, NOSUID: 0x2, NODEV: 0x4, NOEXEC: 0x8, BIND: 0x1000, REC: 0x4000 } as const;
 
 /** The number of a call on an architecture (tests probe with it). */
 export function syscallNumber(name: string, arch: SyscallArch = hostSyscallArches()[0]!): number | undefined {

@@ -1,14 +1,7 @@
 /**
- * Client side of the supervisor socket (`$ZONES_ROOT/var/run/zones/<name>/console.sock`).
- *
- * Protocol (stream socket; the full description is in docs/architecture.md, "Zone supervisor"):
- *   client -> supervisor: one request line: `console [-d]`, `status`, `halt` or `boot<TAB>arg<TAB>arg...`
- *   supervisor -> client: one reply line: `OK ...`, `BUSY <pid>` or `ERR <message>`; to `console`:
- *   `OK <log offset> <ready|booting|running> <boot arguments>`, the offset being the console log's size when
- *   the client was attached (everything after it comes live on the connection)
- * After `OK` to `console` the connection carries the console: the supervisor sends raw output,
- * the client sends input in which byte 0xFF is an escape: FF FF = one FF byte, FF 'W' followed by
- * rows and columns as two big-endian 16-bit numbers = a window-size change (TIOCSWINSZ).
+ * Client side of the supervisor socket (the run directory's `socket` file): one request line, one
+ * reply line, and after `OK` to `console` the console itself, its input framed with 0xFF escapes.
+ * The requests, replies and framing: docs/architecture.md, "Supervisor protocol".
  */
 import { createConnection, type Socket } from 'node:net';
 import { join } from 'node:path';

@@ -1,12 +1,14 @@
 /**
  * A zone's /dev: the nodes it gets (the basic ones, plus what `add device match=` names) and its
- * device allow list, which is exactly those nodes plus its terminals (docs/security.md). The
- * supervisor creates the nodes; the cgroup refuses every other device, even one that appears in
- * the zone some other way.
+ * device allow list, which is exactly those nodes plus its terminals (docs/security.md). Decided
+ * here: the supervisor creates exactly these nodes; the cgroup refuses every other device, even
+ * one that appears in the zone some other way. A match outside /dev names nothing a zone can be
+ * given: verify reports it, and a boot refuses it.
  */
 import type { ZoneConfig } from '../model/types.js';
 import type { DeviceRule } from '../platform/cgroups/index.js';
-import { hostDevice, matchDevices, type HostDevice } from '../platform/devices.js';
+import { hostDevice, matchDevices, underDev, type HostDevice } from '../platform/devices.js';
+import { runtimeError } from './errors.js';
 
 /** Every zone's nodes (docs/security.md, "Devices"). */
 const BASIC_NODES = ['/dev/null', '/dev/zero', '/dev/full', '/dev/random', '/dev/urandom', '/dev/tty'];
@@ -27,15 +29,25 @@ export interface ZoneDevices {
   rules: DeviceRule[];
 }
 
-export function zoneDevices(cfg: ZoneConfig): ZoneDevices {
+const deviceMatches = (cfg: ZoneConfig): string[] =>
+  cfg.resources.flatMap((r) => (r.type === 'device' && typeof r.props.match === 'string' ? [r.props.match] : []));
+
+/** What is wrong with the configured device matches (`zoneadm verify` prints each one). */
+export function deviceMatchProblems(cfg: ZoneConfig): string[] {
+  return deviceMatches(cfg)
+    .filter((m) => !underDev(m))
+    .map((m) => `could not verify device ${m}: not a path under /dev`);
+}
+
+export function zoneDevices(cfg: ZoneConfig, zone = ''): ZoneDevices {
+  const problems = deviceMatchProblems(cfg);
+  if (problems.length > 0) throw runtimeError.badDevices(zone, problems);
   const nodes: HostDevice[] = [];
   const add = (d: HostDevice | undefined) => {
     if (d && !nodes.some((n) => n.path === d.path)) nodes.push(d);
   };
   for (const p of BASIC_NODES) add(hostDevice(p));
-  for (const r of cfg.resources) {
-    if (r.type === 'device' && typeof r.props.match === 'string') for (const d of matchDevices(r.props.match)) add(d);
-  }
+  for (const m of deviceMatches(cfg)) for (const d of matchDevices(m)) add(d);
   const rules = [...nodes.map((n): DeviceRule => ({ type: n.type, major: n.major, minor: n.minor, access: 'rwm' })), ...TERMINALS];
   return { nodes, rules };
 }

@@ -14,6 +14,7 @@ export type ZoneRuntimeErrorCode =
   | 'Z_NO_ROOT'
   | 'Z_BAD_LIMITPRIV'
   | 'Z_BAD_BOOTARGS'
+  | 'Z_BAD_DEVICE'
   | 'Z_NO_SUPERVISOR'
   | 'Z_BOOT_FAILED'
   | 'Z_HALT_FAILED'
@@ -43,6 +44,7 @@ export const runtimeError = {
   noRoot: (z: string, root: string) => new ZoneRuntimeError('Z_NO_ROOT', `the zone root ${root} does not exist`, z),
   badLimitpriv: (z: string, errors: string[]) => new ZoneRuntimeError('Z_BAD_LIMITPRIV', errors.join('\n'), z),
   badBootargs: (z: string, why: string) => new ZoneRuntimeError('Z_BAD_BOOTARGS', `invalid boot arguments: ${why}`, z),
+  badDevices: (z: string, problems: string[]) => new ZoneRuntimeError('Z_BAD_DEVICE', problems.join('\n'), z),
   noSupervisor: (path: string) =>
     new ZoneRuntimeError(
       'Z_NO_SUPERVISOR',

@@ -8,7 +8,7 @@
  * the supervisor starts and removes at halt. Halting kills every process of that cgroup, so
  * nothing escapes by double-forking and a dead supervisor never leaves an unstoppable zone.
  */
-import { existsSync, mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ZoneStore } from '../store/zone-store.js';
@@ -17,14 +17,13 @@ import { parseLimitpriv, type IpType } from '../model/privileges.js';
 import { limitsFromConfig, type ZoneCgroup } from '../platform/cgroups/index.js';
 import { hostCgroupLayout } from '../platform/cgroups/mounts.js';
 import { filesystemOf } from '../platform/mounts.js';
-import { processAlive } from '../platform/proc.js';
+import { isSupervisor, processAlive } from '../platform/proc.js';
 import { hostGroupIds, IdmapError, IdmapStore, idmapKey, type IdMap } from '../store/idmap.js';
 import { zoneDevices } from './devices.js';
 import { runtimeError, ZoneRuntimeError } from './errors.js';
 import {
   allocateZoneid,
   cleanStaleRuntime,
-  isSupervisor,
   isZoneInit,
   releaseZoneid,
   RUN_FILES,
@@ -33,7 +32,7 @@ import {
   zoneRuntimeInfo,
   type RuntimeOptions,
 } from './state.js';
-import { startSupervisor, supervisorArgs } from './supervisor.js';
+import { bootRequest, startSupervisor, supervisorArgs } from './supervisor.js';
 import { allowSharedIpPing, prepareZoneNetwork, releaseZoneNetwork } from './zone-network.js';
 
 export interface BootOptions extends RuntimeOptions {
@@ -97,6 +96,7 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
   if (!priv.ok) throw runtimeError.badLimitpriv(name, priv.errors);
   const bootargs = opts.bootargs ?? splitBootargs(cfg.globals.bootargs);
   checkBootargs(name, bootargs);
+  const devices = zoneDevices(cfg, name);
   const zoneRoot = join(cfg.globals.zonepath || entry.zonepath, 'root');
   if (!existsSync(zoneRoot)) throw runtimeError.noRoot(name, zoneRoot);
   // A zone outside its cgroups would be neither limited nor stoppable (`ip netns exec` hides cgroupfs).
@@ -115,14 +115,13 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     throw runtimeError.busy(name);
   }
-  writeFileSync(join(dir, '.booting'), `${process.pid}\n`);
+  writeFileSync(join(dir, RUN_FILES.booting), `${process.pid}\n`);
   let zoneid: number | undefined;
   try {
     zoneid = allocateZoneid(name, root);
     writeFileSync(join(dir, RUN_FILES.zoneid), `${zoneid}\n`);
     // Processes left in the zone's cgroup by an earlier crash belong to no running zone any more.
     if (cg.anyExists()) await destroyZone(cg);
-    const devices = zoneDevices(cfg);
     const files = cg.devicePolicy === 'files';
     const limits = { ...limitsFromConfig(cfg, cpus().length), devices: files ? devices.rules : undefined };
     const warnings = cg.create(limits, { uid: idmap.uid, gid: idmap.gid });
@@ -154,11 +153,11 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
     const started = await startSupervisor(name, args).catch((e) => Promise.reject(explainIdmap(name, e)));
     await net?.setUpExclusive(started.initPid);
     if (viaReady) await requestBoot(name, join(dir, RUN_FILES.socket), bootargs);
-    rmSync(join(dir, '.booting'), { force: true });
+    rmSync(join(dir, RUN_FILES.booting), { force: true });
     return { zoneid, initPid: started.initPid, supervisorPid: started.supervisorPid, warnings };
   } catch (e) {
     await destroyZone(cg).catch(() => undefined);
-    removeCgroupParent(cg);
+    cg.removeEmptyParent();
     await releaseZoneNetwork(name, root);
     rmSync(dir, { recursive: true, force: true });
     if (zoneid !== undefined) releaseZoneid(name, zoneid, root);
@@ -169,7 +168,7 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
 async function requestBoot(name: string, socket: string, bootargs: readonly string[]): Promise<void> {
   // Loaded here: node:net is needed only to talk to a ready zone's supervisor, not on the plain boot path.
   const { supervisorRequest } = await import('./console.js');
-  const reply = await supervisorRequest(socket, ['boot', ...bootargs].join('\t'));
+  const reply = await supervisorRequest(socket, bootRequest(bootargs));
   if (!reply.startsWith('OK')) throw runtimeError.bootFailed(name, reply.replace(/^ERR /, ''));
 }
 
@@ -255,7 +254,7 @@ export async function haltZone(name: string, given: RuntimeOptions = {}): Promis
   if (!info && stray.length === 0) {
     // Halted by itself (its init exited, or a graceful shutdown): what the supervisor cannot undo.
     cleanStaleRuntime(name, opts);
-    removeCgroupParent(cg);
+    cg.removeEmptyParent();
     await releaseZoneNetwork(name, root);
     throw runtimeError.alreadyHalted(name);
   }
@@ -280,7 +279,7 @@ export async function haltZone(name: string, given: RuntimeOptions = {}): Promis
   }
   cleanStaleRuntime(name, opts);
   if (info && info.zoneid > 0) releaseZoneid(name, info.zoneid, root);
-  removeCgroupParent(cg);
+  cg.removeEmptyParent();
   await releaseZoneNetwork(name, root);
 }
 
@@ -292,19 +291,6 @@ async function killInit(pid: number): Promise<void> {
   }
   for (let i = 0; i < 500 && processAlive(pid); i++) await sleep(10);
   if (processAlive(pid)) throw new Error(`the zone's init (pid ${pid}) did not exit`);
-}
-
-/** A per-ZONES_ROOT cgroup parent (`zones.<hash>`) goes when its last zone does. */
-function removeCgroupParent(cg: ZoneCgroup): void {
-  for (const p of cg.paths) {
-    const parent = join(p, '..');
-    if (!/\/zones\.[0-9a-f]+$/.test(parent.replace(/\/$/, ''))) continue;
-    try {
-      rmdirSync(parent);
-    } catch {
-      // other zones still there
-    }
-  }
 }
 
 export { ZoneRuntimeError };

@@ -10,22 +10,11 @@ import { existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'nod
 import { join, resolve } from 'node:path';
 import { runDir, zonesRoot } from '../store/paths.js';
 import { zoneCgroup, type CgroupOptions, type ZoneCgroup } from '../platform/cgroups/index.js';
-import { processAlive, processCmdline, processNamespace } from '../platform/proc.js';
+import { isSupervisor, processAlive, processNamespace } from '../platform/proc.js';
+import { RUN_FILES } from './run-files.js';
 
-/** Files of a zone's run directory. */
-export const RUN_FILES = {
-  supervisorPid: 'zoneadmd.pid',
-  initPid: 'init.pid',
-  state: 'state',
-  zoneid: 'zoneid',
-  socket: 'console.sock',
-  /** The capability mask (hex) the zone's processes are cut to, from its limitpriv at boot. */
-  caps: 'caps',
-  /** The zone's pid namespace (`pid:[N]`): what identifies its init when its cgroup is gone. */
-  pidns: 'pidns',
-  /** The zone's seccomp filter (BPF instructions), which zlogin installs too. */
-  seccomp: 'seccomp',
-} as const;
+/** The files of a zone's run directory: one table, shared with zoneadm list and the supervisor. */
+export { RUN_FILES };
 
 export type RuntimeState = 'ready' | 'running' | 'shutting_down';
 
@@ -81,15 +70,6 @@ function readText(dir: string, file: string): string | undefined {
   }
 }
 
-/** True if `pid` is a zoneadmd serving this run directory. */
-export function isSupervisor(pid: number | undefined, dir: string): boolean {
-  if (pid === undefined || !processAlive(pid)) return false;
-  const argv = processCmdline(pid);
-  if (!argv) return false;
-  const i = argv.indexOf('--rundir');
-  return i >= 0 && argv[i + 1] === dir;
-}
-
 /** The zone's runtime state, or undefined when it is not in the kernel (stale state is cleaned). */
 export function zoneRuntimeInfo(name: string, given: RuntimeOptions = {}): ZoneRuntimeInfo | undefined {
   const opts = { ...given, root: resolve(given.root ?? zonesRoot()) };
@@ -138,7 +118,7 @@ export function zoneRuntimeState(name: string, opts: RuntimeOptions = {}): Runti
 
 /** A boot holds `.booting` (its pid) in the run directory until the supervisor answered. */
 function bootInProgress(dir: string): boolean {
-  const pid = readNumber(dir, '.booting');
+  const pid = readNumber(dir, RUN_FILES.booting);
   return pid !== undefined && processAlive(pid);
 }
 

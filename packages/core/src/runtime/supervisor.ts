@@ -1,7 +1,8 @@
 /**
  * Starting the native per-zone supervisor (packages/core/native/zoneadmd.c). Everything the zone
- * needs is decided here, from the configuration, and handed over on the command line; the
- * supervisor itself parses no zone configuration.
+ * needs is decided here, from the configuration, and handed over on the command line (the
+ * arguments, and everything else the supervisor speaks: docs/architecture.md, "Supervisor
+ * protocol"); the supervisor itself parses no zone configuration.
  */
 import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
@@ -11,7 +12,7 @@ import { capabilityMask } from '../platform/capabilities.js';
 import { deviceRuleText, type DeviceRule } from '../platform/cgroups/index.js';
 import type { CgroupLayout } from '../platform/cgroups/mounts.js';
 import { nativeBinPath } from '../platform/native.js';
-import { syscallArgs } from '../platform/syscalls.js';
+import { MS, syscallArgs } from '../platform/syscalls.js';
 import type { IdMap } from '../store/idmap.js';
 import { runtimeError } from './errors.js';
 
@@ -59,6 +60,68 @@ export interface SupervisorSpec {
   bootargs: readonly string[];
 }
 
+/** Solaris fs options that are mount flags; every other option but `nosub` is the filesystem's own (mount data). */
+const FS_OPTION_FLAGS: ReadonlyMap<string, number> = new Map([
+  ['ro', MS.RDONLY], ['rw', 0], ['-', 0], ['nodevices', MS.NODEV], ['nodev', MS.NODEV], ['nosuid', MS.NOSUID], ['noexec', MS.NOEXEC],
+]);
+
+export interface FsMount {
+  /** MS_* flags; a lofs is MS_BIND of its special, with MS_REC (recursive) unless `nosub`. */
+  flags: number;
+  /** The options left for the filesystem, comma-separated ('' = none). */
+  data: string;
+}
+
+/** How the supervisor mounts an fs resource of `type` with the configured `options`. */
+export function fsMount(type: string, options: readonly string[]): FsMount {
+  const words = options.join(',').split(',').filter(Boolean);
+  let flags = type === 'lofs' ? MS.BIND | (words.includes('nosub') ? 0 : MS.REC) : 0;
+  const data: string[] = [];
+  for (const w of words) {
+    const f = FS_OPTION_FLAGS.get(w);
+    if (f !== undefined) flags |= f;
+    else if (w !== 'nosub') data.push(w);
+  }
+  return { flags, data: data.join(',') };
+}
+
+/** The minimal init built into the supervisor (`zsched`), which every zone can boot. */
+const MINIMAL_INIT = 'zsched';
+
+/** Without `-i`: the zone's /sbin/init where it is executable, else the minimal init. */
+const DEFAULT_INITS = ['/sbin/init', MINIMAL_INIT];
+
+export interface BootPlan {
+  /** The inits to try in order: the first one executable in the zone (or the minimal one) runs. */
+  inits: string[];
+  /** Its arguments: the boot arguments without `-i PATH`. */
+  args: string[];
+  /** The boot arguments as given, for the console notices. */
+  text: string;
+}
+
+/** What a boot runs: `-i PATH` picks the init (the last one given; `-i zsched`: the minimal init). */
+export function bootPlan(bootargs: readonly string[]): BootPlan {
+  let init: string | undefined;
+  const args: string[] = [];
+  for (let i = 0; i < bootargs.length; i++) {
+    if (bootargs[i] === '-i' && i + 1 < bootargs.length) init = bootargs[++i];
+    else args.push(bootargs[i]!);
+  }
+  return { inits: init === undefined ? DEFAULT_INITS : [init], args, text: bootargs.join(' ') };
+}
+
+/** The boot options that end the supervisor's command line: `--init PATH`..., `--bootargs TEXT`, `-- ARGS`. */
+function bootOptions(bootargs: readonly string[]): string[] {
+  const plan = bootPlan(bootargs);
+  return [...plan.inits.flatMap((i) => ['--init', i]), ...(plan.text ? ['--bootargs', plan.text] : []), '--', ...plan.args];
+}
+
+/** The `boot` request that boots a ready zone: the same options, tab-separated. */
+export function bootRequest(bootargs: readonly string[]): string {
+  return ['boot', ...bootOptions(bootargs)].join('\t');
+}
+
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' && v ? [v] : []);
 
@@ -72,8 +135,8 @@ export function supervisorArgs(cfg: ZoneConfig, spec: SupervisorSpec): string[] 
   for (const r of cfg.resources) {
     if (r.type === 'inherit-pkg-dir' && str(r.props.dir)) args.push('--ipd', str(r.props.dir));
     else if (r.type === 'fs') {
-      const opts = list(r.props.options).join(',');
-      args.push('--fs', str(r.props.type), str(r.props.special), str(r.props.dir), opts || '-');
+      const m = fsMount(str(r.props.type), list(r.props.options));
+      args.push('--fs', str(r.props.type), str(r.props.special), str(r.props.dir), String(m.flags), m.data);
     }
   }
   for (const d of spec.devices) args.push('--device', d);
@@ -87,7 +150,7 @@ export function supervisorArgs(cfg: ZoneConfig, spec: SupervisorSpec): string[] 
   args.push('--caps', capabilityMask(spec.capabilities).toString(16));
   if (cfg.globals['ip-type'] === 'exclusive') args.push('--netns');
   if (spec.start !== 'boot') args.push(`--${spec.start}`);
-  args.push('--', ...spec.bootargs);
+  args.push(...bootOptions(spec.bootargs));
   return args;
 }
 

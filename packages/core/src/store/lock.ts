@@ -7,6 +7,7 @@
  * Locks are re-entrant within one process (a nested withLock on the same path just counts).
  */
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { processAlive } from '../platform/proc.js';
 
 export interface LockOptions {
   /** Give up after this long (default 10 s). */
@@ -32,16 +33,6 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 function sleep(ms: number): void {
   Atomics.wait(sleeper, 0, 0, ms);
-}
-
-/** True if `pid` names a live process (EPERM means it exists but is not ours). */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function readHolder(path: string): { pid?: number; ageMs: number } | undefined {
@@ -75,7 +66,7 @@ function tryCreate(path: string): boolean {
 function isStale(h: { pid?: number; ageMs: number }): boolean {
   if (h.pid === undefined) return h.ageMs > UNREADABLE_GRACE_MS;
   if (h.pid === process.pid) return false;
-  return !pidAlive(h.pid);
+  return !processAlive(h.pid);
 }
 
 /** Break `path` if it is (still) stale, under the `.break` guard. */

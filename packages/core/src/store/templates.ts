@@ -11,9 +11,9 @@
  */
 import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GlobalPropName, ZoneConfig } from '../model/types.js';
+import type { ZoneConfig } from '../model/types.js';
 import type { ZoneStore } from './zone-store.js';
-import { defaultGlobals } from '../model/schema.js';
+import { SCHEMA, type Schema } from '../model/schema.js';
 
 export const DEFAULT_TEMPLATE = 'SUNWdefault';
 export const BLANK_TEMPLATE = 'SUNWblank';
@@ -30,9 +30,9 @@ function isRealDir(p: string): boolean {
 }
 
 /** SUNWdefault for `zonename`; `hostRoot` is where the system directories are looked up. */
-export function defaultTemplate(zonename: string, hostRoot = '/'): ZoneConfig {
+export function defaultTemplate(zonename: string, hostRoot = '/', schema: Schema = SCHEMA): ZoneConfig {
   return {
-    globals: defaultGlobals(zonename),
+    globals: schema.defaultGlobals(zonename),
     resources: INHERIT_PKG_DIR_CANDIDATES.filter((d) => isRealDir(join(hostRoot, d))).map((dir) => ({
       type: 'inherit-pkg-dir' as const,
       props: { dir },
@@ -41,8 +41,8 @@ export function defaultTemplate(zonename: string, hostRoot = '/'): ZoneConfig {
 }
 
 /** SUNWblank for `zonename`: default globals, no resources. */
-export function blankTemplate(zonename: string): ZoneConfig {
-  return { globals: defaultGlobals(zonename), resources: [] };
+export function blankTemplate(zonename: string, schema: Schema = SCHEMA): ZoneConfig {
+  return { globals: schema.defaultGlobals(zonename), resources: [] };
 }
 
 /**
@@ -56,8 +56,8 @@ export function resolveTemplate(
   zonename: string,
   hostRoot = '/',
 ): ZoneConfig | undefined {
-  if (template === DEFAULT_TEMPLATE) return defaultTemplate(zonename, hostRoot);
-  if (template === BLANK_TEMPLATE) return blankTemplate(zonename);
+  if (template === DEFAULT_TEMPLATE) return defaultTemplate(zonename, hostRoot, store.schema);
+  if (template === BLANK_TEMPLATE) return blankTemplate(zonename, store.schema);
   const cfg = store.load(template);
   if (!cfg) return undefined;
   const copy = structuredClone(cfg);

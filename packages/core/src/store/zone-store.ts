@@ -8,7 +8,8 @@
 import { mkdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import type { GlobalPropName, PropValue, Resource, ResourceType, ZoneConfig } from '../model/types.js';
+import type { GlobalPropName, PropValue, RctlValue, Resource, ResourceType, ZoneConfig } from '../model/types.js';
+import { SCHEMA, globalValue, type Schema } from '../model/schema.js';
 import { writeFileAtomic, fsyncDir } from './atomic.js';
 import { withLock, withLocks, type LockOptions, LockTimeoutError } from './lock.js';
 import {
@@ -42,10 +43,10 @@ function yaml(): typeof import('js-yaml') {
 /** Names the store accepts as file names (Solaris zonename syntax, at most 64 characters). */
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
-const GLOBAL_PROPS: readonly GlobalPropName[] = [
-  'zonename', 'zonepath', 'brand', 'autoboot', 'bootargs', 'pool', 'limitpriv',
-  'scheduling-class', 'ip-type', 'hostid', 'fs-allowed',
-];
+export interface ZoneStoreOptions extends LockOptions {
+  /** Which global properties a configuration file holds (this program's table, unless a test extends it). */
+  schema?: Schema;
+}
 
 export interface SaveOptions {
   /** The zone's name before this save, when `set zonename=` renamed it. */
@@ -54,10 +55,12 @@ export interface SaveOptions {
 
 export class ZoneStore {
   readonly root: string;
+  readonly schema: Schema;
   private readonly lockOpts: LockOptions;
 
-  constructor(root: string = zonesRoot(), lockOpts: LockOptions = {}) {
+  constructor(root: string = zonesRoot(), { schema = SCHEMA, ...lockOpts }: ZoneStoreOptions = {}) {
     this.root = root;
+    this.schema = schema;
     this.lockOpts = lockOpts;
   }
 
@@ -98,7 +101,7 @@ export class ZoneStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
     }
-    return parseConfigYaml(text, name, path);
+    return parseConfigYaml(text, name, path, this.schema);
   }
 
   /**
@@ -115,12 +118,12 @@ export class ZoneStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
     }
-    const fast = scanGlobals(text);
+    const fast = scanGlobals(text, this.schema);
     if (fast) {
       fast.zonename = name;
       return fast;
     }
-    return parseConfigYaml(text, name, this.configPath(name)).globals;
+    return parseConfigYaml(text, name, this.configPath(name), this.schema).globals;
   }
 
   /**
@@ -134,13 +137,13 @@ export class ZoneStore {
     if (name === GLOBAL_ZONENAME && opts.previousName === undefined) {
       // The global zone's resource-management settings: a config file, never an index line.
       this.ensureDir();
-      this.locked([zoneLockPath(name, this.root)], () => writeFileAtomic(this.configPath(name), formatConfigYaml(cfg), 0o644));
+      this.locked([zoneLockPath(name, this.root)], () => writeFileAtomic(this.configPath(name), formatConfigYaml(cfg, this.schema), 0o644));
       return;
     }
     checkName(name);
     const prev = opts.previousName;
     this.ensureDir();
-    const text = formatConfigYaml(cfg);
+    const text = formatConfigYaml(cfg, this.schema);
     if (prev !== undefined && prev !== name) {
       checkName(prev);
       this.locked([zoneLockPath(prev, this.root), zoneLockPath(name, this.root)], () => {
@@ -256,17 +259,32 @@ function checkName(name: string): void {
 }
 
 /** The YAML text stored for a config. */
-export function formatConfigYaml(cfg: ZoneConfig): string {
+export function formatConfigYaml(cfg: ZoneConfig, schema: Schema = SCHEMA): string {
   const globals: Record<string, string> = {};
-  for (const k of GLOBAL_PROPS) globals[k] = cfg.globals[k] ?? '';
-  return yaml().dump({ globals, resources: cfg.resources.map((r) => ({ type: r.type, props: r.props })) });
+  for (const { name } of schema.globals) globals[name] = globalValue(cfg, name);
+  return yaml().dump({ globals, resources: cfg.resources.map(plainResource) });
+}
+
+/**
+ * A resource rebuilt as fresh plain data: js-yaml dumps only objects whose prototype is its own
+ * realm's Object.prototype, and a configuration copied with structuredClone in another realm
+ * (jest's test contexts) has other ones.
+ */
+function plainResource(r: Resource): { type: string; props: Record<string, PropValue> } {
+  const props: Record<string, PropValue> = {};
+  for (const [k, v] of Object.entries(r.props)) {
+    if (typeof v === 'string') props[k] = v;
+    else if (v.every((x) => typeof x === 'string')) props[k] = [...(v as string[])];
+    else props[k] = (v as RctlValue[]).map(({ priv, limit, action }) => ({ priv, limit, action }));
+  }
+  return { type: r.type, props };
 }
 
 /**
  * Parse a stored config. Anything that is not the expected shape raises ZoneStoreError
  * (Z_BAD_CONFIG) naming the file and the problem; never a raw parser exception.
  */
-export function parseConfigYaml(text: string, name: string, path = `${name}.yaml`): ZoneConfig {
+export function parseConfigYaml(text: string, name: string, path = `${name}.yaml`, schema: Schema = SCHEMA): ZoneConfig {
   const bad = (why: string): never => {
     throw new ZoneStoreError('Z_BAD_CONFIG', name, `${path}: ${why}`);
   };
@@ -280,8 +298,8 @@ export function parseConfigYaml(text: string, name: string, path = `${name}.yaml
   if (!isRecord(doc)) return bad('not a mapping');
   const g = doc.globals;
   if (!isRecord(g)) return bad("missing 'globals' mapping");
-  const globals = {} as Record<GlobalPropName, string>;
-  for (const k of GLOBAL_PROPS) {
+  const globals: Record<string, string> = {};
+  for (const { name: k } of schema.globals) {
     const v = g[k];
     if (v === undefined || v === null) globals[k] = '';
     else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') globals[k] = String(v);
@@ -298,7 +316,7 @@ export function parseConfigYaml(text: string, name: string, path = `${name}.yaml
     for (const [k, v] of Object.entries(props)) out[k] = propValue(v, () => bad(`resources[${i}].props.${k}: bad value`));
     return { type: r.type as ResourceType, props: out };
   });
-  return { globals, resources };
+  return { globals: globals as Record<GlobalPropName, string>, resources };
 }
 
 function propValue(v: unknown, fail: () => never): PropValue {
@@ -320,25 +338,24 @@ function propValue(v: unknown, fail: () => never): PropValue {
  * writes it (first key of the document, two-space indented `key: value` lines with plain or
  * single-quoted scalars). Returns undefined as soon as anything else shows up.
  */
-export function scanGlobals(text: string): Record<GlobalPropName, string> | undefined {
+export function scanGlobals(text: string, schema: Schema = SCHEMA): Record<GlobalPropName, string> | undefined {
   const lines = text.split('\n');
   if (lines[0] !== 'globals:') return undefined;
-  const out = {} as Record<GlobalPropName, string>;
-  for (const k of GLOBAL_PROPS) out[k] = '';
-  const known = new Set<string>(GLOBAL_PROPS);
+  const out: Record<string, string> = {};
+  for (const { name } of schema.globals) out[name] = '';
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
     if (!line.startsWith('  ')) {
-      if (line === '' || /^[a-z]/.test(line)) return out;
+      if (line === '' || /^[a-z]/.test(line)) return out as Record<GlobalPropName, string>;
       return undefined;
     }
     const m = /^  ([a-z-]+): (.*)$/.exec(line);
-    if (!m || !known.has(m[1])) return undefined;
+    if (!m || !Object.hasOwn(out, m[1])) return undefined;
     const v = subsetScalar(m[2]);
     if (v === undefined) return undefined;
-    out[m[1] as GlobalPropName] = v;
+    out[m[1]] = v;
   }
-  return out;
+  return out as Record<GlobalPropName, string>;
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {

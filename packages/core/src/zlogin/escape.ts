@@ -1,7 +1,9 @@
 /**
  * The zlogin escape character (zones-reference 5; illumos zlogin.c set_cmdchar and
- * process_user_input). The native helper zenter implements the same rules in C for interactive
- * logins; this is the Node side, used for the console (`zlogin -C`).
+ * process_user_input). zlogin's -e is parsed here only: zenter gets the byte decided. The rules of
+ * {@link EscapeFilter} serve the console (`zlogin -C`); an interactive login is relayed by zenter
+ * itself, which has to apply them again in C (filter_input in packages/core/native/zenter.c says
+ * why): a change to them is made in both places.
  */
 export type EscapeResult = { ok: true; char: number } | { ok: false; message: string };
 

@@ -10,7 +10,7 @@ import { RUN_FILES, zoneCgroupFor, zoneRuntimeInfo, type RuntimeOptions, type Zo
 import { spawn } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inNonGlobalZone } from '../platform/proc.js';
+import { capabilityBoundingSet, inNonGlobalZone } from '../platform/proc.js';
 import { nativeBinPath } from '../platform/native.js';
 import { DEFAULT_ESCAPE } from './escape.js';
 /** zlogin's failures: the exact illumos wording (zones-reference 5); the CLI prefixes `zlogin: `, exits 1. */
@@ -145,15 +145,6 @@ export interface LoginSpec {
   command?: readonly string[];
 }
 
-function statusMask(pid: number): bigint | undefined {
-  try {
-    const m = /^CapBnd:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? BigInt(`0x${m[1]}`) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The mask the zone booted with (parseLimitpriv then), as its supervisor wrote it in the run directory. */
 function bootMask(runDir: string): bigint | undefined {
   try {
@@ -174,7 +165,7 @@ function bootMask(runDir: string): bigint | undefined {
 export async function loginCapabilityMask(target: ZloginTarget): Promise<bigint> {
   const rt = target.runtime;
   const boot = rt ? bootMask(rt.runDir) : undefined;
-  const init = rt ? statusMask(rt.initPid) : undefined;
+  const init = rt ? capabilityBoundingSet(rt.initPid) : undefined;
   if (boot !== undefined && init !== undefined) return boot & init;
   if (boot !== undefined || init !== undefined) return (boot ?? init)!;
   const { parseLimitpriv } = await import('../model/privileges.js');
@@ -187,11 +178,6 @@ export async function loginCapabilityMask(target: ZloginTarget): Promise<bigint>
 
 /** Bit of CAP_SYS_TIME in a capability mask (linux/capability.h). */
 const CAP_SYS_TIME = 25n;
-
-/** An escape character as zenter's -e takes it (the zlogin syntax, octal: no quoting trouble). */
-function escapeArg(c: number): string {
-  return `\\${c.toString(8).padStart(3, '0')}`;
-}
 
 /** The zenter argument vector (after argv[0]) for a login to a running zone. */
 export function zenterArgs(target: ZloginTarget, spec: LoginSpec, capMask: bigint, statusFd?: number): string[] {
@@ -210,7 +196,7 @@ export function zenterArgs(target: ZloginTarget, spec: LoginSpec, capMask: bigin
     if (statusFd !== undefined) args.push('-s', String(statusFd));
     const esc = spec.escape === undefined ? DEFAULT_ESCAPE : spec.escape;
     if (esc === null) args.push('-E');
-    else args.push('-e', escapeArg(esc));
+    else args.push('-e', String(esc)); // the byte itself: zenter parses no zlogin syntax
   }
   args.push('--');
   const words = spec.command ?? [];

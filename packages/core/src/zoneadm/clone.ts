@@ -6,7 +6,8 @@
  */
 import { join } from 'node:path';
 import { ZoneadmError, ZoneadmUsageError } from './errors.js';
-import { copyTree, mountsUnder } from './fsutil.js';
+import { mountsUnder } from '../platform/mounts.js';
+import { copyTree } from './fsutil.js';
 import { giveIdentity } from './identity.js';
 import { acquireOpLocks } from './oplock.js';
 import { checkNoOperationInProgress, checkZoneName, precheck, sanityCheck, type OpContext } from './sanity.js';

@@ -1,65 +1,8 @@
-/**
- * File-system helpers for zoneadm: mount table lookups, a removal that never leaves the tree it
- * was given, and copies.
- */
-import { lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, unlinkSync, type Stats } from 'node:fs';
-import { join, sep } from 'node:path';
+/** File-system helpers for zoneadm: a removal that never leaves the tree it was given, and copies. */
+import { lstatSync, readdirSync, rmdirSync, unlinkSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
 import { runTool, type RunOptions } from '../sys/tools.js';
 import { ZoneadmError, strerror } from './errors.js';
-
-export interface MountEntry {
-  mountPoint: string;
-  fsType: string;
-  /** Per-mount options (rw, nosuid, ...). */
-  options: string[];
-  source: string;
-}
-
-function unescapeMount(s: string): string {
-  return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
-}
-
-/** /proc/self/mountinfo, in mount order. */
-export function readMounts(path = '/proc/self/mountinfo'): MountEntry[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return [];
-  }
-  const out: MountEntry[] = [];
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    const f = line.split(' ');
-    const dash = f.indexOf('-', 6);
-    if (f.length < 10 || dash === -1) continue;
-    out.push({
-      mountPoint: unescapeMount(f[4]),
-      options: f[5].split(','),
-      fsType: f[dash + 1],
-      source: unescapeMount(f[dash + 2] ?? ''),
-    });
-  }
-  return out;
-}
-
-function isUnder(p: string, dir: string): boolean {
-  return p === dir || p.startsWith(dir.endsWith(sep) ? dir : dir + sep);
-}
-
-/** Mount points strictly below `dir` (zonecfg_find_mounts). */
-export function mountsUnder(dir: string, mounts = readMounts()): string[] {
-  return [...new Set(mounts.map((m) => m.mountPoint).filter((m) => m !== dir && isUnder(m, dir)))];
-}
-
-/** The mount `path` lives on (longest mount point prefix; later mounts shadow earlier ones). */
-export function mountOf(path: string, mounts = readMounts()): MountEntry | undefined {
-  let best: MountEntry | undefined;
-  for (const m of mounts) {
-    if (isUnder(path, m.mountPoint) && (!best || m.mountPoint.length >= best.mountPoint.length)) best = m;
-  }
-  return best;
-}
 
 /** Thrown when a removal meets another file system inside the tree. */
 export class MountPointError extends Error {
@@ -158,9 +101,4 @@ export function removalError(err: unknown, zonepath: string): ZoneadmError {
  */
 export async function copyTree(src: string, dst: string, opts: RunOptions = {}): Promise<void> {
   await runTool('cp', ['-a', '--reflink=auto', '--', `${src}/.`, `${dst}/`], opts);
-}
-
-/** mkdir -p with `mode` for new directories (umask ignored for the last one). */
-export function mkdirp(path: string, mode: number): void {
-  mkdirSync(path, { recursive: true, mode });
 }

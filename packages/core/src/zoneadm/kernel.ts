@@ -4,8 +4,8 @@
  * - {@link kernelStateLookup}: the authoritative answer for state checks (sanity_check), from the
  *   runtime's `zoneRuntimeState` (which also cleans up state left by a crash).
  * - {@link readKernelZones}: the cheap answer for `zoneadm list` (its startup-time fast path):
- *   only node:fs, reads `var/run/zones/<zone>/{state,zoneid,zoneadmd.pid,init.pid}` and checks
- *   that the pids are alive and are what they claim to be. It never writes: stale directories
+ *   only node:fs and platform/proc, reads `var/run/zones/<zone>/{state,zoneid,zoneadmd.pid,init.pid}`
+ *   and checks that the pids are alive and are what they claim to be. It never writes: stale directories
  *   are simply not listed (the next state-changing operation cleans them).
  *
  * This module must stay light: bin/run.js reaches it through list-main.js without oclif.
@@ -13,7 +13,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ZoneState } from '../model/states.js';
+import { isSupervisor, processAlive, processCgroupPaths } from '../platform/proc.js';
 import { runDir } from '../store/paths.js';
+import { RUN_FILES } from '../runtime/run-files.js';
 import type { KernelZone } from './list.js';
 import type { KernelStateLookup } from './sanity.js';
 
@@ -32,30 +34,12 @@ function readPid(path: string): number | undefined {
   return n > 0 ? n : undefined;
 }
 
-/** Alive and not a zombie. */
-function alive(pid: number): boolean {
-  const stat = readText(`/proc/${pid}/stat`);
-  if (stat === undefined) return false;
-  const s = stat.charAt(stat.lastIndexOf(')') + 2);
-  return s !== 'Z' && s !== 'X' && s !== '';
-}
-
-/** `pid` is the zoneadmd serving `dir` (its command line says `--rundir dir`). */
-function isSupervisor(pid: number | undefined, dir: string): boolean {
-  if (pid === undefined || !alive(pid)) return false;
-  const argv = readText(`/proc/${pid}/cmdline`)?.split('\0');
-  if (!argv) return false;
-  const i = argv.indexOf('--rundir');
-  return i >= 0 && argv[i + 1] === dir;
-}
-
 /** `pid` is alive and in a cgroup of zone `name` (`.../zones[.hash]/<name>[/...]`). */
 function isZoneInit(pid: number | undefined, name: string): boolean {
-  if (pid === undefined || !alive(pid)) return false;
-  const cg = readText(`/proc/${pid}/cgroup`);
-  if (cg === undefined) return false;
+  if (pid === undefined || !processAlive(pid)) return false;
   const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`/zones(\\.[0-9a-f]+)?/${esc}(/|$)`, 'm').test(cg);
+  const inZone = new RegExp(`/zones(\\.[0-9a-f]+)?/${esc}(/|$)`);
+  return processCgroupPaths(pid)?.some((p) => inZone.test(p)) ?? false;
 }
 
 /**
@@ -74,13 +58,13 @@ export function readKernelZones(root: string): KernelZone[] {
   for (const name of names) {
     if (name.startsWith('.')) continue;
     const dir = join(base, name);
-    const supervisorPid = readPid(join(dir, 'zoneadmd.pid'));
+    const supervisorPid = readPid(join(dir, RUN_FILES.supervisorPid));
     if (supervisorPid === undefined) continue; // a boot still in progress, or debris
-    const initPid = readPid(join(dir, 'init.pid'));
+    const initPid = readPid(join(dir, RUN_FILES.initPid));
     const initAlive = isZoneInit(initPid, name);
     if (!initAlive && !isSupervisor(supervisorPid, dir)) continue;
-    const id = Number(readText(join(dir, 'zoneid')) ?? NaN);
-    const state: ZoneState = !initAlive ? 'shutting_down' : readText(join(dir, 'state')) === 'running' ? 'running' : 'ready';
+    const id = Number(readText(join(dir, RUN_FILES.zoneid)) ?? NaN);
+    const state: ZoneState = !initAlive ? 'shutting_down' : readText(join(dir, RUN_FILES.state)) === 'running' ? 'running' : 'ready';
     out.push({ id: Number.isInteger(id) && id > 0 ? id : 0, name, state });
   }
   return out.sort((a, b) => a.id - b.id);

@@ -6,8 +6,8 @@
  * (boot, ready, reboot, shutdown -r), then the runtime call. Runtime errors become ZoneadmErrors
  * with Solaris wording; `zone is already booted|halted|ready` print but exit 0.
  */
-import { readFileSync, readlinkSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { processAlive, processCmdline, processExecutable, processName } from '../platform/proc.js';
 import type { BootResult } from '../runtime/lifecycle.js';
 import type { RuntimeOptions } from '../runtime/state.js';
 import { ZoneRuntimeError } from '../runtime/errors.js';
@@ -149,18 +149,8 @@ const SIGRTMIN = 34;
  * exits on SIGTERM, SIGPWR and SIGRTMIN+3 alike).
  */
 export function shutdownSignal(initPid: number): { signal: number; name: string; init: string } {
-  let exe = '';
-  let argv0 = '';
-  try {
-    exe = basename(readlinkSync(`/proc/${initPid}/exe`).replace(/ \(deleted\)$/, ''));
-  } catch {
-    // gone, or not readable
-  }
-  try {
-    argv0 = basename(readFileSync(`/proc/${initPid}/cmdline`, 'utf8').split('\0')[0] ?? '');
-  } catch {
-    // gone
-  }
+  const exe = basename(processExecutable(initPid) ?? '');
+  const argv0 = basename(processCmdline(initPid)?.[0] ?? '');
   if (exe === 'systemd' || argv0 === 'systemd') return { signal: SIGRTMIN + 3, name: 'SIGRTMIN+3', init: 'systemd' };
   if (argv0 === 'zsched') return { signal: 15, name: 'SIGTERM', init: 'zsched' };
   if (exe === 'busybox' && argv0 === 'init') return { signal: 12, name: 'SIGUSR2', init: 'busybox init' };
@@ -168,27 +158,9 @@ export function shutdownSignal(initPid: number): { signal: number; name: string;
   return { signal: 15, name: 'SIGTERM', init: argv0 || exe || '?' };
 }
 
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const s = stat.charAt(stat.lastIndexOf(')') + 2);
-    return s !== 'Z' && s !== 'X';
-  } catch {
-    return false;
-  }
-}
-
-function comm(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return '?';
-  }
-}
-
 /** `N processes still running: a, b, c` for the progress line. */
 export function describeProcesses(pids: readonly number[]): string {
-  const names = [...new Set(pids.map(comm))].sort();
+  const names = [...new Set(pids.map((pid) => processName(pid) ?? '?'))].sort();
   const shown = names.slice(0, 6).join(', ') + (names.length > 6 ? ', ...' : '');
   return `${pids.length} process${pids.length === 1 ? '' : 'es'} still running${names.length ? `: ${shown}` : ''}`;
 }
@@ -218,7 +190,7 @@ export function zoneadmShutdown(ctx: OpContext, req: ShutdownRequest = {}): Prom
     const start = Date.now();
     let nextReport = start + interval;
     let reported = false;
-    while (alive(info.initPid) && Date.now() - start < timeout) {
+    while (processAlive(info.initPid) && Date.now() - start < timeout) {
       await sleep(20);
       if (Date.now() >= nextReport && (repeat || !reported)) {
         const pids = cg.exists() ? cg.pids() : [];
@@ -228,11 +200,11 @@ export function zoneadmShutdown(ctx: OpContext, req: ShutdownRequest = {}): Prom
         nextReport += interval;
       }
     }
-    if (alive(info.initPid)) {
+    if (processAlive(info.initPid)) {
       c.io.err(`zoneadm: zone '${zone}': did not shut down within ${Math.round(timeout / 1000)} seconds; halting it.\n`);
     } else if (info.supervisorAlive) {
       // The init is gone: let the supervisor drain the console and tear down on its own first.
-      for (let i = 0; i < 200 && alive(info.supervisorPid); i++) await sleep(10);
+      for (let i = 0; i < 200 && processAlive(info.supervisorPid); i++) await sleep(10);
     }
     try {
       await haltZone(zone, ro);

@@ -20,5 +20,3 @@ export function installLogPath(zone: string, root: string = zonesRoot()): string
 /** The detach manifest inside the zonepath. */
 export const DETACHED_MANIFEST = 'SUNWdetached.yaml';
 
-/** What `attach -F` leaves behind when it had no manifest to validate (kept, as SUNWattached.xml is). */
-export const ATTACHED_MANIFEST = 'SUNWattached.yaml';

@@ -7,8 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { ZoneStore, IndexEntry } from '../store/zone-store.js';
 import { GLOBAL_ZONENAME } from '../store/index-file.js';
 import { stateNum, type ZoneState } from '../model/states.js';
-import { pidAlive } from '../store/lock.js';
-import { inNonGlobalZone } from '../platform/proc.js';
+import { inNonGlobalZone, processAlive } from '../platform/proc.js';
 import { ZoneadmError, type ZoneadmIO } from './errors.js';
 import { opLockPath } from './paths.js';
 
@@ -152,7 +151,7 @@ export function checkNoOperationInProgress(ctx: OpContext, zone: string): void {
   } catch {
     return;
   }
-  if (pid !== undefined && pid !== process.pid && pidAlive(pid)) throw new ZoneadmError(LOCK_MSG);
+  if (pid !== undefined && pid !== process.pid && processAlive(pid)) throw new ZoneadmError(LOCK_MSG);
 }
 
 /**

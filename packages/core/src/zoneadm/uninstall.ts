@@ -7,7 +7,8 @@
 import { realpathSync } from 'node:fs';
 import type { ZoneState } from '../model/states.js';
 import { ZoneadmError } from './errors.js';
-import { cleanupZonepath, mountsUnder, removalError } from './fsutil.js';
+import { mountsUnder } from '../platform/mounts.js';
+import { cleanupZonepath, removalError } from './fsutil.js';
 import { acquireOpLocks } from './oplock.js';
 import { precheck, sanityCheck, type OpContext } from './sanity.js';
 import { loadConfig } from './verify.js';

@@ -11,9 +11,10 @@ import { GLOBAL_ZONENAME } from '../store/index-file.js';
 import { stateNum, type ZoneState } from '../model/states.js';
 import { parseLimitpriv, privilegesWithoutEffect, type IpType } from '../model/privileges.js';
 import { ZoneadmError, strerror } from './errors.js';
-import { mountOf } from './fsutil.js';
+import { mountOf } from '../platform/mounts.js';
 import { DETACHED_MANIFEST } from './paths.js';
 import { sanityCheck, type OpContext, type ZoneadmCommand } from './sanity.js';
+import { deviceMatchProblems } from '../runtime/devices.js';
 
 const TMPFS_MAGIC = 0x01021994;
 const NFS_SUPER_MAGIC = 0x6969;
@@ -222,7 +223,7 @@ export function validateZonepath(
   return !bad;
 }
 
-/** verify_handle's checks that apply on Linux: fs specials, inherit-pkg-dirs, limitpriv. */
+/** verify_handle's checks that apply on Linux: fs specials, inherit-pkg-dirs, device matches, limitpriv. */
 export function verifyHandle(ctx: OpContext, cfg: ZoneConfig, hostRoot = ''): boolean {
   let ok = true;
   const err = (m: string) => {
@@ -251,6 +252,7 @@ export function verifyHandle(ctx: OpContext, cfg: ZoneConfig, hostRoot = ''): bo
       err(`could not verify inherit-pkg-dir ${dir}: ${strerror(e)}`);
     }
   }
+  for (const m of deviceMatchProblems(cfg)) err(m);
   const ipType: IpType = cfg.globals['ip-type'] === 'exclusive' ? 'exclusive' : 'shared';
   const lp = parseLimitpriv(cfg.globals.limitpriv ?? '', ipType);
   if (!lp.ok) for (const m of lp.errors) err(m);
@@ -302,13 +304,4 @@ export function requireVerified(ctx: OpContext, cmd: ZoneadmCommand, entry: Inde
 export function verifyZone(ctx: OpContext): void {
   const entry = sanityCheck(ctx, 'verify');
   requireVerified(ctx, 'verify', entry, loadConfig(ctx, entry.name));
-}
-
-/** lstat that returns undefined for a missing path. */
-export function lstatOrUndefined(p: string): Stats | undefined {
-  try {
-    return lstatSync(p);
-  } catch {
-    return undefined;
-  }
 }

@@ -2,6 +2,7 @@
 import { accessSync, constants, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ZoneConfig } from '../model/types.js';
+import type { Schema } from '../model/schema.js';
 import type { ConfigBackend, ZoneStateName } from '../lang/session.js';
 import { ZoneStore } from '../store/zone-store.js';
 import { resolveTemplate } from '../store/templates.js';
@@ -17,8 +18,9 @@ function zoneIdmap(root: string, entry: { name: string; uuid: string }) {
   }
 }
 
-export function storeBackend(root?: string): ConfigBackend {
-  const store = new ZoneStore(root);
+/** `schema`: the table the store reads and writes (this program's, unless a test extends it). */
+export function storeBackend(root?: string, schema?: Schema): ConfigBackend {
+  const store = new ZoneStore(root, { schema });
   return {
     lookup(name) {
       const entry = store.get(name);

@@ -1,13 +1,18 @@
 /**
  * Property: for any valid configuration, `export` replayed with `-f` recreates it exactly
- * (same stored form, same `info`).
+ * (same stored form, same `info`), in memory and through the real store on disk.
  */
 import { describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { Session } from '../../src/lang/session.js';
+import { Session, type ConfigBackend } from '../../src/lang/session.js';
 import { CapturingIO, MemoryBackend } from './memory-backend.js';
 import { RESOURCE_TYPES } from '../../src/model/schema.js';
 import type { ZoneConfig } from '../../src/model/types.js';
+import { storeBackend } from '../../src/zonecfg/backend.js';
+import { ZoneStore } from '../../src/store/zone-store.js';
+import { tempRoot } from '../store/helpers.js';
 
 const seg = fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,8}$/);
 const absPath = fc.array(seg, { minLength: 1, maxLength: 3 }).map((p) => '/' + p.join('/'));
@@ -80,13 +85,44 @@ function commandsFor(z: Zone): string[] {
   return c;
 }
 
-async function build(text: string, mode: 'argv' | 'file') {
+/** Where a configuration is kept: what the session talks to, and what it saved. */
+interface Store {
+  backend: ConfigBackend;
+  exportPath: string;
+  exported(): string;
+  saved(): ZoneConfig;
+  cleanup(): void;
+}
+
+function memoryStore(): Store {
   const backend = new MemoryBackend();
+  return {
+    backend,
+    exportPath: '/out',
+    exported: () => backend.files.get('/out')!,
+    saved: () => backend.zones.get('rt')!.config,
+    cleanup: () => {},
+  };
+}
+
+function diskStore(): Store {
+  const t = tempRoot();
+  const exportPath = join(t.root, 'out');
+  return {
+    backend: storeBackend(t.root),
+    exportPath,
+    exported: () => readFileSync(exportPath, 'utf8'),
+    saved: () => new ZoneStore(t.root).load('rt')!,
+    cleanup: t.cleanup,
+  };
+}
+
+async function build(store: Store, text: string, mode: 'argv' | 'file') {
   const io = new CapturingIO();
-  const session = new Session(backend, io, { zonename: 'rt', mode, fileName: 'exported.cfg' });
+  const session = new Session(store.backend, io, { zonename: 'rt', mode, fileName: 'exported.cfg' });
   await session.run(text);
   const status = await session.finish();
-  return { backend, io, status, session };
+  return { io, status };
 }
 
 const TYPE_ORDER = RESOURCE_TYPES.map((r) => r.type as string);
@@ -95,27 +131,35 @@ function byType(cfg: ZoneConfig): ZoneConfig {
   return { ...cfg, resources };
 }
 
-async function infoOf(backend: MemoryBackend) {
+async function infoOf(store: Store) {
   const io = new CapturingIO();
-  const s = new Session(backend, io, { zonename: 'rt', mode: 'argv' });
+  const s = new Session(store.backend, io, { zonename: 'rt', mode: 'argv' });
   await s.run('info\n');
   return io.stdout;
 }
 
-describe('export round trip', () => {
+describe.each([
+  ['the memory backend', memoryStore],
+  ['the real store on disk', diskStore],
+] as const)('export round trip through %s', (_, open) => {
   test('random valid configurations survive export and replay with -f', async () => {
     await fc.assert(
       fc.asyncProperty(zoneArb, async (z) => {
-        const first = await build(commandsFor(z).join('\n') + '\nexport -f /out\n', 'argv');
-        expect(first.io.stderr).toEqual([]);
-        expect(first.status).toBe(0);
-        const exported = first.backend.files.get('/out')!;
-        const second = await build(exported, 'file');
-        expect(second.io.stderr).toEqual([]);
-        expect(second.status).toBe(0);
-        // export groups resources by type; within a type the order is kept.
-        expect(byType(second.backend.zones.get('rt')!.config)).toEqual(byType(first.backend.zones.get('rt')!.config));
-        expect(await infoOf(second.backend)).toEqual(await infoOf(first.backend));
+        const [a, b] = [open(), open()];
+        try {
+          const first = await build(a, commandsFor(z).join('\n') + `\nexport -f ${a.exportPath}\n`, 'argv');
+          expect(first.io.stderr).toEqual([]);
+          expect(first.status).toBe(0);
+          const second = await build(b, a.exported(), 'file');
+          expect(second.io.stderr).toEqual([]);
+          expect(second.status).toBe(0);
+          // export groups resources by type; within a type the order is kept.
+          expect(byType(b.saved())).toEqual(byType(a.saved()));
+          expect(await infoOf(b)).toEqual(await infoOf(a));
+        } finally {
+          a.cleanup();
+          b.cleanup();
+        }
       }),
       { numRuns: 150 },
     );

@@ -4,14 +4,21 @@ import {
   GLOBAL_PROPERTIES,
   RCTL_ALIASES,
   RESOURCE_TYPES,
-  globalProperty,
-  isResourceProperty,
+  SCHEMA,
+  SCHEMA_TABLE,
+  makeSchema,
   normalizePath,
   rctlAlias,
-  resourceProperty,
-  resourceType,
   defaultGlobals,
+  type GlobalPropName,
+  type ResourcePropName,
+  type ResourceType,
 } from '../../src/model/schema.js';
+
+const { globalProperty, isResourceProperty, resourceProperty, resourceType } = SCHEMA;
+
+/** What create -b stores for the properties that are not empty by default. */
+const NON_EMPTY_DEFAULTS: Record<string, string> = { brand: 'native', autoboot: 'false', 'ip-type': 'shared' };
 
 describe('global properties', () => {
   test('are in info order', () => {
@@ -21,16 +28,33 @@ describe('global properties', () => {
     ]);
   });
 
-  test('zonename, zonepath and brand cannot be cleared; clear resets autoboot and ip-type', () => {
-    const clearable = Object.fromEntries(GLOBAL_PROPERTIES.map((p) => [p.name, p.clearable ? p.clearTo : null]));
-    expect(clearable).toEqual({
-      zonename: null, zonepath: null, brand: null, autoboot: 'false', bootargs: '', pool: '', limitpriv: '',
-      'scheduling-class': '', 'ip-type': 'shared', hostid: '', 'fs-allowed': '',
-    });
+  test('zonename, zonepath and brand cannot be cleared; clear resets autoboot and ip-type, empties the rest', () => {
+    for (const p of GLOBAL_PROPERTIES) {
+      expect([p.name, p.clearable]).toEqual([p.name, !['zonename', 'zonepath', 'brand'].includes(p.name)]);
+      expect([p.name, p.default]).toEqual([p.name, NON_EMPTY_DEFAULTS[p.name] ?? '']);
+    }
   });
 
-  test('only pool may be set in the global zone', () => {
-    expect(GLOBAL_PROPERTIES.filter((p) => p.globalZoneAllowed).map((p) => p.name)).toEqual(['pool']);
+  test('only pool may be set in the global zone; its info shows zonename and pool, its export pool and scheduling-class', () => {
+    const using = (use: 'set' | 'info' | 'export') => GLOBAL_PROPERTIES.filter((p) => p.globalZone.includes(use)).map((p) => p.name);
+    expect(using('set')).toEqual(['pool']);
+    expect(using('info')).toEqual(['zonename', 'pool']);
+    expect(using('export')).toEqual(['pool', 'scheduling-class']);
+  });
+
+  test('export writes autoboot and ip-type always, zonename never, the rest unless at their default', () => {
+    for (const p of GLOBAL_PROPERTIES) {
+      const expected = p.name === 'zonename' ? 'never' : p.name === 'autoboot' || p.name === 'ip-type' ? 'always' : 'unless-default';
+      expect([p.name, p.export]).toEqual([p.name, expected]);
+    }
+  });
+
+  test("help's global list predates hostid, fs-allowed and max-processes", () => {
+    const unlisted = [
+      ...GLOBAL_PROPERTIES.filter((p) => p.inHelp === false).map((p) => p.name),
+      ...RCTL_ALIASES.filter((a) => a.inHelp === false).map((a) => a.alias),
+    ];
+    expect(unlisted).toEqual(['hostid', 'fs-allowed', 'max-processes']);
   });
 
   test('completion values', () => {
@@ -156,6 +180,23 @@ describe('resource types', () => {
     ]);
   });
 
+  test('what clear may empty inside a resource scope', () => {
+    const clearable = RESOURCE_TYPES.flatMap((r) => r.props.filter((p) => p.clearable).map((p) => `${r.type}.${p.name}`));
+    expect(clearable).toEqual(['fs.raw', 'dedicated-cpu.importance', 'capped-memory.physical', 'capped-memory.swap', 'capped-memory.locked']);
+  });
+
+  test('export, help and verify orders', () => {
+    const order = (listing: 'export' | 'help' | 'verify') => SCHEMA.resourcesIn(listing).map((r) => r.type);
+    expect(order('export')).toEqual([
+      'inherit-pkg-dir', 'fs', 'net', 'device', 'capped-cpu', 'capped-memory', 'rctl', 'attr', 'dataset', 'dedicated-cpu', 'admin', 'security-flags',
+    ]);
+    expect(order('help')).toEqual([
+      'fs', 'inherit-pkg-dir', 'net', 'device', 'rctl', 'attr', 'dataset', 'dedicated-cpu', 'capped-cpu', 'capped-memory',
+    ]);
+    // illumos's verify_func: end alone checks device, dedicated-cpu and the capped resources.
+    expect(order('verify')).toEqual(['inherit-pkg-dir', 'fs', 'net', 'rctl', 'attr', 'dataset', 'admin']);
+  });
+
   test('types the global zone cannot have', () => {
     expect(RESOURCE_TYPES.filter((r) => !r.globalZoneAllowed).map((r) => r.type)).toEqual([
       'inherit-pkg-dir', 'fs', 'net', 'device', 'attr', 'dataset',
@@ -185,10 +226,41 @@ describe('resource types', () => {
 });
 
 describe('defaultGlobals', () => {
-  test('what create -b leaves, derived from the table', () => {
-    expect(defaultGlobals('z9')).toEqual({
-      zonename: 'z9', zonepath: '', brand: 'native', autoboot: 'false', bootargs: '', pool: '', limitpriv: '',
-      'scheduling-class': '', 'ip-type': 'shared', hostid: '', 'fs-allowed': '',
-    });
+  test('what create -b leaves: every global property, named zone, the native brand, autoboot false, shared IP', () => {
+    const g: Record<string, string> = defaultGlobals('z9');
+    expect(Object.keys(g)).toEqual(GLOBAL_PROPERTIES.map((p) => p.name));
+    for (const p of GLOBAL_PROPERTIES) {
+      expect([p.name, g[p.name]]).toEqual([p.name, p.name === 'zonename' ? 'z9' : NON_EMPTY_DEFAULTS[p.name] ?? '']);
+    }
   });
 });
+
+describe('makeSchema', () => {
+  const extended = makeSchema({
+    ...SCHEMA_TABLE,
+    globals: [...SCHEMA_TABLE.globals, { name: 'x-extra', default: 'dflt', clearable: true, globalZone: [], export: 'unless-default', check: () => undefined }],
+    resources: SCHEMA_TABLE.resources.map((r) =>
+      r.type === 'device' ? { ...r, props: [...r.props, { name: 'x-mode', kind: 'simple', required: false }] } : r,
+    ),
+  });
+
+  test('an extended table answers every lookup for its new rows; the program schema does not change', () => {
+    expect(extended.globalProperty('x-extra')?.default).toBe('dflt');
+    expect(extended.defaultGlobals('z').zonename).toBe('z');
+    expect((extended.defaultGlobals('z') as Record<string, string>)['x-extra']).toBe('dflt');
+    expect(extended.resourceProperty('device', 'x-mode')?.kind).toBe('simple');
+    expect(extended.isResourceProperty('x-mode')).toBe(true);
+    expect(extended.resourcesIn('export').find((r) => r.type === 'device')?.props.map((p) => p.name)).toEqual(['match', 'x-mode']);
+    expect(SCHEMA.globalProperty('x-extra')).toBeUndefined();
+    expect(SCHEMA.isResourceProperty('x-mode')).toBe(false);
+  });
+});
+
+// The names are types derived from the table: `npm run typecheck` (tsconfig.test.json) fails if
+// one of these lines stops holding.
+const derived: [GlobalPropName, ResourceType, ResourcePropName<'net'>] = ['fs-allowed', 'security-flags', 'allowed-address'];
+// @ts-expect-error -- max-lwps is an rctl alias, not a stored global property
+const notGlobal: GlobalPropName = 'max-lwps';
+// @ts-expect-error -- physical is net's, not fs's
+const notFs: ResourcePropName<'fs'> = 'physical';
+void [derived, notGlobal, notFs];

@@ -1,7 +1,11 @@
 /** The pure parts of the runtime: console framing, capability masks, the supervisor command line. */
 import { describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { encodeConsoleInput, encodeResize } from '../../src/runtime/console.js';
-import { supervisorArgs } from '../../src/runtime/supervisor.js';
+import { bootPlan, bootRequest, fsMount, supervisorArgs } from '../../src/runtime/supervisor.js';
+import { deviceMatchProblems, zoneDevices } from '../../src/runtime/devices.js';
+import { RUN_FILES } from '../../src/runtime/run-files.js';
+import { MS } from '../../src/platform/syscalls.js';
 import { splitBootargs } from '../../src/runtime/lifecycle.js';
 import { zoneCgroupOptions } from '../../src/runtime/state.js';
 import { capabilityMask, capabilityNames } from '../../src/platform/capabilities.js';
@@ -56,10 +60,10 @@ describe('supervisor command line', () => {
       '--zone', 'z1', '--rundir', '/run/z1', '--log', '/log/z1', '--root', '/zones/z1/root',
       '--idmap', '1000000:2000000:65536',
       '--cgroup', '/cg/pids/zones/z1', '--join', '/cg/pids/zones/z1/payload',
-      '--ipd', '/usr', '--fs', 'lofs', '/srv/d', '/data', 'ro,nodevices', '--fs', 'tmpfs', 'swap', '/t', '-',
+      '--ipd', '/usr', '--fs', 'lofs', '/srv/d', '/data', String(MS.BIND | MS.REC | MS.RDONLY | MS.NODEV), '', '--fs', 'tmpfs', 'swap', '/t', '0', '',
       '--device', '/dev/null', '--device', '/dev/loop0',
       '--cgroupfs', 'pids:cgroup:pids', '--cgroupfs-link', 'cpu:cpu,cpuacct',
-      '--caps', '21', '--netns', '--ready', '--', '-i', '/bin/sh', '-x',
+      '--caps', '21', '--netns', '--ready', '--init', '/bin/sh', '--bootargs', '-i /bin/sh -x', '--', '-x',
     ]);
     // the deny list, for the native ABI and (on x86_64) the 32-bit one; no clock calls without CAP_SYS_TIME
     expect(syscalls).toContain(process.arch === 'arm64' ? 'c00000b7:265:e1' : 'c000003e:304:e1');
@@ -80,7 +84,43 @@ describe('supervisor command line', () => {
       '--device-filter', '/cg/zones/z1', '--devrule', 'c:1:3:rwm', '--devrule', 'c:136:*:rw',
     ]);
     if (process.arch === 'x64') expect(args).toEqual(expect.arrayContaining(['c000003e:227:n', 'c000003e:164:n', 'c000003e:159:n', 'c000003e:305:n']));
-    expect(args.slice(-3)).toEqual(['--caps', '2000000', '--']);
+    expect(args.slice(-7)).toEqual(['--caps', '2000000', '--init', '/sbin/init', '--init', 'zsched', '--']);
+  });
+  test('fs options: Solaris flags become mount flags, the rest mount data; lofs binds, recursively unless nosub', () => {
+    expect(fsMount('lofs', ['ro', 'nosuid', 'noexec'])).toEqual({ flags: MS.BIND | MS.REC | MS.RDONLY | MS.NOSUID | MS.NOEXEC, data: '' });
+    expect(fsMount('lofs', ['nosub', 'rw'])).toEqual({ flags: MS.BIND, data: '' });
+    expect(fsMount('tmpfs', ['size=10m,mode=0755', 'nodevices', 'nosub', 'constructor'])).toEqual({
+      flags: MS.NODEV, data: 'size=10m,mode=0755,constructor',
+    });
+    expect(fsMount('ext4', [])).toEqual({ flags: 0, data: '' });
+  });
+  test('boot: -i picks the init (the last one), else /sbin/init or the minimal one; the boot request repeats the options', () => {
+    expect(bootPlan([])).toEqual({ inits: ['/sbin/init', 'zsched'], args: [], text: '' });
+    expect(bootPlan(['-m', 'verbose', '-i', '/a', '-i', 'zsched', 'x'])).toEqual({ inits: ['zsched'], args: ['-m', 'verbose', 'x'], text: '-m verbose -i /a -i zsched x' });
+    expect(bootPlan(['-x', '-i'])).toEqual({ inits: ['/sbin/init', 'zsched'], args: ['-x', '-i'], text: '-x -i' });
+    expect(bootRequest(['-i', '/bin/sh', '-c', 'echo hi'])).toBe('boot\t--init\t/bin/sh\t--bootargs\t-i /bin/sh -c echo hi\t--\t-c\techo hi');
+    expect(bootRequest([])).toBe('boot\t--init\t/sbin/init\t--init\tzsched\t--');
+  });
+  test('device matches: only under /dev; one outside is reported, and a boot refuses it', () => {
+    const cfg = blankTemplate('z1');
+    cfg.resources = [
+      { type: 'device', props: { match: '/dev/null' } },
+      { type: 'device', props: { match: '/etc/shad*' } },
+      { type: 'device', props: { match: '/dev/../etc/passwd' } },
+    ];
+    expect(deviceMatchProblems(cfg)).toEqual([
+      'could not verify device /etc/shad*: not a path under /dev',
+      'could not verify device /dev/../etc/passwd: not a path under /dev',
+    ]);
+    expect(() => zoneDevices(cfg, 'z1')).toThrow('could not verify device /etc/shad*: not a path under /dev');
+    cfg.resources = cfg.resources.slice(0, 1);
+    expect(deviceMatchProblems(cfg)).toEqual([]);
+    expect(zoneDevices(cfg).nodes.map((n) => n.path)).toContain('/dev/null');
+  });
+  test('run files: the supervisor is built with the runtime\'s names (native/bin/run-files.h)', () => {
+    const header = readFileSync(new URL('../../native/bin/run-files.h', import.meta.url), 'utf8');
+    for (const name of Object.values(RUN_FILES)) expect(header).toContain(` "${name}"\n`);
+    expect(header).toMatch(/^#define RUN_FILE_NAMES \{ RUN_SUPERVISOR_PID, .*RUN_BOOTING \}$/m);
   });
   test('bootargs words; cgroup parent per ZONES_ROOT', () => {
     expect(splitBootargs('  -m verbose  -i /sbin/init ')).toEqual(['-m', 'verbose', '-i', '/sbin/init']);

@@ -170,27 +170,53 @@ d('zone runtime (real namespaces)', () => {
 
   test('limitpriv=default,sys_time keeps CAP_SYS_TIME; fs and device resources', async () => {
     const shared = join(base, 'shared');
-    mkdirSync(shared, { recursive: true });
+    mkdirSync(join(shared, 'sub'), { recursive: true });
     writeFileSync(join(shared, 'hello'), 'from the global zone\n');
     const name = makeZone('t', {
       limitpriv: 'default,sys_time',
       resources: [
         { type: 'fs', props: { dir: '/mnt/shared', special: shared, type: 'lofs', options: ['ro', 'nosuid'] } },
-        { type: 'fs', props: { dir: '/scratch', special: 'swap', type: 'tmpfs', options: ['noexec'] } },
+        { type: 'fs', props: { dir: '/mnt/nosub', special: shared, type: 'lofs', options: ['ro', 'nosub'] } },
+        { type: 'fs', props: { dir: '/scratch', special: 'swap', type: 'tmpfs', options: ['noexec', 'size=1m'] } },
         { type: 'device', props: { match: '/dev/loop[01]' } },
       ],
     });
-    const z = await bootZone(name, { ...opts, bootargs: MIN });
-    const bnd = capabilityNames(processStatusField(z.initPid, 'CapBnd')!);
-    expect(bnd).toContain('CAP_SYS_TIME');
-    expect(bnd).not.toContain('CAP_SYS_MODULE');
-    const mi = mountinfo(z.initPid);
-    expect(mi.find((m) => m.point === '/mnt/shared')?.opts).toMatch(/^ro,nosuid/);
-    expect(inZone(z.initPid, 'cat', '/mnt/shared/hello')).toBe('from the global zone\n');
-    expect(mi.find((m) => m.point === '/scratch')?.opts).toMatch(/noexec.*tmpfs/);
-    const devs = inZone(z.initPid, 'ls', '/dev').split('\n');
-    for (const n of ['loop0', 'loop1']) if (existsSync(`/dev/${n}`)) expect(devs).toContain(n);
-    expect(devs).not.toContain('loop2');
+    // a mount below the special: the recursive lofs shows it, the nosub one does not
+    execFileSync('mount', ['-t', 'tmpfs', 'zt-sub', join(shared, 'sub')]);
+    try {
+      writeFileSync(join(shared, 'sub', 'inner'), 'below\n');
+      const z = await bootZone(name, { ...opts, bootargs: MIN });
+      const bnd = capabilityNames(processStatusField(z.initPid, 'CapBnd')!);
+      expect(bnd).toContain('CAP_SYS_TIME');
+      expect(bnd).not.toContain('CAP_SYS_MODULE');
+      const mi = mountinfo(z.initPid);
+      expect(mi.find((m) => m.point === '/mnt/shared')?.opts).toMatch(/^ro,nosuid/);
+      expect(inZone(z.initPid, 'cat', '/mnt/shared/hello')).toBe('from the global zone\n');
+      expect(inZone(z.initPid, 'cat', '/mnt/shared/sub/inner')).toBe('below\n');
+      expect(mi.find((m) => m.point === '/mnt/nosub')?.opts).toMatch(/^ro,/);
+      expect(inZone(z.initPid, 'ls', '/mnt/nosub/sub')).toBe('');
+      expect(mi.find((m) => m.point === '/scratch')?.opts).toMatch(/noexec.*tmpfs.*size=1024k/);
+      const devs = inZone(z.initPid, 'ls', '/dev').split('\n');
+      for (const n of ['loop0', 'loop1']) if (existsSync(`/dev/${n}`)) expect(devs).toContain(n);
+      expect(devs).not.toContain('loop2');
+      await haltZone(name, opts);
+    } finally {
+      execFileSync('umount', [join(shared, 'sub')]);
+    }
+  }, 30_000);
+
+  test('the init: -i PATH that the zone lacks fails the boot; without -i, the minimal init when it has no /sbin/init', async () => {
+    const name = makeZone('n');
+    await expect(bootZone(name, { ...opts, bootargs: ['-i', '/no/such/init'] })).rejects.toThrow(
+      'exec /no/such/init: No such file or directory',
+    );
+    expect(zoneRuntimeState(name, opts)).toBeUndefined();
+    const zroot = join(zones, name, 'root');
+    rmSync(join(zroot, 'sbin'));
+    mkdirSync(join(zroot, 'sbin'));
+    const z = await bootZone(name, { ...opts, bootargs: [] });
+    await waitFor('console log', () => readFileSync(consoleLogPath(name, root), 'utf8').includes(`zone '${name}' booted`));
+    expect(readFileSync(`/proc/${z.initPid}/comm`, 'utf8').trim()).toBe('zsched');
     await haltZone(name, opts);
   }, 30_000);
 

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { writeFileAtomic } from '../../src/store/atomic.js';
-import { acquireLock, LockTimeoutError, pidAlive, withLock, withLocks } from '../../src/store/lock.js';
+import { acquireLock, LockTimeoutError, withLock, withLocks } from '../../src/store/lock.js';
+import { processAlive } from '../../src/platform/proc.js';
 import { tempRoot } from './helpers.js';
 
 let t: ReturnType<typeof tempRoot>;
@@ -49,7 +50,7 @@ describe('locks', () => {
   test('a stale lock of a dead pid is broken', () => {
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
     const pid = Number(dead.stdout.toString());
-    expect(pidAlive(pid)).toBe(false);
+    expect(processAlive(pid)).toBe(false);
     const lp = join(t.root, 'z.lock');
     writeFileSync(lp, `${pid}\n`);
     expect(withLock(lp, () => readFileSync(lp, 'utf8'), { timeoutMs: 2000 })).toBe(`${process.pid}\n`);

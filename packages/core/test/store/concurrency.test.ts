@@ -14,17 +14,17 @@ import { tempRoot } from './helpers.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const dist = resolve(here, '../../dist/store/zone-store.js');
+const schemaDist = resolve(here, '../../dist/model/schema.js');
 
 const N = 40;
 
 function child(root: string, tag: string): Promise<number> {
   const script = `
     const { ZoneStore } = await import(${JSON.stringify(dist)});
+    const { defaultGlobals } = await import(${JSON.stringify(schemaDist)});
     const s = new ZoneStore(${JSON.stringify(root)});
-    const mk = (name, bootargs) => ({ globals: { zonename: name, zonepath: '/zones/' + name, brand: 'native',
-      autoboot: 'false', bootargs, pool: '', limitpriv: '', 'scheduling-class': '', 'ip-type': 'shared',
-      hostid: '', 'fs-allowed': '' }, resources: Array.from({ length: 50 }, (_, i) => ({ type: 'attr',
-      props: { name: 'a' + i, type: 'string', value: bootargs } })) });
+    const mk = (name, bootargs) => ({ globals: { ...defaultGlobals(name), zonepath: '/zones/' + name, bootargs },
+      resources: Array.from({ length: 50 }, (_, i) => ({ type: 'attr', props: { name: 'a' + i, type: 'string', value: bootargs } })) });
     for (let i = 0; i < ${N}; i++) {
       s.save(mk('shared', '${tag}-' + i));
       s.save(mk('${tag}' + i, '${tag}'));

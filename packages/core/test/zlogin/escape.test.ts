@@ -54,8 +54,8 @@ describe('zenterArgs', () => {
       ...base, '-u', 'nobody', '--', '/bin/sh', '-c', 'echo a  b $HOME',
     ]);
   });
-  test('interactive: root login shell, status fd, escape in octal', () => {
-    expect(zenterArgs(target, { interactive: true }, 0x21n, 3)).toEqual([...base, '-u', 'root', '-i', '-s', '3', '-e', '\\176', '--']);
+  test('interactive: root login shell, status fd, the escape character as its byte', () => {
+    expect(zenterArgs(target, { interactive: true }, 0x21n, 3)).toEqual([...base, '-u', 'root', '-i', '-s', '3', '-e', '126', '--']);
     expect(zenterArgs(target, { interactive: true, escape: null }, 0x21n)).toEqual([...base, '-u', 'root', '-i', '-E', '--']);
   });
   test('a zone with CAP_SYS_TIME hands its clock calls to the supervisor (-T its socket)', () => {
@@ -65,7 +65,7 @@ describe('zenterArgs', () => {
     ]);
   });
   test('failsafe: /bin/sh as root without a passwd lookup; -n', () => {
-    expect(zenterArgs(target, { failsafe: true, interactive: true, escape: 0x5e }, 0x21n)).toEqual([...base, '-i', '-e', '\\136', '--', '/bin/sh']);
+    expect(zenterArgs(target, { failsafe: true, interactive: true, escape: 0x5e }, 0x21n)).toEqual([...base, '-i', '-e', '94', '--', '/bin/sh']);
     expect(zenterArgs(target, { failsafe: true, nullStdin: true, command: ['ls'] }, 0x21n)).toEqual([...base, '-n', '--', '/bin/sh', '-c', 'ls']);
   });
 });

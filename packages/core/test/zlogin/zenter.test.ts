@@ -8,7 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { zoneCgroup, type ZoneCgroup } from '../../src/platform/cgroups/index.js';
-import { capabilityNames } from '../../src/platform/capabilities.js';
+import { capabilityMask, capabilityNames } from '../../src/platform/capabilities.js';
 import { zenterPath } from '../../src/zlogin/login.js';
 
 const ZENTER = zenterPath();
@@ -104,13 +104,15 @@ d('zenter (namespaces made by unshare)', () => {
     }
   });
 
-  test('-c cuts the bounding, permitted and effective sets', () => {
-    const r = zenter(['-t', String(init), '-c', 'CAP_CHOWN,kill,10', '--', 'grep', '^Cap', '/proc/self/status']);
+  test('-c cuts the bounding, permitted and effective sets to the mask; it takes nothing but a mask', () => {
+    const mask = `0x${capabilityMask(['CAP_CHOWN', 'CAP_KILL', 'CAP_NET_BIND_SERVICE']).toString(16)}`;
+    const r = zenter(['-t', String(init), '-c', mask, '--', 'grep', '^Cap', '/proc/self/status']);
     expect(r.code).toBe(0);
     const get = (k: string) => new RegExp(`^${k}:\\s*(\\S+)`, 'm').exec(r.stdout)![1]!;
     expect(capabilityNames(get('CapBnd'))).toEqual(['CAP_CHOWN', 'CAP_KILL', 'CAP_NET_BIND_SERVICE']);
     expect(capabilityNames(get('CapEff'))).toEqual(['CAP_CHOWN', 'CAP_KILL', 'CAP_NET_BIND_SERVICE']);
     expect(get('CapAmb')).toBe('0000000000000000');
+    expect(zenter(['-t', String(init), '-c', 'CAP_CHOWN', '--', 'true'])).toMatchObject({ code: 1, stderr: 'zenter: bad capability mask CAP_CHOWN\n' });
   });
 
   test('exit status is the command\'s; 128+N when killed by signal N', () => {

@@ -121,6 +121,20 @@ describe('zoneadm verify', () => {
     ].join('\n'));
   });
 
+  test('a device match outside /dev names nothing a zone can get: reported, not skipped', () => {
+    const zp = addZone(env, 'dev', {
+      resources: [
+        { type: 'device', props: { match: '/dev/null' } },
+        { type: 'device', props: { match: '/etc/shad*' } },
+      ],
+    });
+    mkdirSync(zp, { mode: 0o700 });
+    expect(verify('dev')).toMatchObject({
+      ok: false,
+      stderr: 'could not verify device /etc/shad*: not a path under /dev\nzoneadm: zone dev failed to verify\n',
+    });
+  });
+
   test('a privilege that does nothing in a zone (its capability acts only in the host) is a warning, sys_time is not', () => {
     const zp = addZone(env, 'noeff', { limitpriv: 'default,sys_time,proc_priocntl,dtrace_user' });
     mkdirSync(zp, { mode: 0o700 });

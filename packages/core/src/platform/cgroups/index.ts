@@ -8,8 +8,8 @@
  *                              the zone's root, which may make cgroups below it (systemd does)
  * A limit the zone writes in its payload can never lift the one above it.
  */
-import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { chownSync, existsSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { readPids, readValue, sleep, writeValue } from './common.js';
 import type { CgroupLimits } from './limits.js';
 import type { V1Controller } from './v1/controller.js';
@@ -61,6 +61,8 @@ export interface ZoneCgroup {
   killAll(timeoutMs?: number): Promise<void>;
   /** Removes the (empty) cgroup directories, the payload and anything the zone made below it. */
   destroy(): void;
+  /** Removes a parent other than the default `zones` (a test root's) once no zone is left in it. */
+  removeEmptyParent(): void;
 }
 
 export interface CgroupOptions {
@@ -194,6 +196,18 @@ abstract class BaseCgroup {
       this.freeze(false);
       if (Date.now() > until) throw new Error(`processes still running in ${this.procsDir}: ${this.pids().join(' ')}`);
       await sleep(10);
+    }
+  }
+
+  removeEmptyParent(): void {
+    for (const p of this.paths) {
+      const parent = dirname(p);
+      if (basename(parent) === DEFAULT_PARENT) continue;
+      try {
+        rmdirSync(parent);
+      } catch {
+        // other zones still there
+      }
     }
   }
 
@@ -337,9 +351,4 @@ class V2Cgroup extends BaseCgroup implements ZoneCgroup {
   protected freeze(frozen: boolean): void {
     if (existsSync(join(this.paths[0]!, 'cgroup.freeze'))) writeValue(this.paths[0]!, 'cgroup.freeze', frozen ? 1 : 0);
   }
-}
-
-/** The cgroup a process is in, per hierarchy (`/proc/PID/cgroup`), for tests and diagnostics. */
-export function cgroupOf(pid: number): string[] {
-  return readFileSync(`/proc/${pid}/cgroup`, 'utf8').trim().split('\n');
 }

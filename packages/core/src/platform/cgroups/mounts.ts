@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { readMounts } from '../mounts.js';
 
 export interface CgroupMount {
   /** The directory under /sys/fs/cgroup (`memory`, `cpu,cpuacct`, `systemd`); `.` for cgroup2 at the top. */
@@ -18,8 +19,6 @@ export interface CgroupLayout {
   /** Symbolic links beside them (`cpu -> cpu,cpuacct`). */
   links: { name: string; target: string }[];
 }
-
-const unescape = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 
 /**
  * The v1 hierarchies (with their controllers or `name=`), or the one cgroup2 mount on a unified
@@ -37,13 +36,10 @@ export function hostCgroupLayout(
       .filter((l) => l && !l.startsWith('#'))
       .map((l) => l.split('\t')[0]!),
   );
-  for (const line of readFileSync(mountinfo, 'utf8').split('\n')) {
-    const f = line.split(' ');
-    const dash = f.indexOf('-');
-    if (dash < 0) continue;
-    const point = unescape(f[4] ?? '');
-    const type = f[dash + 1];
-    const superOpts = (f[dash + 3] ?? '').split(',').filter((o) => o !== 'rw' && o !== 'ro');
+  for (const m of readMounts(mountinfo)) {
+    const point = m.mountPoint;
+    const type = m.fsType;
+    const superOpts = m.superOptions.filter((o) => o !== 'rw' && o !== 'ro');
     if (type === 'cgroup2' && point === root) mounts.push({ name: '.', type, options: '' });
     if (type !== 'cgroup' || !point.startsWith(`${root}/`)) continue;
     const name = point.slice(root.length + 1);

@@ -1,4 +1,4 @@
-import { readValue, writeValue } from '../common.js';
+import { writeValue } from '../common.js';
 import type { V1Controller } from './controller.js';
 
 /** Only used to stop every task at once while halting: nothing can fork away meanwhile. */
@@ -11,8 +11,4 @@ export const freezer: V1Controller = {
 
 export function setFrozen(dir: string, frozen: boolean): void {
   writeValue(dir, 'freezer.state', frozen ? 'FROZEN' : 'THAWED');
-}
-
-export function freezerState(dir: string): string | undefined {
-  return readValue(dir, 'freezer.state');
 }
