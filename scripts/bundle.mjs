@@ -5,34 +5,22 @@
 // it loads; `zoneadm boot` loaded 41 of them, most of its time outside the zone's own work. Our own
 // code (the CLI and @zones/core) is bundled; every npm package stays external and loads from
 // node_modules as before. zonecfg is not bundled: core's store finds js-yaml relative to its own
-// module, which in a bundle would be the bundle's. Run after `tsc -b` (npm run build, pretest).
+// module, which in a bundle would be the bundle's, and its bin then runs tsc's output
+// (core/src/fast-path.ts). Run after `tsc -b` (npm run build, pretest).
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
-const coreDist = join(repo, 'packages/core/dist');
-/** npm packages stay external; with `inline`, so does every module of core not in it, by its package name. */
-const externals = (inline) => ({ name: 'externals', setup(b) {
+const ours = { name: 'externals', setup(b) {
   // bare specifiers other than @zones/* are npm packages: left to node_modules
   b.onResolve({ filter: /^[^./]/ }, (a) => (a.path.startsWith('@zones/') || a.path.startsWith('node:') ? undefined : { path: a.path, external: true }));
-  if (!inline) return;
-  b.onResolve({ filter: /^(\.|@zones\/core)/ }, (a) => {
-    if (a.kind === 'entry-point') return undefined;
-    const file = a.path.startsWith('.') ? resolve(a.resolveDir, a.path) : join(coreDist, `${a.path.slice('@zones/core/'.length) || 'index'}.js`);
-    if (!file.startsWith(coreDist + '/')) return undefined;
-    const id = relative(coreDist, file).replace(/\.js$/, '');
-    return inline.includes(id) ? undefined : { path: `@zones/core/${id}`, external: true };
-  });
-} });
+} };
 
 const targets = [
   { pkg: 'zoneadm', entries: ['main', 'list-main', 'lifecycle-main'] },
   { pkg: 'zlogin', entries: ['main'] },
-  // Only zonecfg's command line: its store code would find js-yaml from the bundle, not from core.
-  // None of the rest of core imports these modules, so each is loaded once.
-  { pkg: 'zonecfg', entries: ['main'], inline: ['argv', 'argv/zonecfg', 'zonecfg/main', 'zonecfg/run', 'zonecfg/backend'] },
 ];
 for (const t of targets) {
   const dist = join(repo, 'packages', t.pkg, 'dist');
@@ -45,7 +33,7 @@ for (const t of targets) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    plugins: [externals(t.inline)],
+    plugins: [ours],
     logLevel: 'warning',
   });
 }
