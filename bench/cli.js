@@ -1,21 +1,23 @@
 #!/usr/bin/env node
-// CLI startup bench: zoneadm/zonecfg against `node -e 0` and LXC's `lxc-ls --fancy`, measured in
-// the same run. Prints numbers only; never asserts timing (DESIGN.md section 4 targets are shown
-// as PASS/MISS for information). Exit status is 0 unless something crashed (a CLI under test
-// exited non-zero, or the fixture could not be made).
+// CLI startup bench: zoneadm/zonecfg/zlogin against `node -e 0` and LXC's `lxc-ls --fancy`,
+// measured in the same run. Prints numbers only; never asserts timing (DESIGN.md section 4 targets
+// are shown as PASS/MISS for information). Exit status is 0 unless something crashed (a CLI under
+// test exited with another status than its case expects, or the fixture could not be made).
 //
-//   node bench/cli.js [--runs N] [--json] [--no-install]
+//   node bench/cli.js [--runs N] [--json] [--no-install] [--compare DIR]
 //
-// Run `npx tsc -b` first: the CLIs run from packages/*/dist.
+// Run `npm run build` first: the CLIs run from packages/*/dist (and its bundles). --compare DIR
+// times the CLIs of another built checkout (e.g. a `git worktree` of main) in the same loop.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ZONEADM = join(REPO, 'packages/zoneadm/bin/run.js');
 const ZONECFG = join(REPO, 'packages/zonecfg/bin/run.js');
+const ZLOGIN = join(REPO, 'packages/zlogin/bin/run.js');
 const DEPS_SCRIPT = join(REPO, 'scripts/bench-deps.sh');
 const ZONE_COUNT = 200;
 const WARMUP = 3;
@@ -31,21 +33,30 @@ const TARGET = {
 // ---------------------------------------------------------------- options
 function usage(code) {
   (code === 0 ? process.stdout : process.stderr).write(
-    'usage: node bench/cli.js [--runs N] [--json] [--no-install]\n' +
-      '  --runs N      timed runs per case (default 30), after 3 warm-up runs\n' +
-      '  --json        print the results as JSON on stdout (progress goes to stderr)\n' +
-      '  --no-install  do not run scripts/bench-deps.sh when lxc-ls is missing\n',
+    'usage: node bench/cli.js [--runs N] [--json] [--no-install] [--compare DIR]\n' +
+      '  --runs N       timed runs per case (default 30), after 3 warm-up runs\n' +
+      '  --json         print the results as JSON on stdout (progress goes to stderr)\n' +
+      '  --no-install   do not run scripts/bench-deps.sh when lxc-ls is missing\n' +
+      '  --compare DIR  also time the CLIs of the built checkout DIR, interleaved with these\n',
   );
   process.exit(code);
 }
 
-const opts = { runs: 30, json: false, install: true };
+const opts = { runs: 30, json: false, install: true, compare: undefined };
 {
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') opts.json = true;
     else if (a === '--no-install') opts.install = false;
+    else if (a === '--compare' || a.startsWith('--compare=')) {
+      const v = a === '--compare' ? argv[++i] : a.slice('--compare='.length);
+      if (!v) {
+        process.stderr.write('bench: --compare needs the directory of a built checkout\n');
+        usage(2);
+      }
+      opts.compare = resolve(v);
+    }
     else if (a === '--runs' || a.startsWith('--runs=')) {
       const v = a === '--runs' ? argv[++i] : a.slice('--runs='.length);
       const n = Number(v);
@@ -135,7 +146,7 @@ function runOnce(c) {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(c.cmd, c.args, { cwd: REPO, env: c.env, stdio: ['ignore', 'ignore', 'pipe'] });
   const t1 = process.hrtime.bigint();
-  if (r.error || r.status !== 0) {
+  if (r.error || r.status !== (c.status ?? 0)) {
     const why = r.error ? r.error.message : r.signal ? `killed by ${r.signal}` : `exit ${r.status}`;
     throw new CaseFailed(`${c.label}: ${why}\n${String(r.stderr ?? '').trim()}`);
   }
@@ -207,11 +218,19 @@ async function main() {
   const zenv = { ...process.env, ZONES_ROOT: fixture.root };
   checkList(zenv);
 
-  const cases = [
-    { id: 'node-e-0', label: 'node -e 0', cmd: process.execPath, args: ['-e', '0'], env: zenv },
-    { id: 'zoneadm-list', label: `zoneadm list -cv (${ZONE_COUNT} zones)`, cmd: process.execPath, args: [ZONEADM, 'list', '-cv'], env: zenv },
-    { id: 'zonecfg-info', label: 'zonecfg -z z info', cmd: process.execPath, args: [ZONECFG, '-z', 'z', 'info'], env: zenv },
-  ];
+  // The CLI cases: each fast path (zoneadm's lifecycle one and zlogin's up to their first check of
+  // the zone: `z` is only configured, so both refuse it with exit 1).
+  const cli = (dir) => [
+    { id: 'zoneadm-list', label: `zoneadm list -cv (${ZONE_COUNT} zones)`, args: [ZONEADM, 'list', '-cv'] },
+    { id: 'zonecfg-info', label: 'zonecfg -z z info', args: [ZONECFG, '-z', 'z', 'info'] },
+    { id: 'zoneadm-halt', label: 'zoneadm -z z halt (refused)', args: [ZONEADM, '-z', 'z', 'halt'], status: 1 },
+    { id: 'zlogin', label: 'zlogin z true (refused)', args: [ZLOGIN, 'z', 'true'], status: 1 },
+  ].map((c) => ({ ...c, cmd: process.execPath, env: zenv, args: [join(dir, relative(REPO, c.args[0])), ...c.args.slice(1)] }));
+  const cases = [{ id: 'node-e-0', label: 'node -e 0', cmd: process.execPath, args: ['-e', '0'], env: zenv }, ...cli(REPO)];
+  if (opts.compare) {
+    log(`--compare: also timing the CLIs of ${opts.compare}`);
+    for (const c of cli(opts.compare)) cases.push({ ...c, id: `${c.id}@compare`, label: `${c.label} [${opts.compare}]`, compare: true });
+  }
 
   const lxc = findLxc();
   let lxcCase;
@@ -252,7 +271,7 @@ async function main() {
     return {
       id: c.id,
       case: c.label,
-      command: [c.cmd === process.execPath ? 'node' : c.cmd, ...c.args.map((a) => (a.startsWith(REPO) ? a.slice(REPO.length + 1) : a))].join(' '),
+      command: [c.cmd === process.execPath ? 'node' : c.cmd, ...c.args.map((a) => (a.startsWith(REPO + '/') ? a.slice(REPO.length + 1) : a))].join(' '),
       median_ms: round(st.median),
       p90_ms: round(st.p90),
       min_ms: round(st.min),
@@ -274,6 +293,7 @@ async function main() {
     extra_zone: 'z',
     fixture: fixture.how,
     lxc: lxcCase ? { available: true, path: lxc.path } : { available: false, reason: lxc.reason },
+    compare: opts.compare ?? null,
     cases: results,
     targets: [target],
   };
@@ -305,6 +325,14 @@ async function main() {
     const zl = stats.get('zoneadm-list').median;
     const zi = stats.get('zonecfg-info').median;
     lines.push(`vs LXC  zoneadm list -cv = ${(zl / lxcMedian).toFixed(1)}x lxc-ls --fancy; zonecfg info = ${(zi / lxcMedian).toFixed(1)}x; node -e 0 alone = ${(floor / lxcMedian).toFixed(1)}x`);
+  }
+  if (opts.compare) {
+    const diffs = cases.filter((c) => c.compare).map((c) => {
+      const id = c.id.replace(/@compare$/, '');
+      const d = stats.get(id).median - stats.get(c.id).median;
+      return `${id} ${d >= 0 ? '+' : ''}${d.toFixed(1)} ms`;
+    });
+    lines.push(`vs ${opts.compare}  (medians, this checkout minus that one)  ${diffs.join('; ')}`);
   }
   process.stdout.write(lines.join('\n') + '\n');
 }

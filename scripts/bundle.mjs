@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// Bundles the CLIs' fast paths (what bin/run.js runs without oclif: zoneadm list and the lifecycle
-// subcommands, zlogin) from the tsc output into one ES module per entry. Node 20 spends 1-2 ms per
-// ES module it loads; `zoneadm boot` loaded 41 of them, most of its time outside the zone's own
-// work. Our own code (the CLI and @zones/core) is bundled; every npm package stays external and
-// loads from node_modules as before. Run after `tsc -b` (npm run build and pretest do).
+// Bundles the CLIs' fast paths (the `main` that bin/run.js loads, and what zoneadm's main loads
+// beside it for list and the lifecycle subcommands: each apart, so that a list does not parse the
+// runtime) from the tsc output into one ES module per entry. Node 20 spends 1-2 ms per ES module
+// it loads; `zoneadm boot` loaded 41 of them, most of its time outside the zone's own work. Our own
+// code (the CLI and @zones/core) is bundled; every npm package stays external and loads from
+// node_modules as before. zonecfg is not bundled: core's store finds js-yaml relative to its own
+// module, which in a bundle would be the bundle's, and its bin then runs tsc's output
+// (core/src/fast-path.ts). Run after `tsc -b` (npm run build, pretest).
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,7 +19,7 @@ const ours = { name: 'externals', setup(b) {
 } };
 
 const targets = [
-  { pkg: 'zoneadm', entries: ['list-main', 'lifecycle-main'] },
+  { pkg: 'zoneadm', entries: ['main', 'list-main', 'lifecycle-main'] },
   { pkg: 'zlogin', entries: ['main'] },
 ];
 for (const t of targets) {

@@ -1,121 +1,132 @@
 /**
- * argv rewriting for the oclif bins. Tiny on purpose: the bins import it before anything else, so
- * it must not pull in execa, js-yaml or the store.
+ * What the command lines of zonecfg, zoneadm and zlogin have in common: options declared as data
+ * (the CLIs parse with them, the oclif commands build their flags from them), POSIX getopt as the
+ * illumos tools call it, the check of an alternate root (-R), and the hand-over to oclif. Each
+ * tool's options and usage rules are in `argv/<tool>.ts`. Free of npm packages: the CLIs load it
+ * at start.
  */
+import { statSync } from 'node:fs';
 
-/** Single-letter global options of zoneadm that take a value, and their long spellings. */
-const GLOBAL_SHORT = new Set(['z', 'u', 'R']);
-const GLOBAL_LONG = new Set(['zone', 'uuid', 'root']);
+type Lower = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'h' | 'i' | 'j' | 'k' | 'l' | 'm' | 'n' | 'o' | 'p' | 'q' | 'r' | 's' | 't' | 'u' | 'v' | 'w' | 'x' | 'y' | 'z';
+export type Letter = Lower | Uppercase<Lower>;
 
-/**
- * zoneadm's global options come before the subcommand (`zoneadm -z z1 boot -s`), but oclif takes
- * the command id from argv[0]. Move the leading `-z V`, `-zV`, `--zone=V`, `--zone V` (likewise
- * `-u`/`--uuid`, `-R`/`--root`) after the subcommand words: `[...rest, ...globals]`, or just
- * before the first `--` of rest so they are still parsed as flags. A trailing option without its
- * value is left where it is (the parser then reports it).
- */
-export function hoistGlobalFlags(argv: readonly string[]): string[] {
-  const { globals, rest } = splitGlobalFlags(argv);
-  if (globals.length === 0) return [...argv];
-  const dd = rest.indexOf('--');
-  if (dd === -1) return [...rest, ...globals];
-  return [...rest.slice(0, dd), ...globals, ...rest.slice(dd)];
+/** One option of a command line. */
+export interface OptionSpec {
+  /** its letter (`-z`) */
+  readonly char: Letter;
+  /** its long name for oclif (`--zone`), and its key in a parsed command line */
+  readonly name: string;
+  /** takes a value (getopt `z:`) */
+  readonly value?: boolean;
+  /** the line of `--help` */
+  readonly description?: string;
+  /** left out of `--help` */
+  readonly hidden?: boolean;
+  /** the heading of `--help` it is listed under */
+  readonly helpGroup?: string;
+}
+
+/** What a CLI's main hands back to its bin when oclif is to run the line (`--help`, for one). */
+export interface ForOclif {
+  oclif: string[];
+}
+
+/** `--help` and `--version` are oclif's, for the tools whose other lines never are (zlogin, zonecfg). */
+export function oclifAnswers(argv: readonly string[]): boolean {
+  return argv[0] === '--help' || argv[0] === '--version';
+}
+
+/** What oclif's `Flags` module offers {@link oclifFlags} (handed in: core does not load oclif). */
+export interface FlagMaker<B, S> {
+  boolean(options: FlagOptions): B;
+  string(options: FlagOptions): S;
+}
+
+// All optional, as oclif's own option types are, so that its overloaded functions match.
+export type FlagOptions = {
+  char?: Letter;
+  description?: string;
+  hidden?: boolean;
+  helpGroup?: string;
+};
+
+/** The oclif flags of `specs`, by name: the oclif commands declare nothing of their own. */
+export function oclifFlags<B, S>(Flags: FlagMaker<B, S>, specs: readonly OptionSpec[]): Record<string, B | S> {
+  return Object.fromEntries(
+    specs.map((s) => {
+      const o: FlagOptions = { char: s.char };
+      if (s.description !== undefined) o.description = s.description;
+      if (s.hidden) o.hidden = true;
+      if (s.helpGroup !== undefined) o.helpGroup = s.helpGroup;
+      return [s.name, s.value ? Flags.string(o) : Flags.boolean(o)];
+    }),
+  );
+}
+
+/** The getopt(3) option string of `specs` (`z:u:R:`). */
+export function optstring(specs: readonly OptionSpec[]): string {
+  return specs.map((s) => (s.value ? `${s.char}:` : s.char)).join('');
+}
+
+/** One option as getopt returned it, in command-line order. */
+export interface GetoptOption {
+  char: string;
+  /** the value of an option that takes one */
+  value?: string;
+}
+
+export interface GetoptResult {
+  options: GetoptOption[];
+  /** the words from the first operand on (a `--` that ended the options is not among them); none after an error */
+  operands: string[];
+  /**
+   * getopt's complaint (`illegal option -- x`, `option requires an argument -- l`) after the
+   * options in `options`: the tools handle those first, as their getopt loop would have.
+   */
+  error?: string;
 }
 
 /**
- * Split the leading global options off argv: `globals` holds them normalised as separate words
- * (`-zV` becomes `-z`, `V`; `--zone=V` stays one word), `rest` starts at the subcommand.
+ * POSIX getopt over `argv` (without the program name): options up to the first operand, `-` or
+ * `--`; letters group (`-nQ`); a value is the rest of its word or the next word (`-lroot`, `-l root`).
  */
-export function splitGlobalFlags(argv: readonly string[]): { globals: string[]; rest: string[] } {
-  const globals: string[] = [];
+export function getopt(argv: readonly string[], opts: string): GetoptResult {
+  const options: GetoptOption[] = [];
   let i = 0;
-  while (i < argv.length) {
-    const a = argv[i];
-    const short = /^-([zuR])(.*)$/s.exec(a);
-    const long = /^--([a-z]+)(?:=(.*))?$/s.exec(a);
-    if (short && GLOBAL_SHORT.has(short[1])) {
-      if (short[2] !== '') {
-        globals.push(`-${short[1]}`, short[2]);
-        i += 1;
-      } else if (i + 1 < argv.length) {
-        globals.push(a, argv[i + 1]);
-        i += 2;
-      } else break;
-    } else if (long && GLOBAL_LONG.has(long[1])) {
-      if (long[2] !== undefined) {
-        globals.push(a);
-        i += 1;
-      } else if (i + 1 < argv.length) {
-        globals.push(a, argv[i + 1]);
-        i += 2;
-      } else break;
-    } else break;
-  }
-  return { globals, rest: argv.slice(i) };
-}
-
-/**
- * For zlogin: everything after the first operand (the zone name) belongs to the remote command,
- * so insert `--` right after it. Options are scanned getopt-style: `-nQ` groups, and a letter in
- * `flagsWithValues` takes the rest of its word or the next word (`-l user`, `-luser`, `-e~`).
- * If the user already wrote `--` before the first operand, argv is returned unchanged.
- */
-export function stopAtFirstOperand(argv: readonly string[], flagsWithValues: readonly string[]): string[] {
-  const withValue = new Set(flagsWithValues);
-  let i = 0;
-  while (i < argv.length) {
-    const a = argv[i];
-    if (a === '--') return [...argv];
-    if (a.startsWith('--')) {
-      i += 1;
-      continue;
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      i++;
+      break;
     }
-    if (a.startsWith('-') && a.length > 1) {
-      let consumedNext = false;
-      for (let j = 1; j < a.length; j++) {
-        if (withValue.has(a[j])) {
-          if (j === a.length - 1) consumedNext = true;
-          break;
-        }
+    if (!a.startsWith('-') || a === '-') break;
+    for (let j = 1; j < a.length; j++) {
+      const c = a[j]!;
+      const k = opts.indexOf(c);
+      if (c === ':' || k < 0) return { options, operands: [], error: `illegal option -- ${c}` };
+      if (opts[k + 1] !== ':') {
+        options.push({ char: c });
+        continue;
       }
-      i += consumedNext ? 2 : 1;
-      continue;
+      const value = j + 1 < a.length ? a.slice(j + 1) : argv[++i];
+      if (value === undefined) return { options, operands: [], error: `option requires an argument -- ${c}` };
+      options.push({ char: c, value });
+      break;
     }
-    // first operand
-    if (i + 1 >= argv.length) return [...argv];
-    return [...argv.slice(0, i + 1), '--', ...argv.slice(i + 1)];
   }
-  return [...argv];
+  return { options, operands: argv.slice(i) };
 }
 
 /**
- * The operands of a command line that went through {@link stopAtFirstOperand}: the first operand
- * and everything after it, with the `--` that stopAtFirstOperand inserted removed (a `--` the user
- * typed is kept). Options before the first operand are skipped getopt-style. Use this instead of
- * oclif's `argv`, which reorders operands that look like earlier words (`zlogin z ls -l` after
- * `-l root`).
+ * The one check of an alternate root (zoneadm -R, zlogin -R, zonecfg -R): an absolute path to a
+ * directory. Returns what is wrong in the words all three tools use, each in its own format.
  */
-export function operandsAfterStop(argv: readonly string[], flagsWithValues: readonly string[]): string[] {
-  const withValue = new Set(flagsWithValues);
-  let i = 0;
-  while (i < argv.length) {
-    const a = argv[i];
-    if (a === '--') return argv.slice(i + 1);
-    if (a.startsWith('-') && a.length > 1) {
-      let consumedNext = false;
-      if (!a.startsWith('--')) {
-        for (let j = 1; j < a.length; j++) {
-          if (withValue.has(a[j])) {
-            if (j === a.length - 1) consumedNext = true;
-            break;
-          }
-        }
-      }
-      i += consumedNext ? 2 : 1;
-      continue;
-    }
-    const rest = argv.slice(i + 1);
-    return [a, ...(rest[0] === '--' ? rest.slice(1) : rest)];
+export function altRootProblem(root: string): 'root path must be absolute' | 'root path must be a directory' | undefined {
+  if (!root.startsWith('/')) return 'root path must be absolute';
+  try {
+    if (statSync(root).isDirectory()) return undefined;
+  } catch {
+    // missing or unreadable: not a directory we can use
   }
-  return [];
+  return 'root path must be a directory';
 }

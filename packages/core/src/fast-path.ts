@@ -1,7 +1,7 @@
 /**
  * Which build of a CLI fast path a bin runs: the esbuild bundle (scripts/bundle.mjs, one module)
  * when it is at least as new as tsc's last build of that CLI and of core, else tsc's output (many
- * modules, but never stale). Used by the bins of zoneadm and zlogin.
+ * modules, but never stale). Used by the bins of all three CLIs; zonecfg has no bundle.
  */
 import { statSync } from 'node:fs';
 

@@ -1,14 +1,8 @@
 #!/usr/bin/env node
-// zlogin entry point. Only --help and --version load oclif; every other command line goes
-// straight to zloginMain (getopt parsing as illumos zlogin, then core), which keeps the startup
-// of `zlogin z cmd` near the floor of `node -e 0`.
+// zlogin entry point, the same few lines in all three CLIs: src/main.ts (its esbuild bundle when
+// fresh, core/src/fast-path.ts) answers the command line, or hands it back for oclif to parse.
 import { fastPathModule } from '@zones/core/fast-path';
-
-const args = process.argv.slice(2);
-if (args[0] === '--help' || args[0] === '--version') {
-  const { execute } = await import('@oclif/core/execute');
-  await execute({ args, dir: import.meta.url });
-} else {
-  const { zloginMain } = await import(fastPathModule(import.meta.url, 'main'));
-  process.exitCode = await zloginMain(args);
-}
+const { main } = await import(fastPathModule(import.meta.url, 'main'));
+const r = await main(process.argv.slice(2));
+if (typeof r === 'number') process.exitCode = r;
+else await (await import('@oclif/core/execute')).execute({ args: r.oclif, dir: import.meta.url });

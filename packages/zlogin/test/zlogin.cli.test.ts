@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 import { ZoneStore } from '@zones/core/store/zone-store';
 import { blankTemplate } from '@zones/core/store/templates';
 import { parseEscapeChar } from '../src/escape.js';
-import { getopt } from '../src/main.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const BIN = resolve(here, '../bin/run.js');
@@ -103,17 +102,5 @@ describe('-e parsing', () => {
     ['\\q', { ok: false, message: 'Unrecognized escape character option \\q' }],
   ])('%j', (arg, res) => {
     expect(parseEscapeChar(arg)).toEqual(res);
-  });
-});
-
-describe('getopt (illumos zlogin option string nECR:Se:l:Qd)', () => {
-  test.each([
-    [['-nQ', 'z', 'ls', '-l'], ['n,Q', {}, ['z', 'ls', '-l']]],
-    [['-lroot', '-e~', 'z'], ['', { l: 'root', e: '~' }, ['z']]],
-    [['-l', 'u', '--', '-z'], ['', { l: 'u' }, ['-z']]],
-    [['-E', 'z', '-C'], ['E', {}, ['z', '-C']]],
-  ])('%j', (argv, [flags, values, operands]) => {
-    const r = getopt(argv);
-    expect([[...r.flags].join(','), Object.fromEntries(r.values), r.operands]).toEqual([flags, values, operands]);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * zoneadm messages and exit codes, free of oclif so the `list` fast path can use them too.
  */
-import { statSync } from 'node:fs';
+import { altRootProblem } from '@zones/core/argv';
 import { subUsageText } from './usage.js';
 
 export const EXIT_OK = 0;
@@ -35,14 +35,8 @@ export function subUsage(subcommand: string, code = EXIT_USAGE): never {
 /** Validate -R as zoneadm main() does; returns the store root to use (undefined = ZONES_ROOT). */
 export function checkRoot(targetZone: string | undefined, root: string | undefined): string | undefined {
   if (root === undefined) return undefined;
-  if (!root.startsWith('/')) die(targetZone, 'root path must be absolute.');
-  let isDir = false;
-  try {
-    isDir = statSync(root).isDirectory();
-  } catch {
-    isDir = false;
-  }
-  if (!isDir) die(targetZone, 'root path must be a directory.');
+  const problem = altRootProblem(root);
+  if (problem) die(targetZone, `${problem}.`);
   return root;
 }
 

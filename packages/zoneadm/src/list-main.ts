@@ -1,6 +1,6 @@
 /**
  * The body of `zoneadm list`, without oclif: the oclif command calls it after parsing, and
- * bin/run.js calls it directly for plain `list [-cipv]` command lines (startup fast path).
+ * main.ts calls it directly for plain `list [-cipv]` command lines (startup fast path).
  */
 import { ZoneStore } from '@zones/core/store/zone-store';
 import { isZoneStoreError } from '@zones/core/store/errors';

@@ -14,13 +14,10 @@ import {
 import type { OpContext } from '@zones/core/zoneadm/sanity';
 import { loadKernelStateLookup } from '@zones/core/zoneadm/kernel';
 import { exitQuietlyOnClosedPipe } from '@zones/core/streams';
+import type { GlobalFlags } from '@zones/core/argv/zoneadm';
 import { checkRoot, checkUuid, EXIT_ERR, subUsage, ZoneadmExit } from './common.js';
 
-export interface GlobalFlags {
-  zone?: string;
-  uuid?: string;
-  root?: string;
-}
+export type { GlobalFlags } from '@zones/core/argv/zoneadm';
 
 export const stdIO: ZoneadmIO = {
   out: (t) => void process.stdout.write(t),

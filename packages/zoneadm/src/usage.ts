@@ -1,51 +1,42 @@
 /**
- * zoneadm usage texts (illumos zoneadm.c usage()/sub_usage()/long_help()). Tiny and dependency
- * free: bin/run.js imports it to answer `zoneadm`, `zoneadm help` and unknown subcommands without
- * loading oclif.
- *
- * In Solaris order: help boot halt ready shutdown reboot list verify install uninstall clone move
- * detach attach mark.
+ * zoneadm usage texts (illumos zoneadm.c usage()/sub_usage()/long_help()), one per subcommand of
+ * core's table (argv/zoneadm.ts), which gives their order. Tiny: main.ts answers `zoneadm`,
+ * `zoneadm help` and unknown subcommands with it without loading oclif.
  */
+import { isSubcommand, SUBCOMMAND_NAMES, type Subcommand } from '@zones/core/argv/zoneadm';
 
-export interface SubcommandHelp {
-  name: string;
+interface SubcommandHelp {
   short: string;
   long: string;
 }
 
-export const SUBCOMMANDS: readonly SubcommandHelp[] = [
-  { name: 'help', short: 'help', long: 'Print usage message.' },
-  {
-    name: 'boot',
+const HELP: Record<Subcommand, SubcommandHelp> = {
+  help: { short: 'help', long: 'Print usage message.' },
+  boot: {
     short: 'boot [-- boot_arguments]',
     long: 'Activates (boots) specified zone.  See zoneadm(1m) for valid boot\n\targuments.',
   },
-  {
-    name: 'halt',
+  halt: {
     short: 'halt',
     long: 'Halts specified zone, bypassing shutdown scripts and removing runtime\n\tresources of the zone.',
   },
-  {
-    name: 'ready',
+  ready: {
     short: 'ready',
     long: 'Prepares a zone for running applications but does not start any user\n\tprocesses in the zone.',
   },
-  {
-    name: 'shutdown',
+  shutdown: {
     short: 'shutdown [-r [-- boot_arguments]]',
     long:
       "Gracefully shutdown the zone or reboot if the '-r' option is specified.\n\t" +
       'See zoneadm(1m) for valid boot arguments.',
   },
-  {
-    name: 'reboot',
+  reboot: {
     short: 'reboot [-- boot_arguments]',
     long:
       'Restarts the zone (equivalent to a halt / boot sequence).\n\tFails if the zone is not active.  ' +
       'See zoneadm(1m) for valid boot\n\targuments.',
   },
-  {
-    name: 'list',
+  list: {
     short: 'list [-cipv]',
     long:
       'Lists the current zones, or a specific zone if indicated.  By default,\n\tall running zones are ' +
@@ -57,15 +48,13 @@ export const SUBCOMMANDS: readonly SubcommandHelp[] = [
       'machine-parsable output.  The -v and -p options are mutually\n\texclusive.  If neither -v nor -p is ' +
       'used, just the zone name is listed.',
   },
-  {
-    name: 'verify',
+  verify: {
     short: 'verify',
     long:
       'Check to make sure the configuration can safely be instantiated\n\ton the machine: the zonepath ' +
       'and its parent, inherit-pkg-dirs, file\n\tsystems and the privilege set.',
   },
-  {
-    name: 'install',
+  install: {
     short: 'install [-x nodataset] [-c profile] [-d path] [-r release] [-m mirror] [-v variant] [-a arch]',
     long:
       'Install the configuration on to the system.  The brand builds the\n\tzone root: -d installs from ' +
@@ -74,22 +63,19 @@ export const SUBCOMMANDS: readonly SubcommandHelp[] = [
       'timezone, locale, root_password or root_password_hash);\n\twithout it the questions are asked on a ' +
       'terminal, defaults are\n\tused otherwise.  -x nodataset is accepted and ignored.',
   },
-  {
-    name: 'uninstall',
+  uninstall: {
     short: 'uninstall [-F]',
     long: 'Uninstall the configuration from the system.  The -F flag can be used\n\tto force the action.',
   },
-  {
-    name: 'clone',
+  clone: {
     short: 'clone [-m method] zonename',
     long:
       "Clone the installation of another zone.  The -m option can be used to\n\tspecify 'copy' which " +
       'forces a copy of the source zone (blocks are\n\tshared through reflinks where the file system ' +
       'supports them).',
   },
-  { name: 'move', short: 'move zonepath', long: 'Move the zone to a new zonepath.' },
-  {
-    name: 'detach',
+  move: { short: 'move zonepath', long: 'Move the zone to a new zonepath.' },
+  detach: {
     short: 'detach [-n]',
     long:
       "Detach the zone from the system. The zone state is changed to\n\t'configured' (but the files under " +
@@ -98,8 +84,7 @@ export const SUBCOMMANDS: readonly SubcommandHelp[] = [
       'When -n is used, the information needed to attach\n\tthe zone is sent to standard output but the ' +
       'zone is not actually\n\tdetached.',
   },
-  {
-    name: 'attach',
+  attach: {
     short: 'attach [-F] [-n <path>]',
     long:
       "Attach the zone to the system.  The zone state must be 'configured'\n\tprior to attach; upon " +
@@ -110,19 +95,14 @@ export const SUBCOMMANDS: readonly SubcommandHelp[] = [
       "read from the specified path and the configuration is\n\tonly validated.  The path can be '-' to " +
       'specify standard input.\n\tThe -F and -n options are mutually exclusive.',
   },
-  {
-    name: 'mark',
+  mark: {
     short: 'mark incomplete',
     long:
       "Set the state of the zone.  This can be used to force the zone\n\tstate to 'incomplete' " +
       'administratively if some activity has rendered\n\tthe zone permanently unusable.  The only valid ' +
       "state that may be\n\tspecified is 'incomplete'.",
   },
-];
-
-export function findSubcommand(name: string): SubcommandHelp | undefined {
-  return SUBCOMMANDS.find((c) => c.name === name);
-}
+};
 
 /**
  * Full usage. explicit (`zoneadm help`, `zoneadm -?`) goes to stdout with the long help of every
@@ -134,7 +114,8 @@ export function usageText(explicit: boolean, execname = 'zoneadm'): string {
     `\t${execname} [-z <zone>] [-u <uuid-match>] list\n` +
     `\t${execname} {-z <zone>|-u <uuid-match>} <subcommand>\n` +
     `\nSubcommands:\n\n`;
-  for (const c of SUBCOMMANDS) {
+  for (const name of SUBCOMMAND_NAMES) {
+    const c = HELP[name];
     s += `${c.short}\n`;
     if (explicit) s += `\t${c.long}\n\n`;
   }
@@ -144,7 +125,7 @@ export function usageText(explicit: boolean, execname = 'zoneadm'): string {
 
 /** A subcommand's usage (always stderr). */
 export function subUsageText(name: string): string {
-  const c = findSubcommand(name);
-  if (!c) return '';
+  if (!isSubcommand(name)) return '';
+  const c = HELP[name];
   return `usage:\t${c.short}\n\t${c.long}\n`;
 }

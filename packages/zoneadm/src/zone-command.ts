@@ -1,20 +1,21 @@
 /**
  * Base of every zoneadm subcommand: the global options -z/-u/-R (moved after the subcommand by
- * bin/run.js), Solaris-style messages (`zoneadm: zone 'z': msg`) and exit codes (0 ok, 1 error,
+ * core's argv/zoneadm.ts), Solaris-style messages (`zoneadm: zone 'z': msg`) and exit codes (0 ok, 1 error,
  * 2 usage). Nothing here prints oclif decorations or stack traces.
  */
 import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
+import { oclifFlags } from '@zones/core/argv';
+import { GLOBAL_OPTIONS, SUBCOMMANDS, type Subcommand } from '@zones/core/argv/zoneadm';
 import { EXIT_ERR, EXIT_OK, EXIT_USAGE, subUsage, ZoneadmExit, zerror } from './common.js';
 
 export { EXIT_ERR, EXIT_OK, EXIT_USAGE, ZoneadmExit } from './common.js';
 
+/** The oclif flags of a subcommand, from core's option table (the fast paths parse with it too). */
+export const flagsOf = (subcommand: Subcommand) => oclifFlags(Flags, SUBCOMMANDS[subcommand].options);
+
 export abstract class ZoneCommand extends Command {
-  static baseFlags = {
-    zone: Flags.string({ char: 'z', helpGroup: 'GLOBAL', description: 'zone to operate on' }),
-    uuid: Flags.string({ char: 'u', helpGroup: 'GLOBAL', description: 'zone uuid to operate on' }),
-    root: Flags.string({ char: 'R', helpGroup: 'GLOBAL', description: 'alternate root (instead of ZONES_ROOT)' }),
-  };
+  static baseFlags = oclifFlags(Flags, GLOBAL_OPTIONS);
 
   /** Subcommand name, for sub_usage. */
   protected abstract readonly subcommand: string;

@@ -182,6 +182,25 @@ describe('other subcommands (CLI)', () => {
     expect([mk.exitCode, mk.stderr, state('a')]).toEqual([0, '', 'incomplete']);
   });
 
+  test('the lifecycle subcommands: the oclif path (long flags) prints exactly what the fast path prints', async () => {
+    addZone('lc');
+    const pairs: Array<[string[], string[]]> = [
+      [['-z', 'lc', 'boot'], ['boot', '--zone', 'lc']],
+      [['-z', 'lc', 'boot', '-s', '--', '-m', 'verbose'], ['boot', '--single', '--zone', 'lc', '--', '-m', 'verbose']],
+      [['-z', 'lc', 'halt', 'x'], ['halt', 'x', '--zone', 'lc']],
+      [['-z', 'lc', 'shutdown', '--', 'x'], ['shutdown', '--zone=lc', '--', 'x']],
+      [['-z', 'lc', 'shutdown', '-r'], ['shutdown', '--reboot', '--zone', 'lc']],
+      [['-R', 'rel', '-z', 'lc', 'ready'], ['ready', '--root', 'rel', '--zone', 'lc']],
+      [['-u', 'nope', 'reboot'], ['reboot', '--uuid', 'nope']],
+    ];
+    for (const [fast, slow] of pairs) {
+      const a = await zoneadm(fast);
+      const b = await zoneadm(slow);
+      expect([slow, b.exitCode, b.stdout, b.stderr]).toEqual([slow, a.exitCode, a.stdout, a.stderr]);
+      expect(a.exitCode).not.toBe(0);
+    }
+  });
+
   test('clone, detach -n, detach, attach', async () => {
     addZone('s');
     expect((await zoneadm(['-z', 's', 'install'])).exitCode).toBe(0);

@@ -1,12 +1,8 @@
 #!/usr/bin/env node
-// zonecfg entry point. Its command line is Solaris getopt plus free command words
-// (`zonecfg -z z create -b`), which core parses itself; oclif answers only --help/--version.
-// Not loading oclif for the everyday forms keeps startup near the floor of `node -e 0`.
-const args = process.argv.slice(2);
-if (args[0] === '--help' || args[0] === '--version') {
-  const { execute } = await import('@oclif/core/execute');
-  await execute({ args, dir: import.meta.url });
-} else {
-  const { zonecfgCli } = await import('@zones/core/zonecfg/main');
-  process.exitCode = await zonecfgCli(args);
-}
+// zonecfg entry point, the same few lines in all three CLIs: src/main.ts (its esbuild bundle when
+// fresh, core/src/fast-path.ts) answers the command line, or hands it back for oclif to parse.
+import { fastPathModule } from '@zones/core/fast-path';
+const { main } = await import(fastPathModule(import.meta.url, 'main'));
+const r = await main(process.argv.slice(2));
+if (typeof r === 'number') process.exitCode = r;
+else await (await import('@oclif/core/execute')).execute({ args: r.oclif, dir: import.meta.url });

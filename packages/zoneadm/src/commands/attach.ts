@@ -1,15 +1,11 @@
 /** zoneadm -z zone attach [-F] [-n path] */
-import * as Flags from '@oclif/core/flags';
-import { ZoneCommand } from '../zone-command.js';
+import { flagsOf, ZoneCommand } from '../zone-command.js';
 import { runOp, type GlobalFlags } from '../op.js';
 
 export default class Attach extends ZoneCommand {
   static summary = 'Attach a detached zone (configured -> installed).';
   static usage = ['-z zone attach [-F] [-n path]'];
-  static flags = {
-    force: Flags.boolean({ char: 'F', description: 'attach without validation' }),
-    dryRun: Flags.string({ char: 'n', description: "validate a manifest only (path, or '-' for stdin)" }),
-  };
+  static flags = flagsOf('attach');
   static strict = true;
   protected readonly subcommand = 'attach';
 

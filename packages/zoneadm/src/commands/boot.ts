@@ -1,6 +1,5 @@
 /** zoneadm -z zone boot [-- boot_arguments]   (legacy: boot -s) */
-import * as Flags from '@oclif/core/flags';
-import { ZoneCommand } from '../zone-command.js';
+import { flagsOf, ZoneCommand } from '../zone-command.js';
 import type { GlobalFlags } from '../op.js';
 import { runLifecycle } from '../lifecycle-main.js';
 
@@ -10,7 +9,7 @@ export default class Boot extends ZoneCommand {
     'Arguments after -- go to the zone (e.g. -i zsched for the built-in minimal init, -i /sbin/init, ' +
     '-s, -m verbose) and replace the configured bootargs. -s alone is the legacy single-user boot.';
   static usage = ['-z zone boot [-- boot_arguments]'];
-  static flags = { single: Flags.boolean({ char: 's', description: 'legacy: boot arguments -s' }) };
+  static flags = flagsOf('boot');
   static strict = false;
   protected readonly subcommand = 'boot';
 

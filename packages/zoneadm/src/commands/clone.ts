@@ -1,13 +1,12 @@
 /** zoneadm -z zone clone [-m copy] source_zone */
 import * as Args from '@oclif/core/args';
-import * as Flags from '@oclif/core/flags';
-import { ZoneCommand } from '../zone-command.js';
+import { flagsOf, ZoneCommand } from '../zone-command.js';
 import { runOp, type GlobalFlags } from '../op.js';
 
 export default class Clone extends ZoneCommand {
   static summary = 'Install the zone as a copy of another installed zone.';
   static usage = ['-z zone clone [-m method] zonename'];
-  static flags = { method: Flags.string({ char: 'm', description: "clone method: only 'copy'" }) };
+  static flags = flagsOf('clone');
   static args = { source: Args.string({ required: true, description: 'the zone to copy' }) };
   static strict = true;
   protected readonly subcommand = 'clone';

@@ -1,12 +1,11 @@
 /** zoneadm -z zone detach [-n] */
-import * as Flags from '@oclif/core/flags';
-import { ZoneCommand } from '../zone-command.js';
+import { flagsOf, ZoneCommand } from '../zone-command.js';
 import { runOp, type GlobalFlags } from '../op.js';
 
 export default class Detach extends ZoneCommand {
   static summary = 'Detach the zone (installed -> configured), writing its manifest.';
   static usage = ['-z zone detach [-n]'];
-  static flags = { dryRun: Flags.boolean({ char: 'n', description: 'print the manifest, change nothing' }) };
+  static flags = flagsOf('detach');
   static strict = true;
   protected readonly subcommand = 'detach';
 

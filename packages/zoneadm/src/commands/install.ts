@@ -1,8 +1,7 @@
 /**
  * zoneadm -z zone install [-x nodataset] [-c profile] [-d path] [-r release] [-m mirror] [-v variant] [-a arch]
  */
-import * as Flags from '@oclif/core/flags';
-import { ZoneCommand } from '../zone-command.js';
+import { flagsOf, ZoneCommand } from '../zone-command.js';
 import { interactive, runOp, type GlobalFlags } from '../op.js';
 
 interface InstallFlags extends GlobalFlags {
@@ -18,15 +17,7 @@ interface InstallFlags extends GlobalFlags {
 export default class Install extends ZoneCommand {
   static summary = 'Install the zone (configured -> installed).';
   static usage = ['-z zone install [-x nodataset] [-c profile] [-d path] [-r release] [-m mirror] [-v variant] [-a arch]'];
-  static flags = {
-    x: Flags.string({ char: 'x', description: 'nodataset (accepted, ignored: no ZFS)' }),
-    profile: Flags.string({ char: 'c', description: 'system configuration profile (YAML)' }),
-    source: Flags.string({ char: 'd', description: 'archive or directory to install from' }),
-    release: Flags.string({ char: 'r', description: 'release to bootstrap (bookworm, centos-7, ...)' }),
-    mirror: Flags.string({ char: 'm', description: 'package mirror' }),
-    variant: Flags.string({ char: 'v', description: 'bootstrap variant (minbase, ...)' }),
-    arch: Flags.string({ char: 'a', description: 'architecture' }),
-  };
+  static flags = flagsOf('install');
   static strict = true;
   protected readonly subcommand = 'install';
 

@@ -1,8 +1,7 @@
 /**
  * zoneadm [-R root] [-z zone] [-u uuid-match] list [-cipv]   (zones-reference 4.3)
  */
-import * as Flags from '@oclif/core/flags';
-import { ZoneCommand } from '../zone-command.js';
+import { flagsOf, ZoneCommand } from '../zone-command.js';
 import { runList } from '../list-main.js';
 
 export default class List extends ZoneCommand {
@@ -13,12 +12,7 @@ export default class List extends ZoneCommand {
     '-v prints a table, -p colon-separated fields; they are mutually exclusive.';
   // oclif always renders `$ zoneadm list ...`; the Solaris-order synopsis is in `zoneadm help`.
   static usage = ['[-cipv]', '[-pv] -z zone', '[-pv] -u uuid-match'];
-  static flags = {
-    configured: Flags.boolean({ char: 'c', description: 'list all configured zones' }),
-    installed: Flags.boolean({ char: 'i', description: 'list installed zones too' }),
-    parsable: Flags.boolean({ char: 'p', description: 'machine-parsable output' }),
-    verbose: Flags.boolean({ char: 'v', description: 'verbose output' }),
-  };
+  static flags = flagsOf('list');
   static strict = true;
 
   protected readonly subcommand = 'list';

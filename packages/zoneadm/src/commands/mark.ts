@@ -1,14 +1,13 @@
 /** zoneadm -z zone mark incomplete   (private: mark -F configured|installed) */
 import * as Args from '@oclif/core/args';
-import * as Flags from '@oclif/core/flags';
-import { ZoneCommand } from '../zone-command.js';
+import { flagsOf, ZoneCommand } from '../zone-command.js';
 import { runOp, type GlobalFlags } from '../op.js';
 import { subUsage } from '../common.js';
 
 export default class Mark extends ZoneCommand {
   static summary = "Set the zone's state to incomplete.";
   static usage = ['-z zone mark incomplete'];
-  static flags = { force: Flags.boolean({ char: 'F', hidden: true }) };
+  static flags = flagsOf('mark');
   static args = { state: Args.string({ required: true, description: 'incomplete' }) };
   static strict = true;
   protected readonly subcommand = 'mark';

@@ -1,6 +1,5 @@
 /** zoneadm -z zone shutdown [-r [-- boot_arguments]] */
-import * as Flags from '@oclif/core/flags';
-import { ZoneCommand } from '../zone-command.js';
+import { flagsOf, ZoneCommand } from '../zone-command.js';
 import type { GlobalFlags } from '../op.js';
 import { runLifecycle } from '../lifecycle-main.js';
 
@@ -11,7 +10,7 @@ export default class Shutdown extends ZoneCommand {
     'otherwise), waits up to $ZONES_SHUTDOWN_TIMEOUT seconds (default 30) showing what still runs, ' +
     'then halts what is left.';
   static usage = ['-z zone shutdown [-r [-- boot_arguments]]'];
-  static flags = { reboot: Flags.boolean({ char: 'r', description: 'boot again once down' }) };
+  static flags = flagsOf('shutdown');
   static strict = false;
   protected readonly subcommand = 'shutdown';
 

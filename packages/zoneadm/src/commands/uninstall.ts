@@ -1,12 +1,11 @@
 /** zoneadm -z zone uninstall [-F] */
-import * as Flags from '@oclif/core/flags';
-import { ZoneCommand } from '../zone-command.js';
+import { flagsOf, ZoneCommand } from '../zone-command.js';
 import { runOp, type GlobalFlags } from '../op.js';
 
 export default class Uninstall extends ZoneCommand {
   static summary = 'Uninstall the zone (installed or incomplete -> configured).';
   static usage = ['-z zone uninstall [-F]'];
-  static flags = { force: Flags.boolean({ char: 'F', description: 'do not ask for confirmation' }) };
+  static flags = flagsOf('uninstall');
   static strict = true;
   protected readonly subcommand = 'uninstall';
 
