@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Install bench: small-zone install (time, disk), debootstrap whole-root install (first run and
 // from the cache), and the clone copy of a minbase root (`cp -a --reflink=auto` against plain
-// `cp -a`, in the same run). Prints numbers; never asserts (DESIGN.md section 4 targets are shown
+// `cp -a`, in the same run). Prints numbers; never asserts (docs/architecture.md#numbers-to-reach targets are shown
 // as PASS/MISS for information). Exit status 0 unless something broke.
 //
 //   node bench/install.js [--runs N] [--cache DIR] [--fresh] [--xfs] [--json]

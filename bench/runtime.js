@@ -5,7 +5,7 @@
 // LXC's common.seccomp: the same isolation as a zone); `zlogin z true` against `lxc-attach -- true`
 // into both, `nsenter -a` and the zenter helper alone; supervisor memory against LXC's monitor;
 // and 100 sparse zones booted at once. Baselines are measured in the same run; prints numbers only, never asserts
-// (DESIGN.md section 4 targets shown as PASS/MISS for information). Needs root, a built tree
+// (docs/architecture.md#numbers-to-reach targets shown as PASS/MISS for information). Needs root, a built tree
 // (`npx tsc -b && npm run build:native`), util-linux; LXC is optional (`lxc: not available (why)`).
 // Everything lives in a temporary directory and is halted / stopped / removed at the end, also on
 // failure or ^C.
@@ -23,6 +23,8 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, re
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runDir } from '../packages/core/dist/store/paths.js';
+import { RUN_FILES } from '../packages/core/dist/runtime/run-files.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ZONEADM = join(REPO, 'packages/zoneadm/bin/run.js');
@@ -118,7 +120,7 @@ const rssKiB = (pid) => {
 };
 const runFile = (z, f) => {
   try {
-    return readFileSync(join(root, 'var/run/zones', z, f), 'utf8').trim();
+    return readFileSync(join(runDir(z, root), RUN_FILES[f]), 'utf8').trim();
   } catch {
     return undefined;
   }
@@ -175,7 +177,7 @@ async function cleanup() {
   // every zone that may be in the kernel, by name, through zoneadm halt
   const names = new Set(booted);
   try {
-    for (const n of readdirSync(join(root, 'var/run/zones'))) if (!n.startsWith('.')) names.add(n);
+    for (const n of readdirSync(runDir(undefined, root))) if (!n.startsWith('.')) names.add(n);
   } catch {
     // nothing booted
   }
@@ -319,7 +321,7 @@ try {
 
   // ---- zlogin timings: one running zone and one running container, interleaved
   zoneadm('-z', 'bz', 'boot');
-  const bzInit = runFile('bz', 'init.pid');
+  const bzInit = runFile('bz', 'initPid');
   if (!lxcWhy) {
     lxcStartOnce();
     lxcStartOnce('benchu');
@@ -353,7 +355,7 @@ try {
 
   // ---- memory: supervisor vs LXC monitor
   zoneadm('-z', 'bz', 'boot');
-  results.supervisorRssKiB = rssKiB(Number(runFile('bz', 'zoneadmd.pid')));
+  results.supervisorRssKiB = rssKiB(Number(runFile('bz', 'supervisorPid')));
   zoneadm('-z', 'bz', 'halt');
   results.lxcMonitorRssKiB = NaN;
   if (!lxcWhy) {
@@ -389,13 +391,13 @@ try {
     results.massListRunning = zoneadm('list').stdout.trim().split('\n').length - 1;
 
     // zlogin if it works, else nsenter into the init's namespaces
-    const z0init = runFile(names[0], 'init.pid');
+    const z0init = runFile(names[0], 'initPid');
     const zl = existsSync(ZLOGIN) ? run(ZLOGIN, [names[0], 'true'], { check: false }) : { status: 1 };
     results.answerVia = zl.status === 0 ? 'zlogin z true' : 'nsenter -t <init> -a true';
     log(`asking every zone for \`true\` via ${results.answerVia}${z0init ? '' : ' (no init pid!)'}`);
     t0 = performance.now();
     const answers = await pool(names, opts.concurrency, (z) =>
-      zl.status === 0 ? runAsync(ZLOGIN, [z, 'true']) : runAsync('nsenter', ['-t', runFile(z, 'init.pid') ?? '0', '-a', 'true']),
+      zl.status === 0 ? runAsync(ZLOGIN, [z, 'true']) : runAsync('nsenter', ['-t', runFile(z, 'initPid') ?? '0', '-a', 'true']),
     );
     results.massAnswerS = (performance.now() - t0) / 1000;
     results.massAnswered = answers.filter((r) => r.code === 0).length;
@@ -403,7 +405,7 @@ try {
 
     // responsiveness with all of them running: node -e 0 and the supervisors' memory
     results.nodeE0WhileRunningMs = median(Array.from({ length: 5 }, () => run('node', ['-e', '0']).ms));
-    results.massSupervisorRssKiB = names.reduce((s, z) => s + (rssKiB(Number(runFile(z, 'zoneadmd.pid'))) || 0), 0);
+    results.massSupervisorRssKiB = names.reduce((s, z) => s + (rssKiB(Number(runFile(z, 'supervisorPid'))) || 0), 0);
     results.massMemUsedKiB = memBefore - memAvailableKiB();
     results.loadBefore = loadBefore;
     results.loadAfterBoot = loadavg()[0];
@@ -475,7 +477,7 @@ else if (r.medians) {
     lines.push(`target  zone work of zlogin z true <= 1.5x lxc-attach -- true: privileged ${ratio(r.zloginWorkMs, z.lxcAttach, 1.5)}; unprivileged ${ratio(r.zloginWorkMs, z.lxcAttachU, 1.5)}  (informational)`);
     lines.push(`target  supervisor memory <= LXC monitor RSS: ${r.supervisorRssKiB} kB vs ${r.lxcMonitorRssKiB} kB  ${verdict(r.supervisorRssKiB <= r.lxcMonitorRssKiB)}  (informational)`);
   } else {
-    lines.push(`target  zone work <= 3x lxc-start / zlogin <= 2x lxc-attach / supervisor <= LXC monitor: not measured (lxc ${r.lxc})`);
+    lines.push(`target  zone work <= 2x lxc-start / zlogin <= 1.5x lxc-attach / supervisor <= LXC monitor: not measured (lxc ${r.lxc})`);
   }
   if (r.massBootS !== undefined) {
     const ok = r.massBooted === opts.zones && r.massAnswered === opts.zones && r.nodeE0WhileRunningMs <= 2 * m.nodeE0;

@@ -2,7 +2,7 @@
 // systemd boot bench: a whole-root Debian zone (debootstrap, default variant: systemd is its
 // /sbin/init) booted with `zoneadm boot` until `systemctl is-system-running` says running (or
 // degraded), against LXC booting a copy of the very same root until the same answer. Runs are
-// interleaved; prints medians and never asserts (DESIGN.md section 4: boot of a systemd whole-root
+// interleaved; prints medians and never asserts (docs/architecture.md#numbers-to-reach: boot of a systemd whole-root
 // zone to multi-user <= LXC's on the same root). Root only, needs a built tree (`npm run build`).
 // The bootstrap is cached in /var/cache/zones-bench (the first run downloads ~300 MB of packages,
 // about 1.5 min here); everything else lives in a temporary directory, removed at the end, also
@@ -14,6 +14,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, w
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runDir } from '../packages/core/dist/store/paths.js';
+import { RUN_FILES } from '../packages/core/dist/runtime/run-files.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ZONEADM = join(REPO, 'packages/zoneadm/bin/run.js');
@@ -115,7 +117,7 @@ try {
     t0 = performance.now();
     run('node', [ZONEADM, '-z', 'sd', 'boot']);
     zoneUp = true;
-    const pid = readFileSync(join(root, 'var/run/zones/sd/init.pid'), 'utf8').trim();
+    const pid = readFileSync(join(runDir('sd', root), RUN_FILES.initPid), 'utf8').trim();
     const zone = waitBooted(['nsenter', '-t', pid, '-a'], t0);
     const zu = userspaceMs(['nsenter', '-t', pid, '-a']);
     run('node', [ZONEADM, '-z', 'sd', 'halt']);
@@ -162,7 +164,7 @@ if (res.zone.length) {
         `lxc-start -d until booted           ${f0(m.lxc).padStart(6)} ms   (systemd userspace ${f0(m.lxcUser)} ms)`,
         '',
         `target  systemd zone boot <= LXC's on the same root: end to end ${f0(m.zone)} vs ${f0(m.lxc)} ms = ${(m.zone / m.lxc).toFixed(2)}x  ${v(m.zone <= m.lxc)}; ` +
-          `zone work (minus the CLI floor, as DESIGN.md's other boot target) ${f0(work)} ms = ${(work / m.lxc).toFixed(2)}x  ${v(work <= m.lxc)}  (informational)`,
+          `zone work (minus the CLI floor, as the other boot target of docs/architecture.md#numbers-to-reach) ${f0(work)} ms = ${(work / m.lxc).toFixed(2)}x  ${v(work <= m.lxc)}  (informational)`,
       ].join('\n') + '\n',
     );
   }

@@ -8,6 +8,7 @@ import { describe, expect, test } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TOOL_PACKAGES } from '../src/sys/tools.js';
 
 const ALL_RULES = ['proc-sys', 'spawn', 'kernel-tool', 'mount', 'kill-probe'] as const;
 type Rule = (typeof ALL_RULES)[number];
@@ -265,6 +266,15 @@ describe('architecture', () => {
 
   test('platform/ is the only door to the kernel', () => {
     expect([...sources].flatMap(([file, src]) => violations(file, src))).toEqual([]);
+  });
+
+  test('every tool the code runs by name has its Debian package in TOOL_PACKAGES, and every entry there is run', () => {
+    // runTool/requireTool/findTool, network.ts's tool(), the brands' injected this.run, tarball.ts's `tool:` rows
+    const re = /\b(?:runTool|requireTool|findTool|tool|this\.run)\(\s*'([\w.-]+)'|\btool:\s*'([\w.-]+)'/g;
+    const run = new Set([...sources.values()].flatMap((src) => [...scan(src).code.matchAll(re)].map((m) => (m[1] ?? m[2])!)));
+    expect(run.size).toBeGreaterThan(5);
+    expect([...run].filter((t) => !Object.hasOwn(TOOL_PACKAGES, t))).toEqual([]);
+    expect(Object.keys(TOOL_PACKAGES).filter((t) => !run.has(t))).toEqual([]);
   });
 
   test('every allow-list entry names a file or directory that exists, and a file still needs its entry', () => {

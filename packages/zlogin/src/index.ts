@@ -1,6 +1,6 @@
 /**
  * zlogin [-CEQ] [-e c] [-l user] zonename
- * zlogin [-nEQS] [-e c] [-l user] zonename utility [args...]      (zones-reference 5)
+ * zlogin [-nEQS] [-e c] [-l user] zonename utility [args...]      (docs/reference.md#5-zlogin)
  *
  * The oclif command: its flags (core's option table) are declared for `--help` and the manifest
  * only; main.ts answers every other command line, and this command calls it too.

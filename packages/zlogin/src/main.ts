@@ -1,6 +1,6 @@
 /**
  * zlogin [-CEQ] [-e c] [-l user] zonename
- * zlogin [-nEQS] [-e c] [-l user] zonename utility [args...]      (zones-reference 5)
+ * zlogin [-nEQS] [-e c] [-l user] zonename utility [args...]      (docs/reference.md#5-zlogin)
  *
  * zlogin without oclif (only --help and --version go back to the bin for it, which keeps startup
  * lean): core reads the command line (argv/zlogin.ts), then core's zlogin checks the zone and

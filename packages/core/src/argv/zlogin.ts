@@ -1,6 +1,6 @@
 /**
  * zlogin [-CEQ] [-e c] [-l user] zonename
- * zlogin [-nEQS] [-e c] [-l user] zonename utility [args...]      (zones-reference 5)
+ * zlogin [-nEQS] [-e c] [-l user] zonename utility [args...]      (docs/reference.md#5-zlogin)
  *
  * zlogin's command line: its options and the usage rules of illumos zlogin.c main(), in that
  * order, to a typed request or the message to print.

@@ -1,5 +1,5 @@
 /**
- * Which installer builds a zone's root (DESIGN.md section 3):
+ * Which installer builds a zone's root (docs/brands.md#which-installer):
  *   any brand with `install -d PATH`      -> archive
  *   native with inherit-pkg-dirs          -> sparse (small zone)
  *   native without                        -> debootstrap on a Debian-family host, rinse on an RPM-family one

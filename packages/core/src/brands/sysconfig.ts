@@ -8,7 +8,7 @@ import { hostLocale, hostTimezone, isValidLocale, isValidTimezone } from './host
 import { lstatIn, mkdirIn, readIn, removeIn, symlinkIn, writeIn } from './fsutil.js';
 import { InstallError, type SystemProfile } from './types.js';
 
-/** The defaults of DESIGN.md: hostname = zone name, time zone and locale from the host, root locked. */
+/** The defaults of docs/brands.md#system-profile: hostname = zone name, time zone and locale from the host, root locked. */
 export function defaultProfile(zonename: string, hostRoot = '/'): SystemProfile {
   return { hostname: zonename, timezone: hostTimezone(hostRoot), locale: hostLocale(hostRoot), rootPasswordHash: '*' };
 }

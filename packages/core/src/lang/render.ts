@@ -1,6 +1,6 @@
 /**
  * `info` and `export` text, walking the schema table so that a new property needs no edit here.
- * Layouts follow zones-reference 3.2 and 3.3 (Solaris 10 flavour: inherit-pkg-dir blocks come
+ * Layouts follow docs/reference.md#32-info and docs/reference.md#33-export (Solaris 10 flavour: inherit-pkg-dir blocks come
  * right after the global properties).
  */
 import type { PropValue, Resource, RctlValue, ZoneConfig } from '../model/types.js';
@@ -21,7 +21,7 @@ function infoQuote(value: string): string {
 }
 
 export interface RenderOptions {
-  /** `-z global`: only what its schema rows allow there is shown (zones-reference 3.2). */
+  /** `-z global`: only what its schema rows allow there is shown (docs/reference.md#32-info). */
   isGlobalZone?: boolean;
   schema?: Schema;
   /** The zone's host ids: info shows them as /proc/PID/uid_map does (inside, outside, count). */
@@ -118,7 +118,7 @@ export function matchesFilters(res: Resource, filters: ReadonlyArray<readonly [s
   });
 }
 
-/** `export`: a command file that recreates the configuration (zones-reference 3.3, Solaris 10 order). */
+/** `export`: a command file that recreates the configuration (docs/reference.md#33-export, Solaris 10 order). */
 export function exportConfig(cfg: ZoneConfig, opts: RenderOptions = {}): string[] {
   const schema = opts.schema ?? SCHEMA;
   const lines = ['create -b'];

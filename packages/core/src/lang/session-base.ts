@@ -232,7 +232,7 @@ export abstract class SessionBase {
   /** The configuration a command works on, or an error when the zone is not configured. */
   protected requireConfig(): ZoneConfig | undefined {
     if (!this.config && this.isGlobalZone) {
-      // The global zone's resource-management settings exist implicitly (zones-reference 1.1).
+      // The global zone's resource-management settings exist implicitly (docs/reference.md#11-invocation-and-exit-status).
       const blank = this.backend.template('SUNWblank');
       if (blank) {
         blank.globals.zonename = 'global';

@@ -1,6 +1,6 @@
 /**
  * A zonecfg session: the global/resource scopes, the in-memory configuration and the rules of
- * zones-reference sections 1.4 and 1.5, with the messages and error accounting of illumos
+ * docs/reference.md#14-subcommands and docs/reference.md#15-end-of-session-and-auto-commit, with the messages and error accounting of illumos
  * zonecfg.c (docs/research/zonecfg-behaviour.md). It does no I/O of its own; the store, the
  * terminal and the output streams come in through small interfaces so every rule is unit-testable.
  *

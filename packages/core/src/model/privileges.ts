@@ -1,5 +1,5 @@
 /**
- * Zone privileges (limitpriv, zones-reference section 7) and the Linux capabilities they become.
+ * Zone privileges (limitpriv, docs/reference.md#7-privileges-limitpriv) and the Linux capabilities they become.
  * A zone's processes get, as their capability bounding set, the union of the capabilities of
  * its granted privileges, minus the capabilities no zone may ever hold.
  */

@@ -1,5 +1,5 @@
 /**
- * Resource controls: names, the `(priv=…,limit=…,action=…)` value syntax (zones-reference 2.4) and
+ * Resource controls: names, the `(priv=…,limit=…,action=…)` value syntax (docs/reference.md#24-rctl-values) and
  * the global-property aliases that stand for a single-value rctl (2.3). Aliases are not stored on
  * their own: an alias is just an rctl resource whose one value has the alias's priv and action.
  */

@@ -2,10 +2,10 @@
  * The one table of zone properties and resources. The store, parsing, validation, `info`,
  * `export`, help and completion all walk it (through a {@link Schema}), so a new property is a
  * single edit here: a row, or a property in a resource's row.
- * Orders and messages follow zones-reference sections 2 and 3.2 (Solaris wording).
+ * Orders and messages follow docs/reference.md#2-properties-and-resources and docs/reference.md#32-info (Solaris wording).
  */
 
-/** Linux brands (DESIGN.md section 3); `native` is what `create` gives. */
+/** Linux brands (docs/brands.md#which-installer); `native` is what `create` gives. */
 export const BRANDS = ['native', 'debian', 'rpm'] as const;
 export const DEFAULT_BRAND = 'native';
 
@@ -80,7 +80,7 @@ const GLOBAL_ROWS = [
     export: 'unless-default',
     check: (v) => (v.startsWith('SUNW') ? 'pool names starting with SUNW are reserved.' : undefined),
   },
-  // limitpriv is checked as a whole at verify/boot time (section 7), as Solaris does.
+  // limitpriv is checked as a whole at verify/boot time (docs/reference.md#7-privileges-limitpriv), as Solaris does.
   { name: 'limitpriv', default: '', clearable: true, globalZone: [], export: 'unless-default', check: acceptAny },
   {
     name: 'scheduling-class',
@@ -121,7 +121,7 @@ export function normalizePath(path: string): string {
   return collapsed.length > 1 && collapsed.endsWith('/') ? collapsed.slice(0, -1) : collapsed;
 }
 
-/** A global-property alias for a single-value rctl (zones-reference 2.3). */
+/** A global-property alias for a single-value rctl (docs/reference.md#23-rctl-aliases). */
 export interface RctlAliasSpec {
   readonly alias: string;
   readonly rctl: string;

@@ -1,5 +1,5 @@
 /**
- * Memory sizes as zonecfg reads and prints them (zones-reference 2.5): input is a number, possibly
+ * Memory sizes as zonecfg reads and prints them (docs/reference.md#25-sizes): input is a number, possibly
  * fractional, with an optional K/M/G/T (powers of 1024, any case); output is bytes_to_units.
  */
 

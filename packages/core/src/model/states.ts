@@ -1,4 +1,4 @@
-/** Zone states and their numeric order (zones-reference 4.4); range checks rely on the order. */
+/** Zone states and their numeric order (docs/reference.md#44-zone-states); range checks rely on the order. */
 
 export type ZoneState =
   | 'configured'

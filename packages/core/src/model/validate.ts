@@ -1,6 +1,6 @@
 /**
  * The checks of zonecfg `end` (one resource) and `verify` (the whole configuration), with the
- * messages of zones-reference 3.1 and zonecfg.c. Pure: anything needing the host (does a user
+ * messages of docs/reference.md#31-what-is-validated and zonecfg.c. Pure: anything needing the host (does a user
  * exist?) comes in through an optional callback.
  */
 import { isIPv4, isIPv6 } from 'node:net';

@@ -1,5 +1,5 @@
 /**
- * Zone networking on iproute2 (DESIGN.md section 3):
+ * Zone networking on iproute2 (docs/architecture.md#networking-platformnetworkts):
  * - exclusive-IP: each `net` resource is a veth pair. The host end is enslaved to the bridge named
  *   by `physical` (created, up and without an address, when missing); the zone end is created
  *   straight in the zone's network namespace as `eth<N>` (N = the resource's position), brought up

@@ -1,5 +1,5 @@
 /**
- * Runtime errors carry a code and Solaris wording (zones-reference 4.2); the CLI chooses the
+ * Runtime errors carry a code and Solaris wording (docs/reference.md#42-subcommands-and-states); the CLI chooses the
  * prefix and the exit status (`zone is already booted` / `zone is already halted` are exit 0).
  */
 

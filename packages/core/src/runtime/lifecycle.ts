@@ -1,5 +1,5 @@
 /**
- * Zone lifecycle in the kernel: ready, boot, halt (zones-reference 4.2 and 4.4).
+ * Zone lifecycle in the kernel: ready, boot, halt (docs/reference.md#42-subcommands-and-states and docs/reference.md#44-zone-states).
  *
  *   installed --readyZone--> ready --bootZone--> running --haltZone--> installed
  *   installed --bootZone--> running (through ready, inside one supervisor start)

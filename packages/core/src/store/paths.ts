@@ -1,5 +1,5 @@
 /**
- * Where zones data lives on the host (DESIGN.md section 2). Every path hangs off ZONES_ROOT,
+ * Where zones data lives on the host (docs/architecture.md#files-on-the-host). Every path hangs off ZONES_ROOT,
  * which defaults to `/`; tests point it at a fresh temporary directory.
  */
 import { join } from 'node:path';

@@ -10,23 +10,16 @@ import { delimiter, join } from 'node:path';
 export const TOOL_PACKAGES: Readonly<Record<string, string>> = {
   debootstrap: 'debootstrap',
   rinse: 'rinse',
+  dpkg: 'dpkg',
   tar: 'tar',
   zstd: 'zstd',
   xz: 'xz-utils',
   gzip: 'gzip',
-  busybox: 'busybox-static',
-  unshare: 'util-linux',
-  nsenter: 'util-linux',
-  setpriv: 'util-linux',
-  mount: 'mount',
-  umount: 'mount',
-  ip: 'iproute2',
-  brctl: 'bridge-utils',
+  bzip2: 'bzip2',
   cp: 'coreutils',
   openssl: 'openssl',
-  chpasswd: 'passwd',
-  'systemd-machine-id-setup': 'systemd',
-  tmux: 'tmux',
+  ip: 'iproute2',
+  nsenter: 'util-linux',
 };
 
 export class MissingToolError extends Error {

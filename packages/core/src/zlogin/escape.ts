@@ -1,5 +1,5 @@
 /**
- * The zlogin escape character (zones-reference 5; illumos zlogin.c set_cmdchar and
+ * The zlogin escape character (docs/reference.md#5-zlogin; illumos zlogin.c set_cmdchar and
  * process_user_input). zlogin's -e is parsed here only: zenter gets the byte decided. The rules of
  * {@link EscapeFilter} serve the console (`zlogin -C`); an interactive login is relayed by zenter
  * itself, which has to apply them again in C (filter_input in packages/core/native/zenter.c says

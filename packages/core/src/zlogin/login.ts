@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { capabilityBoundingSet, inNonGlobalZone } from '../platform/proc.js';
 import { nativeBinPath } from '../platform/native.js';
 import { DEFAULT_ESCAPE } from './escape.js';
-/** zlogin's failures: the exact illumos wording (zones-reference 5); the CLI prefixes `zlogin: `, exits 1. */
+/** zlogin's failures: the exact illumos wording (docs/reference.md#5-zlogin); the CLI prefixes `zlogin: `, exits 1. */
 export type ZloginErrorCode =
   | 'Z_NOT_GLOBAL_ZONE'
   | 'Z_GLOBAL'
@@ -54,7 +54,7 @@ export const zloginError = {
 };
 
 /**
- * The checks zlogin makes before entering a zone, in illumos order (zones-reference 5): run from
+ * The checks zlogin makes before entering a zone, in illumos order (docs/reference.md#5-zlogin): run from
  * the global zone, target not the global zone, unknown zone, state below installed, privileges;
  * then, except for the console, the zone must be running.
  */
@@ -110,7 +110,7 @@ export function zloginTarget(name: string, opts: ZloginTargetOptions = {}): Zlog
  * the zone's own passwd. Node runs exactly one process: zenter, with the terminal or the caller's
  * stdio handed straight through.
  *
- * Linux mapping of illumos zlogin (zones-reference 5):
+ * Linux mapping of illumos zlogin (docs/reference.md#5-zlogin):
  * - non-interactive `zlogin z cmd args`: the words are joined with spaces (as illumos does) and
  *   run as `/bin/sh -c "<cmd>"` as the user (illumos: `su <user> -c "<cmd>"`, `su - <user>` for a
  *   non-root user); the environment is PATH, HOME, USER, LOGNAME, SHELL and TERM, the working

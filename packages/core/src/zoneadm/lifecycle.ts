@@ -1,6 +1,6 @@
 /**
  * `zoneadm ready | boot | halt | reboot | shutdown` (zoneadm.c ready_func/boot_func/halt_func/
- * reboot_func/shutdown_func with zoneadmd's state handling; zones-reference 4.2 and 4.4), over
+ * reboot_func/shutdown_func with zoneadmd's state handling; docs/reference.md#42-subcommands-and-states and docs/reference.md#44-zone-states), over
  * the runtime (../runtime/). Each one: sanity_check (privilege, target, state rules with the kernel
  * state from the runtime), the zone's operation lock, verify before anything enters the kernel
  * (boot, ready, reboot, shutdown -r), then the runtime call. Runtime errors become ZoneadmErrors

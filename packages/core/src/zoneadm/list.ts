@@ -1,5 +1,5 @@
 /**
- * `zoneadm list` (zones-reference 4.3, illumos zoneadm.c list_func/zone_print): which zones are
+ * `zoneadm list` (docs/reference.md#43-list, illumos zoneadm.c list_func/zone_print): which zones are
  * listed, in which order, and how each line looks. Pure: the caller supplies the index entries,
  * a config loader and the kernel (running-ish) zones, so a later runtime only has to provide
  * `KernelZone`s.

@@ -1,4 +1,4 @@
-/** Host paths zoneadm uses besides the store's (DESIGN.md section 2). */
+/** Host paths zoneadm uses besides the store's (docs/architecture.md#files-on-the-host). */
 import { join } from 'node:path';
 import { logDir, runDir, zonesRoot } from '../store/paths.js';
 

@@ -1,5 +1,5 @@
 /**
- * zoneadm's sanity_check (zones-reference 4.1/4.2, zoneadm.c): who may run a state-changing
+ * zoneadm's sanity_check (docs/reference.md#41-invocation, docs/reference.md#42-subcommands-and-states, zoneadm.c): who may run a state-changing
  * subcommand on which zone, in which state. The state rules are one table, keyed by subcommand, so
  * ready/boot/halt/... only add rows when the runtime arrives.
  */
@@ -54,7 +54,7 @@ const invalidIn = (state: ZoneState, cmd: ZoneadmCommand): string => `${cmd} ope
 const needsRunning = (state: ZoneState, cmd: ZoneadmCommand): string | undefined =>
   stateNum(state) < stateNum('ready') ? 'not running' : state === 'running' ? undefined : invalidIn(state, cmd);
 
-/** zoneadm.c sanity_check, one row per subcommand (zones-reference 4.2). */
+/** zoneadm.c sanity_check, one row per subcommand (docs/reference.md#42-subcommands-and-states). */
 export const STATE_RULES: Readonly<Partial<Record<ZoneadmCommand, StateRule>>> = Object.freeze({
   verify: { unsafeWhenRunning: false, refuse: (s) => (s === 'incomplete' ? INCOMPLETE_MSG : undefined) },
   install: { unsafeWhenRunning: true, refuse: notInstalledYet },

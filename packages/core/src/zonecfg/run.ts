@@ -1,5 +1,5 @@
 /**
- * The three ways zonecfg takes commands (zones-reference 1.1/1.2): the interactive shell or a
+ * The three ways zonecfg takes commands (docs/reference.md#11-invocation-and-exit-status, docs/reference.md#12-lexical-rules): the interactive shell or a
  * pipe, `-f FILE` (stops at the first error, messages prefixed `On line N of FILE:`), and the
  * commands given as arguments (joined with spaces, continuing after an error). Returns the exit
  * status: 0 ok, 1 an error was seen or the configuration was left unsaved.

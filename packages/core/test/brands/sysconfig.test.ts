@@ -200,7 +200,7 @@ describe('installerFor', () => {
   const deb = () => host('ID=debian\nVERSION_CODENAME=bookworm\n');
   const rpm = () => host('ID=fedora\n');
 
-  test('selection rules of DESIGN.md section 3', () => {
+  test('selection rules of docs/brands.md#which-installer', () => {
     expect(installerFor('native', config('z', 'native', ['/usr']), {}, deb())).toBeInstanceOf(SparseInstaller);
     expect(installerFor('native', config('z', 'native'), {}, deb())).toBeInstanceOf(DebootstrapInstaller);
     expect(installerFor('native', config('z', 'native'), {}, rpm())).toBeInstanceOf(RinseInstaller);

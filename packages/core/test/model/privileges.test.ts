@@ -23,7 +23,7 @@ const SECTION_7 = [
 const BASIC = ['file_link_any', 'file_read', 'file_write', 'net_access', 'proc_exec', 'proc_fork', 'proc_info', 'proc_secflags', 'proc_session'];
 
 describe('privilege table', () => {
-  test('holds every privilege of section 7 and the basic set, once each', () => {
+  test('holds every privilege of docs/reference.md#7-privileges-limitpriv and the basic set, once each', () => {
     const names = PRIVILEGES.map((p) => p.name);
     expect([...names].sort()).toEqual([...new Set([...SECTION_7, ...BASIC])].sort());
     expect(basicPrivileges()).toEqual(BASIC);

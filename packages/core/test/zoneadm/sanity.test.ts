@@ -24,7 +24,7 @@ function outcome(cmd: ZoneadmCommand, zone: string, extra: Parameters<typeof ctx
 }
 
 const INC = 'zone is incomplete; uninstall required.';
-// [command, configured, incomplete, installed] (zones-reference 4.2, zoneadm.c sanity_check)
+// [command, configured, incomplete, installed] (docs/reference.md#42-subcommands-and-states, zoneadm.c sanity_check)
 const TABLE: Array<[ZoneadmCommand, string, string, string]> = [
   ['verify', 'ok', INC, 'ok'],
   ['install', 'ok', INC, 'is already installed.'],

@@ -1,5 +1,5 @@
 /**
- * zoneadm [-R root] [-z zone] [-u uuid-match] list [-cipv]   (zones-reference 4.3)
+ * zoneadm [-R root] [-z zone] [-u uuid-match] list [-cipv]   (docs/reference.md#43-list)
  */
 import { flagsOf, ZoneCommand } from '../zone-command.js';
 import { runList } from '../list-main.js';

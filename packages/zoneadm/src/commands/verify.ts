@@ -1,4 +1,4 @@
-/** zoneadm -z zone verify   (zones-reference 3.1, 4.2) */
+/** zoneadm -z zone verify   (docs/reference.md#31-what-is-validated, docs/reference.md#42-subcommands-and-states) */
 import { ZoneCommand } from '../zone-command.js';
 import { runOp, type GlobalFlags } from '../op.js';
 
