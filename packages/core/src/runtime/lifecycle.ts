@@ -9,9 +9,9 @@
  * nothing escapes by double-forking and a dead supervisor never leaves an unstoppable zone.
  */
 import { existsSync, lstatSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { faultPoint } from '../fault-points.js';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
+import { faultPoint } from '../fault-points.js';
 import { ZoneStore } from '../store/zone-store.js';
 import { consoleLogPath, logDir, runDir, zonesRoot } from '../store/paths.js';
 import { parseLimitpriv, type IpType } from '../model/privileges.js';
