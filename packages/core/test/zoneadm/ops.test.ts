@@ -466,6 +466,29 @@ describe('links a zone user (or a foreign zonepath) plants are never followed', 
     expect([existsSync(join(zp, 'root')), readdirSync(victim)]).toEqual([false, ['precious']]);
   });
 
+  test('links planted inside a zone root: clone writes no identity through them, a move (copy) leaves their targets alone', async () => {
+    const victim = join(env.base, 'victim3');
+    mkdirSync(victim);
+    writeFileSync(join(victim, 'hostname'), 'host\n');
+    const zp = addZone(env, 'pl');
+    await install('pl');
+    rmSync(join(zp, 'root/etc'), { recursive: true });
+    symlinkSync(victim, join(zp, 'root/etc')); // as the zone's root could do: etc -> a host directory
+    symlinkSync(victim, join(zp, 'root/escape'));
+    const tzp = addZone(env, 'plc');
+    expect((await run('plc', (ctx) => cloneZone(ctx, { source: 'pl' }))).err).toBe('');
+    expect([readdirSync(victim), readFileSync(join(victim, 'hostname'), 'utf8')]).toEqual([['hostname'], 'host\n']);
+    expect(lstatSync(join(tzp, 'root/etc')).isSymbolicLink()).toBe(true);
+
+    const other = join(env.base, 'otherfs2');
+    mount(other);
+    expect((await run('pl', (ctx) => moveZone(ctx, join(other, 'pl')))).err).toBe('');
+    expect([existsSync(zp), readdirSync(victim)]).toEqual([false, ['hostname']]);
+    expect(lstatSync(join(other, 'pl/root/escape')).isSymbolicLink()).toBe(true);
+    expect((await run('pl', (ctx) => uninstallZone(ctx, { force: true }))).err).toBe('');
+    expect(readdirSync(victim)).toEqual(['hostname']);
+  });
+
   test('identity: a root that is a link is not written through', () => {
     const victim = join(env.base, 'victim2');
     mkdirSync(join(victim, 'etc'), { recursive: true });
