@@ -158,6 +158,19 @@ describe('zoneadm install / uninstall (CLI)', () => {
   });
 });
 
+describe('zonepaths on the kernel file systems (CLI)', () => {
+  test('install into /proc/zz ends at once with a message (it used to spin for ever in mkdir)', async () => {
+    const c = blankTemplate('pz');
+    c.globals.zonepath = '/proc/zz';
+    store.save(c);
+    const r = await execa('node', [BIN, '-z', 'pz', 'install'], { env: ENV(), reject: false, stdin: 'ignore', timeout: 15_000, killSignal: 'SIGKILL' });
+    expect([r.timedOut, r.exitCode, r.stderr]).toEqual([false, 1,
+      'Zonepath /proc/zz is on a proc file system.\n\tA local file system must be used.\n' +
+        'could not verify zonepath /proc/zz because of the above errors.\nzoneadm: zone pz failed to verify']);
+    expect(state('pz')).toBe('configured');
+  });
+});
+
 describe('other subcommands (CLI)', () => {
   test('messages, usage errors and exit codes', async () => {
     addZone('a');

@@ -2,7 +2,8 @@
  * File helpers for writing inside a zone root that may be hostile. A root unpacked from a user's
  * archive can hold `etc -> /etc` or `etc/hostname -> /etc/shadow`; code running on the host must
  * never follow such links. Every write here walks the path one component at a time with lstat,
- * refuses symlinked parents, and replaces (never follows) a symlink at the final component.
+ * refuses a symlinked root and symlinked parents, and replaces (never follows) a symlink at the
+ * final component.
  */
 import {
   closeSync,
@@ -45,6 +46,8 @@ function lstatOrUndefined(p: string): Stats | undefined {
  */
 export function pathIn(root: string, rel: string, create = false): string {
   const parts = components(rel);
+  // The root itself too: a zonepath's `root` that is a link (to /, say) would lead every write out.
+  if (lstatOrUndefined(root)?.isSymbolicLink()) throw new InstallError(`refusing to follow the symbolic link ${root} (the zone root)`);
   let cur = root;
   for (let i = 0; i < parts.length - 1; i++) {
     cur = join(cur, parts[i]!);

@@ -8,9 +8,10 @@
  * the supervisor starts and removes at halt. Halting kills every process of that cgroup, so
  * nothing escapes by double-forking and a dead supervisor never leaves an unstoppable zone.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
+import { faultPoint } from '../fault-points.js';
 import { ZoneStore } from '../store/zone-store.js';
 import { consoleLogPath, logDir, runDir, zonesRoot } from '../store/paths.js';
 import { parseLimitpriv, type IpType } from '../model/privileges.js';
@@ -99,6 +100,8 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
   const devices = zoneDevices(cfg, name);
   const zoneRoot = join(cfg.globals.zonepath || entry.zonepath, 'root');
   if (!existsSync(zoneRoot)) throw runtimeError.noRoot(name, zoneRoot);
+  // The supervisor makes proc, sys, dev and the inherit-pkg-dirs in the root: never in a link's target.
+  if (lstatSync(zoneRoot).isSymbolicLink()) throw new ZoneRuntimeError('Z_NO_ROOT', `the zone root ${zoneRoot} is a symbolic link`, name);
   // A zone outside its cgroups would be neither limited nor stoppable (`ip netns exec` hides cgroupfs).
   const cg = zoneCgroupFor(name, opts);
   const missing = cg.missing();
@@ -120,11 +123,13 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
   try {
     zoneid = allocateZoneid(name, root);
     writeFileSync(join(dir, RUN_FILES.zoneid), `${zoneid}\n`);
+    faultPoint('boot:rundir');
     // Processes left in the zone's cgroup by an earlier crash belong to no running zone any more.
     if (cg.anyExists()) await destroyZone(cg);
     const files = cg.devicePolicy === 'files';
     const limits = { ...limitsFromConfig(cfg, cpus().length), devices: files ? devices.rules : undefined };
     const warnings = cg.create(limits, { uid: idmap.uid, gid: idmap.gid });
+    faultPoint('boot:cgroup');
     if (ipType === 'shared' && priv.capabilities.includes('CAP_NET_RAW')) {
       const w = await allowSharedIpPing(idmap.gid, idmap.count, hostGroupIds());
       if (w) warnings.push(w);
@@ -153,6 +158,7 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
     const started = await startSupervisor(name, args).catch((e) => Promise.reject(explainIdmap(name, e)));
     await net?.setUpExclusive(started.initPid);
     if (viaReady) await requestBoot(name, join(dir, RUN_FILES.socket), bootargs);
+    faultPoint('boot:started');
     rmSync(join(dir, RUN_FILES.booting), { force: true });
     return { zoneid, initPid: started.initPid, supervisorPid: started.supervisorPid, warnings };
   } catch (e) {
@@ -266,6 +272,7 @@ export async function haltZone(name: string, given: RuntimeOptions = {}): Promis
   } catch (e) {
     throw runtimeError.haltFailed(name, (e as Error).message);
   }
+  faultPoint('halt:killed');
   if (info && info.supervisorAlive) {
     // It notices its init is gone, cleans up and exits; give it a moment, then make sure.
     for (let i = 0; i < 200 && isSupervisor(info.supervisorPid, info.runDir); i++) await sleep(5);
@@ -279,6 +286,7 @@ export async function haltZone(name: string, given: RuntimeOptions = {}): Promis
   }
   cleanStaleRuntime(name, opts);
   if (info && info.zoneid > 0) releaseZoneid(name, info.zoneid, root);
+  faultPoint('halt:cleaned');
   cg.removeEmptyParent();
   await releaseZoneNetwork(name, root);
 }

@@ -4,7 +4,7 @@
  * host's distribution and architecture) and sets the zone configured, files untouched. Attach
  * checks that manifest against this host and sets the zone installed.
  */
-import { readFileSync, unlinkSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, unlinkSync } from 'node:fs';
 import { hostname, machine } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dump, load } from 'js-yaml';
@@ -12,6 +12,7 @@ import { BRANDS } from '../model/schema.js';
 import type { Resource, ZoneConfig } from '../model/types.js';
 import type { IndexEntry } from '../store/index-file.js';
 import { writeFileAtomic } from '../store/atomic.js';
+import { faultPoint } from '../fault-points.js';
 import { ZoneadmError, strerror } from './errors.js';
 import { acquireOpLocks } from './oplock.js';
 import { DETACHED_MANIFEST } from './paths.js';
@@ -147,7 +148,7 @@ export function detachZone(ctx: OpContext, req: DetachRequest): void {
     return;
   }
   const zone = precheck(ctx, 'detach').name;
-  const release = acquireOpLocks(ctx.store.root, [zone]);
+  const release = acquireOpLocks(ctx.store.root, [zone], ctx.io);
   try {
     const entry = sanityCheck(ctx, 'detach');
     const cfg = loadConfig(ctx, zone);
@@ -159,6 +160,7 @@ export function detachZone(ctx: OpContext, req: DetachRequest): void {
     } catch (e) {
       throw new ZoneadmError(`saving the detach manifest failed: ${strerror(e)}`, 'exec');
     }
+    faultPoint('detach:manifest');
     ctx.store.setState(zone, 'configured');
   } finally {
     release();
@@ -175,7 +177,22 @@ export interface AttachRequest {
   facts?: HostFacts;
 }
 
-function readManifest(path: string, readStdin?: () => string): DetachManifest {
+/**
+ * The text of a regular file, opened without following a final symbolic link: the manifest in a
+ * zonepath may come from another host, and a link there to /etc/shadow must not be read (the
+ * parse error would quote it).
+ */
+function readRegularNoFollow(path: string): string {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    if (!fstatSync(fd).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EINVAL' });
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readManifest(path: string, readStdin?: () => string, inZonepath = false): DetachManifest {
   if (path === '-') {
     let text: string;
     try {
@@ -187,7 +204,7 @@ function readManifest(path: string, readStdin?: () => string): DetachManifest {
   }
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = inZonepath ? readRegularNoFollow(path) : readFileSync(path, 'utf8');
   } catch (e) {
     throw new ZoneadmError(`could not open manifest path ${resolve(path)}: ${strerror(e)}`);
   }
@@ -204,7 +221,7 @@ export function attachZone(ctx: OpContext, req: AttachRequest): void {
     return;
   }
   const zone = precheck(ctx, 'attach').name;
-  const release = acquireOpLocks(ctx.store.root, [zone]);
+  const release = acquireOpLocks(ctx.store.root, [zone], ctx.io);
   try {
     const entry = sanityCheck(ctx, 'attach');
     const cfg = loadConfig(ctx, zone);
@@ -212,11 +229,11 @@ export function attachZone(ctx: OpContext, req: AttachRequest): void {
     const zonepath = cfg.globals.zonepath;
     const manifestPath = join(zonepath, DETACHED_MANIFEST);
     if (!req.force) {
-      const problems = manifestProblems(readManifest(manifestPath), facts, cfg.globals.brand || 'native');
+      const problems = manifestProblems(readManifest(manifestPath, undefined, true), facts, cfg.globals.brand || 'native');
       if (problems.length > 0) throw mismatch(problems);
       let rootOk = false;
       try {
-        rootOk = statSync(join(zonepath, 'root')).isDirectory();
+        rootOk = lstatSync(join(zonepath, 'root')).isDirectory();
       } catch {
         rootOk = false;
       }
@@ -226,12 +243,16 @@ export function attachZone(ctx: OpContext, req: AttachRequest): void {
       ctx.io.err(`could not verify zonepath ${zonepath} because of the above errors.\n`);
       throw new ZoneadmError('', 'reported');
     }
+    // Installed first, then the manifest goes: a crash between the two leaves an installed zone
+    // with a stale manifest (harmless, replaced by the next detach), never a configured zone
+    // without one, which only `attach -F` could bring back.
+    ctx.store.setState(zone, 'installed');
+    faultPoint('attach:installed');
     try {
       unlinkSync(manifestPath);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new ZoneadmError(`could not remove ${manifestPath}: ${strerror(e)}`);
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') ctx.io.err(`WARNING: could not remove ${manifestPath}: ${strerror(e)}\n`);
     }
-    ctx.store.setState(zone, 'installed');
   } finally {
     release();
   }

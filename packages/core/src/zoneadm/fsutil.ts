@@ -1,5 +1,5 @@
 /** File-system helpers for zoneadm: a removal that never leaves the tree it was given, and copies. */
-import { lstatSync, readdirSync, rmdirSync, unlinkSync, type Stats } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, rmdirSync, unlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { runTool, type RunOptions } from '../sys/tools.js';
 import { ZoneadmError, strerror } from './errors.js';
@@ -43,6 +43,60 @@ export function removeContents(dir: string, dev?: number): void {
   const device = dev ?? st.dev;
   if (st.dev !== device) throw new MountPointError(dir);
   for (const name of readdirSync(dir)) removeTree(join(dir, name), device);
+}
+
+/** Thrown by makeDirs when a component of the path is a symbolic link or not a directory. */
+export class NotADirectoryPathError extends Error {
+  constructor(readonly path: string, readonly symlink: boolean) {
+    super(`${path}: ${symlink ? 'is a symbolic link' : 'Not a directory'}`);
+    this.name = 'NotADirectoryPathError';
+  }
+}
+
+/**
+ * `mkdir -p` one component at a time, returning the directories it created (outermost first) so
+ * a failed operation can remove exactly those. Node's own recursive mkdir loops for ever where
+ * mkdir fails with ENOENT under a parent that exists (any path below /proc), at full CPU and
+ * deaf to signals; here every mkdir is tried once. An existing component that is a symbolic link
+ * is refused before anything is made, never followed. Parents get 0755, the last one `mode`.
+ */
+export function makeDirs(path: string, mode = 0o755): string[] {
+  const parts = path.split('/').filter((p) => p !== '');
+  const created: string[] = [];
+  let cur = '';
+  for (let i = 0; i < parts.length; i++) {
+    cur += `/${parts[i]}`;
+    let st: Stats | undefined;
+    try {
+      st = lstatSync(cur);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    if (st) {
+      if (!st.isDirectory()) throw new NotADirectoryPathError(cur, st.isSymbolicLink());
+      continue;
+    }
+    try {
+      mkdirSync(cur, { mode: i === parts.length - 1 ? mode : 0o755 });
+    } catch (err) {
+      removeCreated(created);
+      throw err;
+    }
+    created.push(cur);
+  }
+  return created;
+}
+
+/** Undo makeDirs: remove the directories it made, innermost first, each only while empty. */
+export function removeCreated(created: readonly string[]): void {
+  for (const d of [...created].reverse()) {
+    try {
+      rmdirSync(d);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      return; // not empty: whatever is in it is not ours to remove
+    }
+  }
 }
 
 /** Entries of a zonepath that zoneadm itself creates; anything else is user data (cleanup_zonepath). */

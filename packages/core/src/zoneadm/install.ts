@@ -2,7 +2,9 @@
  * `zoneadm install` (zoneadm.c install_func): sanity check, operation lock, verify (which creates
  * the zonepath 0700), state incomplete BEFORE any work, the brand's installer, state installed
  * only on success. An installer failure, a missing tool, an interrupt or a kill leaves the zone
- * incomplete (`uninstall` is then required), as Solaris does for a failed brand hook.
+ * incomplete (`uninstall` is then required), as Solaris does for a failed brand hook. A failure
+ * before that (verify, the brand's options) leaves the zone configured and removes the
+ * directories install created for the zonepath, never one that was there before.
  */
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,6 +14,8 @@ import { cacheDir } from '../store/paths.js';
 import { InstallError, type InstallOptions, type Installer, type SystemProfile } from '../brands/types.js';
 import { MissingToolError, ToolFailedError } from '../sys/tools.js';
 import { ZoneadmError } from './errors.js';
+import { faultPoint } from '../fault-points.js';
+import { removeCreated } from './fsutil.js';
 import { acquireOpLocks } from './oplock.js';
 import { installLogPath } from './paths.js';
 import { precheck, sanityCheck, type OpContext } from './sanity.js';
@@ -88,14 +92,21 @@ function abortText(signal: AbortSignal): string {
 /** `zoneadm -z zone install`. Resolves when installed; throws ZoneadmError otherwise. */
 export async function installZone(ctx: OpContext, req: InstallRequest): Promise<void> {
   const zone = installPrecheck(ctx).name;
-  const release = acquireOpLocks(ctx.store.root, [zone]);
+  const release = acquireOpLocks(ctx.store.root, [zone], ctx.io);
   let log: InstallLog | undefined;
   const display = req.display ?? lineDisplay(ctx.io);
+  // What this install made before the zone became incomplete: removed again if it fails by then.
+  const created: string[] = [];
+  let incomplete = false;
   try {
     const entry = sanityCheck(ctx, 'install');
     const cfg = loadConfig(ctx, zone);
-    requireVerified(ctx, 'install', entry, cfg);
+    requireVerified(ctx, 'install', entry, cfg, created);
+    const installer = req.installerFor(cfg.globals.brand || 'native', cfg, req.options);
+    faultPoint('install:verified');
     ctx.store.setState(zone, 'incomplete');
+    incomplete = true;
+    faultPoint('install:incomplete');
 
     const logPath = installLogPath(zone, ctx.store.root);
     log = new InstallLog(logPath);
@@ -109,7 +120,6 @@ export async function installZone(ctx: OpContext, req: InstallRequest): Promise<
     const signal = req.signal ?? new AbortController().signal;
     try {
       if (signal.aborted) throw new InstallError(abortText(signal));
-      const installer = req.installerFor(cfg.globals.brand || 'native', cfg, req.options);
       const theLog = log;
       await installer.install({
         zonename: zone,
@@ -130,6 +140,7 @@ export async function installZone(ctx: OpContext, req: InstallRequest): Promise<
         signal,
       });
       if (signal.aborted) throw new InstallError(abortText(signal));
+      faultPoint('install:installed-files');
     } catch (err) {
       display.end(false);
       const hint = [`The file ${logPath} contains a log of the zone installation.`];
@@ -149,6 +160,9 @@ export async function installZone(ctx: OpContext, req: InstallRequest): Promise<
     log.line('installed');
     ctx.io.out(`Zone ${zone} is initialized.\n`);
     ctx.io.out(`The file ${logPath} contains a log of the zone installation.\n`);
+  } catch (err) {
+    if (!incomplete) removeCreated(created);
+    throw err;
   } finally {
     log?.close();
     release();

@@ -11,6 +11,7 @@ import { processAlive, processCmdline, processExecutable, processName } from '..
 import type { BootResult } from '../runtime/lifecycle.js';
 import type { RuntimeOptions } from '../runtime/state.js';
 import { ZoneRuntimeError } from '../runtime/errors.js';
+import { faultPoint } from '../fault-points.js';
 import { ZoneadmError } from './errors.js';
 import { loadKernelStateLookup } from './kernel.js';
 import { withOpLock } from './oplock.js';
@@ -92,7 +93,7 @@ async function locked<T>(
   return withOpLock(ctx.store.root, [zone], async () => {
     sanityCheck(ctx, cmd); // again, under the lock
     return fn(ctx, zone);
-  });
+  }, ctx.io);
 }
 
 /** `zoneadm boot [-- bootargs]`: installed or ready -> running; resolves once init runs. */
@@ -136,6 +137,7 @@ export function zoneadmReboot(ctx: OpContext, req: BootRequest = {}): Promise<Bo
     verifyFor(c, 'boot', zone);
     const { bootZone, haltZone } = await runtime();
     await rt(() => haltZone(zone, runtimeOpts(c)));
+    faultPoint('reboot:halted');
     return rt(() => bootZone(zone, { ...runtimeOpts(c), bootargs: req.bootargs }));
   });
 }
@@ -183,6 +185,7 @@ export function zoneadmShutdown(ctx: OpContext, req: ShutdownRequest = {}): Prom
     } catch {
       // already gone: the halt below tidies up
     }
+    faultPoint('shutdown:signalled');
     const timeout = req.timeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
     // the first report comes early enough to be seen before a short timeout runs out
     const interval = Math.max(100, Math.min(req.progress?.intervalMs ?? 5000, timeout / 3));

@@ -6,6 +6,7 @@
  */
 import { realpathSync } from 'node:fs';
 import type { ZoneState } from '../model/states.js';
+import { faultPoint } from '../fault-points.js';
 import { ZoneadmError } from './errors.js';
 import { mountsUnder } from '../platform/mounts.js';
 import { cleanupZonepath, removalError } from './fsutil.js';
@@ -62,18 +63,20 @@ export async function uninstallZone(ctx: OpContext, req: UninstallRequest): Prom
     if (!req.confirm) throw new ZoneadmError(UNINSTALL_NOT_TTY);
     if (!(await req.confirm(uninstallQuestion(zone)))) return 'declined';
   }
-  const release = acquireOpLocks(ctx.store.root, [zone]);
+  const release = acquireOpLocks(ctx.store.root, [zone], ctx.io);
   try {
     sanityCheck(ctx, 'uninstall');
     const zonepath = checkedZonepath(loadConfig(ctx, zone).globals.zonepath);
     refuseMounts(zonepath);
     ctx.store.setState(zone, 'incomplete');
+    faultPoint('uninstall:incomplete');
     let warning: string | undefined;
     try {
       warning = cleanupZonepath(zonepath, false);
     } catch (err) {
       throw removalError(err, zonepath);
     }
+    faultPoint('uninstall:removed');
     if (warning) ctx.io.err(`${warning}\n`);
     ctx.store.setState(zone, 'configured');
     return 'uninstalled';
@@ -88,7 +91,7 @@ export async function uninstallZone(ctx: OpContext, req: UninstallRequest): Prom
  */
 export function markZone(ctx: OpContext, state: ZoneState): void {
   const zone = precheck(ctx, 'mark').name;
-  const release = acquireOpLocks(ctx.store.root, [zone]);
+  const release = acquireOpLocks(ctx.store.root, [zone], ctx.io);
   try {
     sanityCheck(ctx, 'mark');
     ctx.store.setState(zone, state);

@@ -3,7 +3,7 @@
  * verify_details, validate_zonepath, crosscheck_zonepaths, verify_handle), for the parts that
  * mean something on Linux. Messages are Solaris's; each goes to the stream zoneadm.c uses.
  */
-import { existsSync, lstatSync, mkdirSync, chmodSync, realpathSync, statSync, statfsSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, chmodSync, realpathSync, statSync, statfsSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { ZoneConfig } from '../model/types.js';
 import type { IndexEntry } from '../store/index-file.js';
@@ -12,9 +12,13 @@ import { stateNum, type ZoneState } from '../model/states.js';
 import { parseLimitpriv, privilegesWithoutEffect, type IpType } from '../model/privileges.js';
 import { ZoneadmError, strerror } from './errors.js';
 import { mountOf } from '../platform/mounts.js';
+import { kernelPlaceOf } from '../platform/kernel-fs.js';
+import { makeDirs, NotADirectoryPathError, removeCreated } from './fsutil.js';
 import { DETACHED_MANIFEST } from './paths.js';
 import { sanityCheck, type OpContext, type ZoneadmCommand } from './sanity.js';
 import { deviceMatchProblems } from '../runtime/devices.js';
+import { acquireOpLocks } from './oplock.js';
+import { moveJournalPath } from './move-journal.js';
 
 const TMPFS_MAGIC = 0x01021994;
 const NFS_SUPER_MAGIC = 0x6969;
@@ -82,8 +86,35 @@ function modeErrors(st: Stats, file: string, checks: Array<[number, boolean]>): 
 }
 
 /**
+ * A zonepath on one of the kernel's file systems (proc, sysfs, cgroup...) or under /proc, /sys or
+ * /dev: refused before anything is created there, in the words of the NFS refusal.
+ */
+function kernelPlaceProblem(path: string): string | undefined {
+  const k = kernelPlaceOf(path);
+  if (!k) return undefined;
+  const where = k.fsType ? `on a ${k.fsType} file system` : `under ${k.tree}`;
+  return `Zonepath ${path} is ${where}.\n\tA local file system must be used.`;
+}
+
+/**
+ * A zonepath's `root` that is there but not a directory (a symbolic link above all: boot, clone's
+ * identity step and the installers would work in its target, outside the zonepath). illumos
+ * lstat()s it and says `is not a directory.`
+ */
+function rootProblem(rootpath: string): string | undefined {
+  let rst: Stats;
+  try {
+    rst = lstatSync(rootpath);
+  } catch {
+    return undefined;
+  }
+  return rst.isDirectory() ? undefined : `${rootpath} is not a directory.`;
+}
+
+/**
  * validate_zonepath. `create`: install/clone/move create a missing zonepath (parents 0755, the
- * zonepath 0700); verify only warns. Prints every problem; returns false on failure.
+ * zonepath 0700), and push what they created onto `created` (so a failure can remove it); verify
+ * only warns. Prints every problem; returns false on failure.
  */
 export function validateZonepath(
   ctx: OpContext,
@@ -91,10 +122,16 @@ export function validateZonepath(
   path: string,
   cmd: ZoneadmCommand,
   state: ZoneState,
+  created: string[] = [],
 ): boolean {
   const err = (m: string) => ctx.io.err(`${m}\n`);
   if (!path.startsWith('/')) {
     err(`${path} is not an absolute path.`);
+    return false;
+  }
+  const kernel = kernelPlaceProblem(path);
+  if (kernel) {
+    err(kernel);
     return false;
   }
   const r = realpathOrError(path);
@@ -113,17 +150,18 @@ export function validateZonepath(
       return true;
     }
     try {
-      mkdirSync(path, { recursive: true, mode: 0o755 });
+      created.push(...makeDirs(path, 0o700));
     } catch (e) {
-      zperror(ctx, path, e);
+      if (e instanceof NotADirectoryPathError && e.symlink) ctx.io.err(`zoneadm: ${path}: Resolved path mismatch\n`);
+      else zperror(ctx, e instanceof NotADirectoryPathError ? e.path : path, e instanceof NotADirectoryPathError ? { code: 'ENOTDIR' } : e);
       return false;
     }
     try {
-      chmodSync(path, 0o700);
+      chmodSync(path, 0o700); // exactly, whatever the umask
     } catch (e) {
       zperror(ctx, path, e);
     }
-    return validateZonepath(ctx, zone, path, cmd, state);
+    return validateZonepath(ctx, zone, path, cmd, state, created);
   }
   const rpath = r.path!;
   if (rpath !== path) {
@@ -197,7 +235,7 @@ export function validateZonepath(
     const rootpath = `${rpath}/root`;
     let rst: Stats | undefined;
     try {
-      rst = statSync(rootpath);
+      rst = lstatSync(rootpath);
     } catch {
       rst = undefined;
     }
@@ -218,6 +256,12 @@ export function validateZonepath(
         err(`${rootpath} mode is not 0755.`);
         return false;
       }
+    }
+  } else {
+    const root = rootProblem(`${rpath}/root`);
+    if (root) {
+      err(root);
+      return false;
     }
   }
   return !bad;
@@ -275,7 +319,13 @@ export function loadConfig(ctx: OpContext, zone: string): ZoneConfig {
  * verify_details: the zonepath (except for attach) and the configuration against this system.
  * Prints every problem and, on failure, `zoneadm: zone <z> failed to verify`; returns success.
  */
-export function verifyDetails(ctx: OpContext, cmd: ZoneadmCommand, entry: IndexEntry, cfg: ZoneConfig): boolean {
+export function verifyDetails(
+  ctx: OpContext,
+  cmd: ZoneadmCommand,
+  entry: IndexEntry,
+  cfg: ZoneConfig,
+  created: string[] = [],
+): boolean {
   const zone = entry.name;
   const zonepath = cfg.globals.zonepath;
   let ok = true;
@@ -286,7 +336,7 @@ export function verifyDetails(ctx: OpContext, cmd: ZoneadmCommand, entry: IndexE
     );
     return false;
   }
-  if (cmd !== 'attach' && !validateZonepath(ctx, zone, zonepath, cmd, entry.state)) {
+  if (cmd !== 'attach' && !validateZonepath(ctx, zone, zonepath, cmd, entry.state, created)) {
     ctx.io.err(`could not verify zonepath ${zonepath} because of the above errors.\n`);
     ok = false;
   }
@@ -295,13 +345,32 @@ export function verifyDetails(ctx: OpContext, cmd: ZoneadmCommand, entry: IndexE
   return ok;
 }
 
-/** verifyDetails as a step of another operation: throws (already reported) on failure. */
-export function requireVerified(ctx: OpContext, cmd: ZoneadmCommand, entry: IndexEntry, cfg: ZoneConfig): void {
-  if (!verifyDetails(ctx, cmd, entry, cfg)) throw new ZoneadmError('', 'reported');
+/**
+ * verifyDetails as a step of another operation: throws (already reported) on failure. What it
+ * created (a missing zonepath and its parents) is pushed onto `created`, and removed again here
+ * when the verification fails after all.
+ */
+export function requireVerified(ctx: OpContext, cmd: ZoneadmCommand, entry: IndexEntry, cfg: ZoneConfig, created: string[] = []): void {
+  const mine: string[] = [];
+  const ok = verifyDetails(ctx, cmd, entry, cfg, mine);
+  if (!ok) {
+    removeCreated(mine);
+    throw new ZoneadmError('', 'reported');
+  }
+  created.push(...mine);
 }
 
 /** `zoneadm verify`. Returns normally when the zone verifies. */
 export function verifyZone(ctx: OpContext): void {
+  const zone = sanityCheck(ctx, 'verify').name;
+  // A move a crash interrupted is finished or undone first, unless another zoneadm holds the zone.
+  if (existsSync(moveJournalPath(ctx.store.root, zone))) {
+    try {
+      acquireOpLocks(ctx.store.root, [zone], ctx.io)();
+    } catch {
+      /* busy: verify what is there */
+    }
+  }
   const entry = sanityCheck(ctx, 'verify');
   requireVerified(ctx, 'verify', entry, loadConfig(ctx, entry.name));
 }

@@ -1,6 +1,7 @@
 import { test, expect, describe, beforeEach, afterEach } from '@jest/globals';
 import {
-  existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync,
+  chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -12,6 +13,10 @@ import { attachZone, detachZone, hostFacts, parseManifest } from '../../src/zone
 import { removeTree, MountPointError } from '../../src/zoneadm/fsutil.js';
 import { ZoneadmError, ZoneadmUsageError, formatZoneadmError } from '../../src/zoneadm/errors.js';
 import { installLogPath } from '../../src/zoneadm/paths.js';
+import { moveJournalPath, writeMoveJournal } from '../../src/zoneadm/move-journal.js';
+import { verifyZone } from '../../src/zoneadm/verify.js';
+import { giveIdentity } from '../../src/zoneadm/identity.js';
+import { bootZone } from '../../src/runtime/lifecycle.js';
 import { addZone, ctxFor, dirInstaller, makeEnv, PROFILE, type Env } from './helpers.js';
 
 let env: Env;
@@ -346,5 +351,163 @@ describe('detach / attach', () => {
     expect((await run('dr', (ctx) => attachZone(ctx, { force: false, dryRunPath: '/nonexistent.yaml' }))).err).toBe(
       "zoneadm: zone 'dr': could not open manifest path /nonexistent.yaml: No such file or directory\n",
     );
+  });
+});
+
+describe('a failed operation removes what it created', () => {
+  test('install: the zonepath (and parents) made for a verify that then fails are removed; what existed stays', async () => {
+    const open = join(env.zones, 'open');
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    addZone(env, 'fi', { zonepath: join(open, 'fi') });
+    const r = await install('fi');
+    expect(r.stderr).toContain(`${open} must not be world writable.`);
+    expect([state('fi'), existsSync(join(open, 'fi')), existsSync(open)]).toEqual(['configured', false, true]);
+
+    const inst = addZone(env, 'inst', { state: 'installed' });
+    mkdirSync(inst, { mode: 0o700 });
+    addZone(env, 'fo', { zonepath: join(inst, 'new/deep/fo') });
+    const o = await install('fo');
+    expect(o.stderr.split('\n')[0]).toBe(`fo zonepath (${inst}/new/deep/fo) and inst zonepath (${inst}) overlap.`);
+    expect(readdirSync(inst)).toEqual([]);
+  });
+
+  test('clone: a failed copy removes what it added to the target and leaves it configured', async () => {
+    addZone(env, 'cf');
+    await install('cf');
+    const tzp = addZone(env, 'cft');
+    mkdirSync(tzp, { mode: 0o700 });
+    writeFileSync(join(tzp, 'keep'), 'mine');
+    const r = await run('cft', (ctx) => cloneZone(ctx, { source: 'cf', identity: () => { throw new ZoneadmError('identity failed'); } }));
+    expect(r.err).toBe("zoneadm: zone 'cft': identity failed\n");
+    expect([state('cft'), readdirSync(tzp)]).toEqual(['configured', ['keep']]);
+  });
+});
+
+describe('move: a crash at any point is recovered by the next command', () => {
+  /** An installed zone `name` and the journal of a move of it to `to`, as move writes it. */
+  async function crashed(name: string, mode: 'rename' | 'copy') {
+    const from = addZone(env, name);
+    await install(name);
+    const to = join(env.zones, `${name}-new`);
+    writeMoveJournal(env.root, name, { from, to, mode, toExisted: false });
+    return { from, to };
+  }
+
+  test('after the rename, before the store: rolled forward by any command (detach finds the zone)', async () => {
+    const { from, to } = await crashed('m1', 'rename');
+    renameSync(from, to);
+    const r = await run('m1', (ctx) => detachZone(ctx, { dryRun: false }));
+    expect([r.err, r.stderr]).toEqual(['', `zoneadm: zone 'm1': the interrupted move to ${to} was completed.\n`]);
+    expect(env.store.get('m1')).toMatchObject({ zonepath: to, state: 'configured' });
+    expect(existsSync(join(to, 'SUNWdetached.yaml'))).toBe(true);
+    expect(existsSync(from)).toBe(false);
+    expect(existsSync(moveJournalPath(env.root, 'm1'))).toBe(false);
+  });
+
+  test('before the rename: rolled back (verify), and the move can be done again', async () => {
+    const { from, to } = await crashed('m2', 'rename');
+    const { ctx, io } = ctxFor(env, 'm2');
+    verifyZone(ctx);
+    expect(io.stderr).toBe(`zoneadm: zone 'm2': the interrupted move to ${to} was undone; the zonepath is ${from}.\n`);
+    expect(env.store.get('m2')?.zonepath).toBe(from);
+    expect((await run('m2', (c) => moveZone(c, to))).err).toBe('');
+    expect(env.store.get('m2')?.zonepath).toBe(to);
+    expect(readFileSync(join(to, 'root/etc/hostname'), 'utf8')).toBe('m2\n');
+  });
+
+  test('a partial copy is removed; a committed copy gets its old zonepath removed', async () => {
+    const a = await crashed('m3', 'copy');
+    mkdirSync(join(a.to, 'root/etc'), { recursive: true, mode: 0o700 });
+    expect((await run('m3', (ctx) => moveZone(ctx, a.to))).err).toBe('');
+    expect(env.store.get('m3')?.zonepath).toBe(a.to);
+    expect(readFileSync(join(a.to, 'root/etc/hostname'), 'utf8')).toBe('m3\n');
+
+    const b = await crashed('m4', 'copy');
+    execFileSync('cp', ['-a', `${b.from}/.`, b.to]);
+    const cfg = env.store.load('m4')!;
+    env.store.save({ ...cfg, globals: { ...cfg.globals, zonepath: b.to } });
+    const r = await run('m4', (ctx) => markZone(ctx, 'installed'));
+    expect([r.err, r.stderr]).toEqual(['', `zoneadm: zone 'm4': the interrupted move to ${b.to} was completed.\n`]);
+    expect([existsSync(b.from), existsSync(join(b.to, 'root/etc/hostname'))]).toEqual([false, true]);
+  });
+
+  test('a move of a zone whose zonepath is gone is refused; it does not make an empty one', async () => {
+    const zp = addZone(env, 'm5', { state: 'installed' });
+    const r = await run('m5', (ctx) => moveZone(ctx, join(env.zones, 'm5-new')));
+    expect(r.err).toBe('zoneadm: could not stat zone path: No such file or directory\n');
+    expect([existsSync(zp), existsSync(join(env.zones, 'm5-new'))]).toEqual([false, false]);
+  });
+});
+
+describe('links a zone user (or a foreign zonepath) plants are never followed', () => {
+  test('a zonepath root that is a symbolic link: install, move, clone, attach and boot refuse; nothing in its target', async () => {
+    const victim = join(env.base, 'victim');
+    mkdirSync(victim, { mode: 0o755 });
+    const zp = addZone(env, 'ln');
+    await install('ln');
+    rmSync(join(zp, 'root'), { recursive: true });
+    symlinkSync(victim, join(zp, 'root'));
+    const notDir = `${zp}/root is not a directory.`;
+    expect((await run('ln', (ctx) => moveZone(ctx, join(env.zones, 'ln2')))).stderr.split('\n')[0]).toBe(notDir);
+    const tzp = addZone(env, 'lnc');
+    expect((await run('lnc', (ctx) => cloneZone(ctx, { source: 'ln' }))).err).toBe(`${notDir}\n`);
+    expect([state('lnc'), existsSync(tzp)]).toEqual(['configured', false]);
+    expect((await run('ln', (ctx) => detachZone(ctx, { dryRun: false }))).stderr.split('\n')[0]).toBe(notDir);
+    env.store.setState('ln', 'configured');
+    expect((await install('ln')).stderr.split('\n')[0]).toBe(notDir);
+    expect((await run('ln', (ctx) => attachZone(ctx, { force: true }))).stderr.split('\n')[0]).toBe(notDir);
+    env.store.setState('ln', 'installed');
+    await expect(bootZone('ln', { root: env.root })).rejects.toThrow(`the zone root ${zp}/root is a symbolic link`);
+    expect(readdirSync(victim)).toEqual([]);
+    // uninstall removes the link, not what it points to
+    writeFileSync(join(victim, 'precious'), 'x');
+    expect((await run('ln', (ctx) => uninstallZone(ctx, { force: true }))).err).toBe('');
+    expect([existsSync(join(zp, 'root')), readdirSync(victim)]).toEqual([false, ['precious']]);
+  });
+
+  test('links planted inside a zone root: clone writes no identity through them, a move (copy) leaves their targets alone', async () => {
+    const victim = join(env.base, 'victim3');
+    mkdirSync(victim);
+    writeFileSync(join(victim, 'hostname'), 'host\n');
+    const zp = addZone(env, 'pl');
+    await install('pl');
+    rmSync(join(zp, 'root/etc'), { recursive: true });
+    symlinkSync(victim, join(zp, 'root/etc')); // as the zone's root could do: etc -> a host directory
+    symlinkSync(victim, join(zp, 'root/escape'));
+    const tzp = addZone(env, 'plc');
+    expect((await run('plc', (ctx) => cloneZone(ctx, { source: 'pl' }))).err).toBe('');
+    expect([readdirSync(victim), readFileSync(join(victim, 'hostname'), 'utf8')]).toEqual([['hostname'], 'host\n']);
+    expect(lstatSync(join(tzp, 'root/etc')).isSymbolicLink()).toBe(true);
+
+    const other = join(env.base, 'otherfs2');
+    mount(other);
+    expect((await run('pl', (ctx) => moveZone(ctx, join(other, 'pl')))).err).toBe('');
+    expect([existsSync(zp), readdirSync(victim)]).toEqual([false, ['hostname']]);
+    expect(lstatSync(join(other, 'pl/root/escape')).isSymbolicLink()).toBe(true);
+    expect((await run('pl', (ctx) => uninstallZone(ctx, { force: true }))).err).toBe('');
+    expect(readdirSync(victim)).toEqual(['hostname']);
+  });
+
+  test('identity: a root that is a link is not written through', () => {
+    const victim = join(env.base, 'victim2');
+    mkdirSync(join(victim, 'etc'), { recursive: true });
+    symlinkSync(victim, join(env.base, 'lroot'));
+    expect(giveIdentity(join(env.base, 'lroot'), 'x').written).toEqual([]);
+    expect(readdirSync(join(victim, 'etc'))).toEqual([]);
+  });
+
+  test('attach does not read a manifest that is a symbolic link (it could be /etc/shadow)', async () => {
+    const secret = join(env.base, 'secret');
+    writeFileSync(secret, 'root:$6$secret:1:0:99999:7:::\n');
+    const zp = addZone(env, 'am');
+    await install('am');
+    await run('am', (ctx) => detachZone(ctx, { dryRun: false }));
+    rmSync(join(zp, 'SUNWdetached.yaml'));
+    symlinkSync(secret, join(zp, 'SUNWdetached.yaml'));
+    const r = await run('am', (ctx) => attachZone(ctx, { force: false }));
+    expect(r.err).toBe(`zoneadm: zone 'am': could not open manifest path ${zp}/SUNWdetached.yaml: Too many levels of symbolic links\n`);
+    expect(r.err + r.stderr).not.toContain('secret');
+    expect(state('am')).toBe('configured');
   });
 });

@@ -1,5 +1,5 @@
 import { test, expect, describe, beforeEach, afterEach } from '@jest/globals';
-import { chmodSync, chownSync, mkdirSync, symlinkSync, writeFileSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyZone } from '../../src/zoneadm/verify.js';
 import { ZoneadmError, formatZoneadmError } from '../../src/zoneadm/errors.js';
@@ -163,5 +163,45 @@ describe('zoneadm verify', () => {
     writeFileSync(join(zp, 'SUNWdetached.yaml'), 'x: 1\n');
     expect(verify('det').stderr.split('\n').slice(0, 2)).toEqual(['Cannot verify detached zone.', `Use attach or remove ${zp} directory.`]);
     expect(statSync(zp).mode & 0o777).toBe(0o700);
+  });
+
+  test('a zonepath on a kernel file system or under /proc, /sys, /dev: refused, nothing created', () => {
+    const cases: Array<[string, string]> = [
+      ['/proc/zz', 'on a proc file system'],
+      ['/proc/1/zz', 'on a proc file system'],
+      ['/sys/zz', 'on a sysfs file system'],
+      ['/dev/zz', 'on a devtmpfs file system'],
+      ['/dev/shm/zz/deeper', 'under /dev'],
+    ];
+    const cg = readFileSync('/proc/self/mountinfo', 'utf8').match(/ (\/sys\/fs\/cgroup\S*) .* - (cgroup2?) /);
+    if (cg) cases.push([`${cg[1]}/zz`, `on a ${cg[2]} file system`]);
+    // a symbolic link into /proc counts as /proc
+    symlinkSync('/proc/self', join(env.zones, 'toproc'));
+    cases.push([join(env.zones, 'toproc', 'zz'), 'on a proc file system']);
+    for (const [zp, where] of cases) {
+      const name = `k${cases.findIndex((c) => c[0] === zp)}`;
+      addZone(env, name, { zonepath: zp });
+      const r = verify(name);
+      expect([zp, r.ok, r.stderr]).toEqual([zp, false,
+        `Zonepath ${zp} is ${where}.\n\tA local file system must be used.\n` +
+          `could not verify zonepath ${zp} because of the above errors.\nzoneadm: zone ${name} failed to verify\n`]);
+      expect(existsSync(zp)).toBe(false);
+    }
+  });
+
+  test('a zonepath root that is a symbolic link (or not a directory) is refused in every state', () => {
+    const victim = join(env.base, 'victim');
+    mkdirSync(victim, { mode: 0o755 });
+    for (const st of ['configured', 'installed'] as const) {
+      const zp = addZone(env, `r${st}`, { state: st });
+      mkdirSync(zp, { mode: 0o700 });
+      symlinkSync(victim, join(zp, 'root'));
+      const r = verify(`r${st}`);
+      expect([st, r.ok, r.stderr.split('\n')[0]]).toEqual([st, false, `${zp}/root is not a directory.`]);
+    }
+    const zp = addZone(env, 'rfile', { state: 'installed' });
+    mkdirSync(zp, { mode: 0o700 });
+    writeFileSync(join(zp, 'root'), '');
+    expect(verify('rfile').stderr.split('\n')[0]).toBe(`${zp}/root is not a directory.`);
   });
 });
