@@ -146,8 +146,8 @@ describe('ZoneStore', () => {
     let err: unknown;
     try { store.load('a'); } catch (e) { err = e; }
     expect(err).toBeInstanceOf(ZoneStoreError);
-    expect((err as ZoneStoreError).code).toBe('Z_BAD_CONFIG');
-    expect((err as Error).message).toMatch(/^Invalid configuration file: .*a\.yaml: /);
+    expect((err as ZoneStoreError).code).toBe('Z_INVALID_DOCUMENT');
+    expect((err as Error).message).toMatch(/^Invalid document: .*a\.yaml: /);
     expect((err as Error).message).not.toMatch(/\n/);
     writeFileSync(configPath('a', t.root), '- just\n- a list\n');
     expect(() => store.load('a')).toThrow('a.yaml: not a mapping');
