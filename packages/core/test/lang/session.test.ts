@@ -236,3 +236,17 @@ describe('export', () => {
     );
   });
 });
+
+describe('sizes past what the kernel takes', () => {
+  test('set physical=99999999999999999999999T is refused at set time, not stored as 1e+23T', async () => {
+    const { io, status, backend } = await runAll(
+      'create; set zonepath=/z; add capped-memory; set physical=99999999999999999999999T; set physical=1G; end; add rctl; set name=zone.max-swap; cancel; set max-shm-memory=16777216T',
+    );
+    expect(io.stderr).toEqual([
+      'A positive number with a required scale suffix (K, M, G or T) was expected here.',
+      'A non-negative number with a required scale suffix (K, M, G or T) was expected\nhere.'.split('\n'),
+    ].flat());
+    expect(status).toBe(1);
+    expect(backend.zones.get('z1')!.config.resources).toContainEqual({ type: 'capped-memory', props: { physical: String(1024 ** 3) } });
+  });
+});
