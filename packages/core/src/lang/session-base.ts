@@ -36,6 +36,7 @@ export interface StoredZone {
  */
 export interface UnreadableZone {
   config?: undefined;
+  idmap?: undefined;
   state: ZoneStateName;
   problem: string;
 }

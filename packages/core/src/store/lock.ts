@@ -12,6 +12,7 @@
  */
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { processAlive, processIdentity, processStartedAtMs } from '../platform/proc.js';
+import { errnoText } from '../errno.js';
 
 export interface LockOptions {
   /** Give up after this long (default 10 s). */
@@ -55,7 +56,7 @@ function readHolder(path: string): Holder | undefined {
     return { pid: m ? Number(m[1]) : undefined, identity: m?.[2], ageMs: Date.now() - writtenAtMs, writtenAtMs };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
+    throw new LockFileError(path, err as NodeJS.ErrnoException);
   }
 }
 
@@ -65,13 +66,16 @@ function tryCreate(path: string): boolean {
     fd = openSync(path, 'wx', 0o644);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
+    throw new LockFileError(path, err as NodeJS.ErrnoException);
   }
   try {
     writeSync(fd, `${process.pid} ${ownIdentity()}\n`);
-  } finally {
+  } catch (err) {
     closeSync(fd);
+    try { unlinkSync(path); } catch { /* ignore */ }
+    throw new LockFileError(path, err as NodeJS.ErrnoException);
   }
+  closeSync(fd);
   return true;
 }
 
@@ -113,6 +117,28 @@ function breakStale(path: string): void {
     }
   } finally {
     try { unlinkSync(guard); } catch { /* ignore */ }
+  }
+}
+
+/** Whether another live process holds the lock at `path` now (a stale or missing lock is not held). */
+export function lockHeldByOther(path: string): boolean {
+  if (held.has(path)) return false;
+  let h: Holder | undefined;
+  try {
+    h = readHolder(path);
+  } catch {
+    return false;
+  }
+  return h !== undefined && h.pid !== undefined && !isStale(h) && !(h.pid === process.pid && h.identity === ownIdentity());
+}
+
+/** The lock file could not be created, written or read (a full disk, a directory in its place...). */
+export class LockFileError extends Error {
+  readonly code: string | undefined;
+  constructor(readonly path: string, cause: NodeJS.ErrnoException) {
+    super(`lock file ${path}: ${errnoText(cause)}`);
+    this.name = 'LockFileError';
+    this.code = cause.code;
   }
 }
 

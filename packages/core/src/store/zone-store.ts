@@ -27,7 +27,7 @@ import { SCHEMA, globalValue, type Schema } from '../model/schema.js';
 import { isAcceptedRctlValue } from '../model/rctl.js';
 import { errnoText } from '../errno.js';
 import { writeFileAtomic, fsyncDir } from './atomic.js';
-import { withLock, withLocks, type LockOptions, LockTimeoutError } from './lock.js';
+import { LockFileError, withLock, withLocks, type LockOptions, LockTimeoutError } from './lock.js';
 import {
   emptyIndex,
   formatIndex,
@@ -372,9 +372,9 @@ export class ZoneStore {
       return paths.length === 1 ? withLock(paths[0], fn, this.lockOpts) : withLocks(paths, fn, this.lockOpts);
     } catch (err) {
       if (err instanceof LockTimeoutError) throw new ZoneStoreError('Z_LOCKED', undefined, err.message);
-      if (err instanceof ZoneStoreError || typeof errnoCode(err) !== 'string') throw err;
-      // Creating a lock file failed (a full disk, a directory in its place...).
-      throw fsError('Z_MISC_FS', paths.join(', '), err);
+      // A lock file that cannot be created or read (a full disk, a directory in its place...).
+      if (err instanceof LockFileError) throw new ZoneStoreError('Z_MISC_FS', undefined, err.message);
+      throw err;
     }
   }
 
