@@ -18,7 +18,7 @@
  * A `<name>.yaml` without an index line is no zone (a crash after a rename's step 3 can leave the
  * old name's file): readers never see it and the next save of that name replaces it.
  */
-import { lstatSync, mkdirSync, readFileSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -167,9 +167,12 @@ export class ZoneStore {
 
   /** The pending file's text when the index has committed it (its zonepath is the index line's). */
   private committedPending(name: string): string | undefined {
+    const pending = pendingPath(this.configPath(name));
+    // existsSync throws nothing: `zoneadm list` asks this of every zone.
+    if (!existsSync(pending)) return undefined;
     let text: string;
     try {
-      text = readFileSync(pendingPath(this.configPath(name)), 'utf8');
+      text = readFileSync(pending, 'utf8');
     } catch {
       return undefined; // none (the usual case), or unreadable: not committed either way
     }
