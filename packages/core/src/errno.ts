@@ -13,6 +13,14 @@ export function errnoText(e: NodeJS.ErrnoException): string {
       return 'Read-only file system';
     case 'ENOSPC':
       return 'No space left on device';
+    case 'EDQUOT':
+      return 'Disc quota exceeded';
+    case 'EIO':
+      return 'I/O error';
+    case 'ENOTEMPTY':
+      return 'Directory not empty';
+    case 'ELOOP':
+      return 'Number of symbolic links encountered during path name traversal exceeds MAXSYMLINKS';
     default:
       return e.message;
   }

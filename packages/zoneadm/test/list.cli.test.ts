@@ -125,7 +125,7 @@ describe('zoneadm list', () => {
       const r = await execa('node', [BIN, 'list', '-c'], { env: { ZONES_ROOT: r2 }, reject: false });
       expect(r.exitCode).toBe(0);
       expect(r.stdout).toBe('global\ngood');
-      expect(r.stderr).toMatch(/^zoneadm: bad: could not get brand name: Invalid configuration file: \S+bad\.yaml: [^\n]+$/);
+      expect(r.stderr).toMatch(/^zoneadm: bad: could not get brand name: Invalid document: \S+bad\.yaml: [^\n]+$/);
       expect(r.stderr).not.toMatch(/\bat \S+:\d+/);
     } finally {
       rmSync(r2, { recursive: true, force: true });

@@ -22,8 +22,29 @@ export interface ZoneIdmap {
   count: number;
 }
 
+/** A configured zone as the store has it. */
+export interface StoredZone {
+  config: ZoneConfig;
+  state: ZoneStateName;
+  idmap?: ZoneIdmap;
+}
+
+/**
+ * A configured zone whose configuration cannot be read (a corrupt or hand-broken file):
+ * `problem` is the message (`Invalid document: <file>: <what>`). It can still be deleted with
+ * `delete -F` or replaced with `create -F` (docs/reference.md#16-messages).
+ */
+export interface UnreadableZone {
+  config?: undefined;
+  idmap?: undefined;
+  state: ZoneStateName;
+  problem: string;
+}
+
 export interface ConfigBackend {
-  lookup(name: string): { config: ZoneConfig; state: ZoneStateName; idmap?: ZoneIdmap } | undefined;
+  lookup(name: string): StoredZone | UnreadableZone | undefined;
+  /** The zone's state in the kernel (ready, running, shutting_down), if it is there. */
+  runtimeState?(name: string): Promise<ZoneStateName | undefined>;
   /** SUNWdefault, SUNWblank or a configured zone. */
   template(name: string): ZoneConfig | undefined;
   /** Commit: throws an Error whose message is the Solaris text on failure. */
@@ -82,6 +103,8 @@ export abstract class SessionBase {
   protected state: ZoneStateName | undefined;
   /** The zone's host ids, once it has been readied or booted (shown by info). */
   protected idmap: ZoneIdmap | undefined;
+  /** Why the stored configuration could not be read (the zone exists, its file is broken). */
+  protected problem: string | undefined;
   protected scope: Scope | undefined;
   protected needsCommit = false;
   protected sawErrorFlag = false;
@@ -213,20 +236,21 @@ export abstract class SessionBase {
 
   protected reload(): void {
     // Templates can be looked at (info, export) but never changed.
-    let found: { config: ZoneConfig; state: ZoneStateName; idmap?: ZoneIdmap } | undefined;
+    let found: StoredZone | UnreadableZone | undefined;
     if (this.name.startsWith('SUNW')) {
       const t = this.backend.template(this.name);
       found = t ? { config: t, state: 'configured' } : undefined;
     } else {
       found = this.backend.lookup(this.name);
     }
-    this.config = found ? structuredClone(found.config) : undefined;
+    this.config = found?.config ? structuredClone(found.config) : undefined;
     this.state = found?.state;
-    this.idmap = found?.idmap;
+    this.idmap = found?.config ? found.idmap : undefined;
+    this.problem = found && !found.config ? found.problem : undefined;
     this.savedName = found ? this.name : undefined;
     this.needsCommit = false;
     this.scope = undefined;
-    if (found) this.everLoaded = true;
+    if (found?.config) this.everLoaded = true;
   }
 
   /** The configuration a command works on, or an error when the zone is not configured. */
@@ -239,6 +263,11 @@ export abstract class SessionBase {
         this.config = blank;
         this.needsCommit = true;
       }
+    }
+    if (!this.config && this.problem) {
+      // illumos initialize(): zone_perror(zone, Z_INVALID_DOCUMENT)
+      this.error(`${this.name}: ${this.problem}`);
+      return undefined;
     }
     if (!this.config) {
       this.error(`${this.name}: No such zone configured`);

@@ -28,7 +28,13 @@ import { ZONE_STATE_ORDER as STATE_ORDER } from '../model/states.js';
 import { errnoText } from '../errno.js';
 import { ResourceCommands } from './resource-commands.js';
 
-export type { ConfigBackend, InputMode, SessionIO, SessionOptions, ZoneStateName } from './session-base.js';
+export type { ConfigBackend, InputMode, SessionIO, SessionOptions, StoredZone, UnreadableZone, ZoneStateName } from './session-base.js';
+
+/** A store failure (ZoneStoreError's shape: a libzonecfg code and its text), told apart from a bug. */
+function isStoreFailure(e: unknown): e is Error {
+  const code = (e as { code?: unknown } | undefined)?.code;
+  return e instanceof Error && typeof code === 'string' && code.startsWith('Z_');
+}
 
 export class Session extends ResourceCommands {
   /** What the interactive shell prints once at start (the seed's first screen). */
@@ -37,7 +43,9 @@ export class Session extends ResourceCommands {
       this.io.err(`WARNING: you do not have write access to this zone's configuration file;`);
       this.io.err('going into read-only mode.');
     }
-    if (!this.config && !this.isGlobalZone) {
+    if (!this.config && this.problem) {
+      this.io.err(`${this.name}: ${this.problem}`);
+    } else if (!this.config && !this.isGlobalZone) {
       this.io.err(`${this.name}: No such zone configured`);
       if (this.interactive && !this.readOnly) this.io.out(`Use 'create' to begin configuring a new zone.`);
     }
@@ -70,7 +78,14 @@ export class Session extends ResourceCommands {
       return;
     }
     this.currentLine = st.command.line;
-    await this.execute(st.command);
+    try {
+      await this.execute(st.command);
+    } catch (e) {
+      // A store that fails under a command (an unreadable index, a template that is a broken
+      // zone...) is that command's error, in libzonecfg's `<zone>: <error>` form.
+      if (!isStoreFailure(e)) throw e;
+      this.error(`${this.name}: ${e.message}`);
+    }
   }
 
   private async execute(cmd: Command): Promise<void> {
@@ -172,13 +187,16 @@ export class Session extends ResourceCommands {
       }
       if (!(await this.io.confirm(`Are you sure you want to delete zone ${this.name} (y/[n])? `))) return;
     }
-    if (this.state && this.state !== 'configured' && !force) {
+    const stored = this.savedName ?? this.name;
+    // zonecfg_destroy: a zone in the kernel (ready, running, shutting down) is never deleted, even
+    // with -F; the index only knows configured, incomplete and installed.
+    const state = (this.state && (await this.backend.runtimeState?.(stored))) || this.state;
+    if (state && state !== 'configured' && !force) {
       return this.notice(`Zone ${this.name} not in configured state; delete not allowed.  Use -F to force delete.`);
     }
-    if (this.state && STATE_ORDER[this.state] >= STATE_ORDER.ready) {
+    if (state && STATE_ORDER[state] >= STATE_ORDER.ready) {
       return this.error(`${this.name}: Zone state is invalid for the requested operation`);
     }
-    const stored = this.savedName ?? this.name;
     if (this.backend.lookup(stored)) {
       try {
         this.backend.remove(stored);
@@ -409,6 +427,8 @@ export class Session extends ResourceCommands {
     if (value === this.name) return;
     const bogus = () => this.error(`${value}: Bogus zone name`, '', ...SYNTAX_BLOCK);
     if (!isValidZoneName(value) || value.startsWith('SUNW')) return bogus();
+    // An existing zone with an unreadable file cannot be renamed (illumos initialize() fails).
+    if (!this.config && this.problem) return void this.requireConfig();
     if (!this.config) {
       // Before anything is loaded, set zonename just chooses which zone to configure.
       this.name = value;

@@ -6,17 +6,21 @@
 const SIZE = /^\s*(\+?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([KMGTkmgt]?)$/;
 const SCALE: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
 
+/** 2^64: no size reaches it (libzonecfg keeps sizes in a uint64_t, the kernel's limits are u64). */
+const SIZE_LIMIT = 2 ** 64;
+
 /**
  * Bytes for a size text, undefined when it is not one. A bare number is bytes (despite the
  * "required scale suffix" wording of the error). Fractions of a byte are dropped, as the C cast does.
- * Unlike strtold we refuse an empty text, which Solaris would quietly read as 0.
+ * Unlike strtold we refuse an empty text, which Solaris would quietly read as 0, and a size of
+ * 2^64 bytes or more, which Solaris's cast to uint64_t would silently wrap
+ * (docs/reference.md#25-sizes).
  */
 export function parseSize(text: string): number | undefined {
   const m = SIZE.exec(text);
   if (!m) return undefined;
-  const value = Number(m[1]);
-  if (!Number.isFinite(value)) return undefined;
-  return Math.floor(value * SCALE[m[2]!.toUpperCase()]!);
+  const bytes = Math.floor(Number(m[1]) * SCALE[m[2]!.toUpperCase()]!);
+  return Number.isFinite(bytes) && bytes < SIZE_LIMIT ? bytes : undefined;
 }
 
 const UNITS = ['K', 'M', 'G', 'T'];

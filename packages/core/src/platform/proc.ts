@@ -100,3 +100,39 @@ export function inNonGlobalZone(procRoot = '/proc'): boolean {
     return false; // unreadable: the host's init (a zone's root can read its own init's environment)
   }
 }
+
+/**
+ * Who `pid` is, beyond its number: its start time (clock ticks since boot, field 22 of
+ * /proc/PID/stat) and the boot it belongs to. A later process that reuses the pid, in this boot
+ * or after a reboot, has another identity. Undefined when the process is gone.
+ */
+export function processIdentity(pid: number): string | undefined {
+  const stat = readProc(pid, 'stat');
+  if (stat === undefined) return undefined;
+  const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  return start === undefined ? undefined : `${start} ${bootId()}`;
+}
+
+let cachedBootId: string | undefined;
+function bootId(): string {
+  if (cachedBootId === undefined) {
+    try {
+      cachedBootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    } catch {
+      cachedBootId = '-';
+    }
+  }
+  return cachedBootId;
+}
+
+/** When `pid` started, in ms since the epoch (btime of /proc/stat plus its start ticks at USER_HZ 100), or undefined. */
+export function processStartedAtMs(pid: number): number | undefined {
+  const ticks = Number(processIdentity(pid)?.split(' ')[0]);
+  let btime: string | undefined;
+  try {
+    btime = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
+  return Number.isFinite(ticks) && btime !== undefined ? Number(btime) * 1000 + ticks * 10 : undefined;
+}

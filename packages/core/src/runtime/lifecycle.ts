@@ -253,7 +253,9 @@ async function destroyZone(cg: ZoneCgroup): Promise<void> {
 export async function haltZone(name: string, given: RuntimeOptions = {}): Promise<void> {
   const opts = { ...given, root: resolve(given.root ?? zonesRoot()) };
   const root = opts.root;
-  loadInstalled(name, 'halt', root);
+  // Only the index line: a zone whose configuration file broke can still be halted.
+  if (name === 'global') throw runtimeError.global('halt');
+  if (!new ZoneStore(root).get(name)) throw runtimeError.noZone(name);
   const info = zoneRuntimeInfo(name, opts);
   const cg = zoneCgroupFor(name, opts);
   const stray = cg.exists() ? cg.pids() : [];

@@ -8,7 +8,10 @@ export type ZoneStoreErrorCode =
   | 'Z_NAME_IN_USE'
   | 'Z_INVALID_STATE'
   | 'Z_BAD_ZONE_NAME'
-  | 'Z_BAD_CONFIG'
+  | 'Z_INVALID_DOCUMENT'
+  | 'Z_MISC_FS'
+  | 'Z_SAVING_FILE'
+  | 'Z_UPDATING_INDEX'
   | 'Z_LOCKED';
 
 /** libzonecfg's text for each code. */
@@ -17,7 +20,12 @@ export const ZONE_STORE_MESSAGES: Readonly<Record<ZoneStoreErrorCode, string>> =
   Z_NAME_IN_USE: 'Zone name already in use',
   Z_INVALID_STATE: 'Zone state is invalid for the requested operation',
   Z_BAD_ZONE_NAME: 'Invalid zone name',
-  Z_BAD_CONFIG: 'Invalid configuration file',
+  // A configuration file that does not parse or has the wrong shape (zonecfg_get_handle_impl).
+  Z_INVALID_DOCUMENT: 'Invalid document',
+  // The index (or another store file) cannot be read: a directory, a symlink loop, an I/O error.
+  Z_MISC_FS: 'Miscellaneous file system error',
+  Z_SAVING_FILE: 'Problem saving file',
+  Z_UPDATING_INDEX: 'Problem updating index file',
   Z_LOCKED: 'another operation may be in progress',
 });
 
@@ -25,7 +33,7 @@ export class ZoneStoreError extends Error {
   /**
    * @param code    what went wrong
    * @param zone    the zone concerned, if any
-   * @param detail  extra text (file and parser message for Z_BAD_CONFIG); the message is
+   * @param detail  extra text (file and parser message for Z_INVALID_DOCUMENT, file and errno text for the others); the message is
    *                `<Solaris text>` or `<Solaris text>: <detail>`
    */
   constructor(readonly code: ZoneStoreErrorCode, readonly zone?: string, readonly detail?: string) {

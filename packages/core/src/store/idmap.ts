@@ -13,7 +13,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
-import { withLock, type LockOptions } from './lock.js';
+import { withLock, LockTimeoutError, type LockOptions } from './lock.js';
+import { errnoText } from '../errno.js';
 import { configDir, indexLockPath } from './paths.js';
 
 /** Ids per zone: the whole 16-bit range a Linux distribution uses (nobody is 65534). */
@@ -202,8 +203,27 @@ export class IdmapStore {
     return idmapPath(this.root);
   }
 
+  /**
+   * The allocations. Only a missing file reads as none: an unreadable one (a directory, an I/O
+   * error) is an IdmapError, never an empty list whose blocks would then be handed out again.
+   */
   read(): Entries {
-    return parseIdmapFile(readOr(this.path), this.path);
+    let text: string;
+    try {
+      text = readFileSync(this.path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+      throw idmapFsError(this.path, err);
+    }
+    return parseIdmapFile(text, this.path);
+  }
+
+  private write(entries: Entries): void {
+    try {
+      writeFileAtomic(this.path, formatIdmapFile(entries), 0o644);
+    } catch (err) {
+      throw idmapFsError(this.path, err);
+    }
   }
 
   lookup(key: string): IdMap | undefined {
@@ -216,6 +236,15 @@ export class IdmapStore {
    * would share the zone's ids, so the zone is refused its namespace until the admin resolves it.
    */
   allocate(key: string): IdMap {
+    try {
+      return this.allocateLocked(key);
+    } catch (err) {
+      if (err instanceof LockTimeoutError) throw new IdmapError(`${err.message}: another operation may be in progress`);
+      throw err;
+    }
+  }
+
+  private allocateLocked(key: string): IdMap {
     return withLock(
       indexLockPath(this.root),
       () => {
@@ -242,7 +271,7 @@ export class IdmapStore {
         }
         const map = { uid: free[0], gid: free[1], count: IDS_PER_ZONE };
         entries.set(key, map);
-        writeFileAtomic(this.path, formatIdmapFile(entries), 0o644);
+        this.write(entries);
         return map;
       },
       this.lockOpts,
@@ -253,8 +282,13 @@ export class IdmapStore {
   releaseLocked(key: string): void {
     const entries = this.read();
     if (!entries.delete(key)) return;
-    writeFileAtomic(this.path, formatIdmapFile(entries), 0o644);
+    this.write(entries);
   }
+}
+
+function idmapFsError(path: string, err: unknown): Error {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' ? new IdmapError(`${path}: ${errnoText(err as NodeJS.ErrnoException)}`) : (err as Error);
 }
 
 /** `0 1000000 65536`: a mapping as /proc/PID/uid_map shows it (inside, outside, count). */
@@ -263,8 +297,9 @@ export function formatIdmapLine(start: number, count: number): string {
 }
 
 /**
- * Gives a deleted zone's block back (the caller holds the index lock). A corrupt allocation file
- * is left as it is: deleting a zone never fails for it, and the next boot reports it.
+ * Gives a deleted zone's block back (the caller holds the index lock). A corrupt or unwritable
+ * allocation file is left as it is: deleting a zone never fails for it (the block then stays
+ * taken, which costs ids, never shares them), and the next boot reports it.
  */
 export function releaseIdmap(root: string, key: string): void {
   try {

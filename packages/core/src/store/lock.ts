@@ -1,13 +1,18 @@
 /**
- * Per-name lock files. A lock is a file created with O_EXCL that holds the owner's pid. Waiting is
- * synchronous (Atomics.wait), so the store API stays synchronous. A lock whose owner pid is dead is
- * stale and is broken; breaking is itself serialised through `<lock>.break` so two waiters can never
- * both break the same stale lock and then delete each other's fresh one.
+ * Per-name lock files. A lock is a file created with O_EXCL that holds its owner: `PID START BOOT`,
+ * the pid with the process's start time and the boot id (platform/proc.ts processIdentity). Waiting
+ * is synchronous (Atomics.wait), so the store API stays synchronous. A lock whose owner is gone is
+ * stale and is broken: its pid is dead, or now names another process (a reused pid, in this boot or
+ * after a reboot: the start time or the boot differs). A lock of the older `PID` form counts as
+ * held only by a live process that started before the lock file was written. Breaking is itself
+ * serialised through `<lock>.break` so two waiters can never both break the same stale lock and
+ * then delete each other's fresh one.
  *
  * Locks are re-entrant within one process (a nested withLock on the same path just counts).
  */
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { processAlive } from '../platform/proc.js';
+import { processAlive, processIdentity, processStartedAtMs } from '../platform/proc.js';
+import { errnoText } from '../errno.js';
 
 export interface LockOptions {
   /** Give up after this long (default 10 s). */
@@ -35,15 +40,23 @@ function sleep(ms: number): void {
   Atomics.wait(sleeper, 0, 0, ms);
 }
 
-function readHolder(path: string): { pid?: number; ageMs: number } | undefined {
+interface Holder {
+  pid?: number;
+  /** `START BOOT` as processIdentity gives it; undefined in the older pid-only form. */
+  identity?: string;
+  ageMs: number;
+  writtenAtMs: number;
+}
+
+function readHolder(path: string): Holder | undefined {
   try {
     const text = readFileSync(path, 'utf8').trim();
-    const ageMs = Date.now() - statSync(path).mtimeMs;
-    const pid = /^\d+$/.test(text) ? Number(text) : undefined;
-    return { pid, ageMs };
+    const writtenAtMs = statSync(path).mtimeMs;
+    const m = /^(\d+)(?: (\d+ \S+))?$/.exec(text);
+    return { pid: m ? Number(m[1]) : undefined, identity: m?.[2], ageMs: Date.now() - writtenAtMs, writtenAtMs };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
+    throw new LockFileError(path, err as NodeJS.ErrnoException);
   }
 }
 
@@ -53,20 +66,38 @@ function tryCreate(path: string): boolean {
     fd = openSync(path, 'wx', 0o644);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
+    throw new LockFileError(path, err as NodeJS.ErrnoException);
   }
   try {
-    writeSync(fd, `${process.pid}\n`);
-  } finally {
+    writeSync(fd, `${process.pid} ${ownIdentity()}\n`);
+  } catch (err) {
     closeSync(fd);
+    try { unlinkSync(path); } catch { /* ignore */ }
+    throw new LockFileError(path, err as NodeJS.ErrnoException);
   }
+  closeSync(fd);
   return true;
 }
 
-function isStale(h: { pid?: number; ageMs: number }): boolean {
+let myIdentity: string | undefined;
+function ownIdentity(): string {
+  myIdentity ??= processIdentity(process.pid) ?? '0 -';
+  return myIdentity;
+}
+
+/** Slack for comparing a process's start (whole seconds of btime) with a lock file's mtime. */
+const START_SLACK_MS = 2000;
+
+function isStale(h: Holder): boolean {
   if (h.pid === undefined) return h.ageMs > UNREADABLE_GRACE_MS;
-  if (h.pid === process.pid) return false;
-  return !processAlive(h.pid);
+  if (h.identity !== undefined) {
+    const now = h.pid === process.pid ? ownIdentity() : processIdentity(h.pid);
+    return now !== h.identity || (h.pid !== process.pid && !processAlive(h.pid));
+  }
+  // The older form: only a process that existed when the file was written can hold it.
+  if (!processAlive(h.pid)) return true;
+  const started = processStartedAtMs(h.pid);
+  return started !== undefined && started > h.writtenAtMs + START_SLACK_MS;
 }
 
 /** Break `path` if it is (still) stale, under the `.break` guard. */
@@ -86,6 +117,28 @@ function breakStale(path: string): void {
     }
   } finally {
     try { unlinkSync(guard); } catch { /* ignore */ }
+  }
+}
+
+/** Whether another live process holds the lock at `path` now (a stale or missing lock is not held). */
+export function lockHeldByOther(path: string): boolean {
+  if (held.has(path)) return false;
+  let h: Holder | undefined;
+  try {
+    h = readHolder(path);
+  } catch {
+    return false;
+  }
+  return h !== undefined && h.pid !== undefined && !isStale(h) && !(h.pid === process.pid && h.identity === ownIdentity());
+}
+
+/** The lock file could not be created, written or read (a full disk, a directory in its place...). */
+export class LockFileError extends Error {
+  readonly code: string | undefined;
+  constructor(readonly path: string, cause: NodeJS.ErrnoException) {
+    super(`lock file ${path}: ${errnoText(cause)}`);
+    this.name = 'LockFileError';
+    this.code = cause.code;
   }
 }
 

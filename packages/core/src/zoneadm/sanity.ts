@@ -3,13 +3,13 @@
  * subcommand on which zone, in which state. The state rules are one table, keyed by subcommand, so
  * ready/boot/halt/... only add rows when the runtime arrives.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import type { ZoneStore, IndexEntry } from '../store/zone-store.js';
 import { GLOBAL_ZONENAME } from '../store/index-file.js';
 import { stateNum, type ZoneState } from '../model/states.js';
-import { inNonGlobalZone, processAlive } from '../platform/proc.js';
+import { inNonGlobalZone } from '../platform/proc.js';
 import { ZoneadmError, type ZoneadmIO } from './errors.js';
 import { opLockPath } from './paths.js';
+import { lockHeldByOther } from '../store/lock.js';
 
 export type ZoneadmCommand =
   | 'verify' | 'install' | 'uninstall' | 'clone' | 'move' | 'detach' | 'attach' | 'mark'
@@ -142,16 +142,7 @@ export const LOCK_MSG = 'another zoneadm may have an operation in progress.';
  * that the first is busy instead of reporting the state that first one has just set.
  */
 export function checkNoOperationInProgress(ctx: OpContext, zone: string): void {
-  const path = opLockPath(zone, ctx.store.root);
-  if (!existsSync(path)) return;
-  let pid: number | undefined;
-  try {
-    const t = readFileSync(path, 'utf8').trim();
-    pid = /^\d+$/.test(t) ? Number(t) : undefined;
-  } catch {
-    return;
-  }
-  if (pid !== undefined && pid !== process.pid && processAlive(pid)) throw new ZoneadmError(LOCK_MSG);
+  if (lockHeldByOther(opLockPath(zone, ctx.store.root))) throw new ZoneadmError(LOCK_MSG);
 }
 
 /**

@@ -13,6 +13,7 @@ import { cleanupZonepath, removalError } from './fsutil.js';
 import { acquireOpLocks } from './oplock.js';
 import { precheck, sanityCheck, type OpContext } from './sanity.js';
 import { loadConfig } from './verify.js';
+import { ZoneStoreError } from '../store/errors.js';
 
 export const UNINSTALL_NOT_TTY = 'Input not from terminal and -F not specified: uninstall not done.';
 
@@ -56,6 +57,21 @@ export function checkedZonepath(zonepath: string): string {
   return zonepath;
 }
 
+/**
+ * The zonepath to empty. A configuration file that no longer reads is no reason to strand the
+ * zone: the index line has the zonepath too (illumos zone_get_zonepath reads only the index), so
+ * uninstall still works and `zonecfg delete -F` can follow.
+ */
+function uninstallZonepath(ctx: OpContext, zone: string): string {
+  try {
+    return loadConfig(ctx, zone).globals.zonepath;
+  } catch (err) {
+    const entry = err instanceof ZoneStoreError && err.code === 'Z_INVALID_DOCUMENT' ? ctx.store.get(zone) : undefined;
+    if (!entry) throw err;
+    return entry.zonepath;
+  }
+}
+
 /** Returns 'declined' when the user answered no (exit 0, nothing done). */
 export async function uninstallZone(ctx: OpContext, req: UninstallRequest): Promise<'uninstalled' | 'declined'> {
   const zone = precheck(ctx, 'uninstall').name;
@@ -66,7 +82,7 @@ export async function uninstallZone(ctx: OpContext, req: UninstallRequest): Prom
   const release = acquireOpLocks(ctx.store.root, [zone], ctx.io);
   try {
     sanityCheck(ctx, 'uninstall');
-    const zonepath = checkedZonepath(loadConfig(ctx, zone).globals.zonepath);
+    const zonepath = checkedZonepath(uninstallZonepath(ctx, zone));
     refuseMounts(zonepath);
     ctx.store.setState(zone, 'incomplete');
     faultPoint('uninstall:incomplete');

@@ -5,6 +5,7 @@ import type { ZoneConfig } from '../model/types.js';
 import type { Schema } from '../model/schema.js';
 import type { ConfigBackend, ZoneStateName } from '../lang/session.js';
 import { ZoneStore } from '../store/zone-store.js';
+import { ZONE_STORE_MESSAGES, ZoneStoreError } from '../store/errors.js';
 import { resolveTemplate } from '../store/templates.js';
 import { IdmapError, IdmapStore, idmapKey } from '../store/idmap.js';
 
@@ -23,14 +24,27 @@ export function storeBackend(root?: string, schema?: Schema): ConfigBackend {
   const store = new ZoneStore(root, { schema });
   return {
     lookup(name) {
-      const entry = store.get(name);
-      if (!entry || name === 'global') {
+      const entry = name === 'global' ? undefined : store.get(name);
+      if (!entry && name !== 'global') return undefined;
+      const state = (entry?.state ?? 'installed') as ZoneStateName;
+      let config: ZoneConfig | undefined;
+      try {
         // The global zone's own settings live in global.yaml when someone saved them.
-        const cfg = name === 'global' ? store.load(name) : undefined;
-        return cfg ? { config: cfg, state: 'installed' } : undefined;
+        config = store.load(name);
+      } catch (e) {
+        // Still a zone: `delete -F` and `create -F` must reach it (the admin's way out).
+        if (e instanceof ZoneStoreError && e.code === 'Z_INVALID_DOCUMENT') return { state, problem: e.message };
+        throw e;
       }
-      const config = store.load(name);
-      return config ? { config, state: entry.state as ZoneStateName, idmap: zoneIdmap(store.root, entry) } : undefined;
+      if (!entry) return config ? { config, state } : undefined;
+      // An index line without its file (removed by hand): reported, and still deletable.
+      if (!config) return { state, problem: ZONE_STORE_MESSAGES.Z_NO_ZONE };
+      return { config, state, idmap: zoneIdmap(store.root, entry) };
+    },
+    async runtimeState(name) {
+      // Loaded only for the commands that need it (delete): zonecfg's start-up stays light.
+      const { loadKernelStateLookup } = await import('../zoneadm/kernel.js');
+      return (await loadKernelStateLookup(store.root))(name);
     },
     template(name) {
       return resolveTemplate(name, store, name);

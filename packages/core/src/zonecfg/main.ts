@@ -10,6 +10,7 @@ import { SYNTAX_BLOCK, USAGE_BLOCK, helpFor, subcommandsBlock, META_BLOCK } from
 import { storeBackend } from './backend.js';
 import { runArgvCommands, runCommandFile } from './run.js';
 import { exitQuietlyOnClosedPipe } from '../streams.js';
+import { ZoneStoreError } from '../store/errors.js';
 
 export type { ZonecfgArgs } from '../argv/zonecfg.js';
 
@@ -57,6 +58,17 @@ export async function zonecfgMain(args: ZonecfgArgs): Promise<number> {
     [`${zone}: Bogus zone name`, '', ...SYNTAX_BLOCK].forEach(err);
     return 2;
   }
+  try {
+    return await runSession(zone, args);
+  } catch (e) {
+    // The store failed outside any one command (the index unreadable when the session opens).
+    if (!(e instanceof ZoneStoreError)) throw e;
+    err(`${zone}: ${e.message}`);
+    return 1;
+  }
+}
+
+async function runSession(zone: string, args: ZonecfgArgs): Promise<number> {
   const backend = storeBackend(args.root);
   const streams = { out, err };
   const alternateRoot = args.root !== undefined;

@@ -1,5 +1,5 @@
 import type { ZoneConfig } from '../../src/model/types.js';
-import type { ConfigBackend, SessionIO, ZoneStateName } from '../../src/lang/session.js';
+import type { ConfigBackend, SessionIO, StoredZone, UnreadableZone, ZoneStateName } from '../../src/lang/session.js';
 import { defaultGlobals } from '../../src/model/schema.js';
 
 /** An in-memory store with the same contract as the real one, for fast session tests. */
@@ -7,7 +7,7 @@ export class MemoryBackend implements ConfigBackend {
   zones = new Map<string, { config: ZoneConfig; state: ZoneStateName }>();
   files = new Map<string, string>();
 
-  lookup(name: string) {
+  lookup(name: string): StoredZone | UnreadableZone | undefined {
     const z = this.zones.get(name);
     return z ? structuredClone(z) : undefined;
   }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { Session, type InputMode } from '../../src/lang/session.js';
 import { CapturingIO, MemoryBackend } from './memory-backend.js';
+import { defaultGlobals as blankGlobals } from '../../src/model/schema.js';
 
 function open(zone = 'z1', mode: InputMode = 'argv', backend = new MemoryBackend()) {
   const io = new CapturingIO();
@@ -234,5 +235,70 @@ describe('export', () => {
     expect(backend.files.get('/tmp/out.cfg')).toBe(
       ['create -b', 'set zonepath=/a', 'set autoboot=false', 'set ip-type=shared', 'add inherit-pkg-dir', 'set dir=/usr', 'end', ''].join('\n'),
     );
+  });
+});
+
+describe('sizes past what the kernel takes', () => {
+  test('set physical=99999999999999999999999T is refused at set time, not stored as 1e+23T', async () => {
+    const { io, status, backend } = await runAll(
+      'create; set zonepath=/z; add capped-memory; set physical=99999999999999999999999T; set physical=1G; end; add rctl; set name=zone.max-swap; cancel; set max-shm-memory=16777216T',
+    );
+    expect(io.stderr).toEqual([
+      'A positive number with a required scale suffix (K, M, G or T) was expected here.',
+      'A non-negative number with a required scale suffix (K, M, G or T) was expected\nhere.'.split('\n'),
+    ].flat());
+    expect(status).toBe(1);
+    expect(backend.zones.get('z1')!.config.resources).toContainEqual({ type: 'capped-memory', props: { physical: String(1024 ** 3) } });
+  });
+});
+
+describe('a zone the store cannot read, a zone in the kernel', () => {
+  class Backend extends MemoryBackend {
+    unreadable = new Map<string, string>();
+    kernel = new Map<string, 'ready' | 'running' | 'shutting_down'>();
+    override lookup(name: string) {
+      const problem = this.unreadable.get(name);
+      if (problem) return { state: 'configured' as const, problem };
+      return super.lookup(name);
+    }
+    async runtimeState(name: string) {
+      return this.kernel.get(name);
+    }
+  }
+  const problem = 'Invalid document: /etc/zones/z1.yaml: not a mapping';
+
+  test('every command on it says so; create -F replaces it, delete -F removes it', async () => {
+    const backend = new Backend();
+    backend.unreadable.set('z1', problem);
+    const r = await runAll('info; export; verify; set autoboot=true; set zonename=z9', 'z1', 'stdin', backend);
+    expect(r.io.stderr).toEqual(Array(5).fill(`z1: ${problem}`));
+    expect(r.status).toBe(1);
+    const c = await runAll('create -F; set zonepath=/z', 'z1', 'argv', backend);
+    expect([c.status, c.io.stdout, c.io.stderr]).toEqual([0, ['Zone z1 already exists; overwriting.'], []]);
+    backend.unreadable.set('z1', problem);
+    backend.zones.set('z1', { config: backend.zones.get('z1')!.config, state: 'configured' });
+    const d = await runAll('delete -F', 'z1', 'argv', backend);
+    expect([d.status, d.io.stderr]).toEqual([0, []]);
+    expect(backend.zones.has('z1')).toBe(false);
+  });
+
+  test('renaming onto it: the name is in use', async () => {
+    const backend = new Backend();
+    backend.unreadable.set('z2', problem);
+    const r = await runAll('create; set zonepath=/z; set zonename=z2', 'z1', 'argv', backend);
+    expect(r.io.stderr[0]).toBe('z2: Zone name already in use');
+  });
+
+  test.each(['ready', 'running', 'shutting_down'] as const)('delete of a %s zone is refused, even with -F (zonecfg_destroy)', async (state) => {
+    const backend = new Backend();
+    backend.zones.set('z1', { config: { globals: { ...blankGlobals('z1'), zonepath: '/z' }, resources: [] }, state: 'installed' });
+    backend.kernel.set('z1', state);
+    const f = await runAll('delete -F', 'z1', 'argv', backend);
+    expect([f.status, f.io.stderr]).toEqual([1, ['z1: Zone state is invalid for the requested operation']]);
+    const s = open('z1', 'interactive', backend);
+    s.io.answers.push('y');
+    await s.session.run('delete\n');
+    expect(s.io.stderr).toEqual(['Zone z1 not in configured state; delete not allowed.  Use -F to force delete.']);
+    expect(backend.zones.has('z1')).toBe(true);
   });
 });

@@ -16,11 +16,12 @@ describe('parseSize', () => {
     ['.5K', 512],
     ['1.0001K', 1024],
     ['0', 0],
+    ['16777215T', 16777215 * 1024 ** 4],
   ])('%j is %d bytes', (text, bytes) => {
     expect(parseSize(text)).toBe(bytes);
   });
 
-  test.each(['', 'K', '-1M', '1X', '1MB', '1M ', 'abc', '1.2.3'])('%j is not a size', (text) => {
+  test.each(['', 'K', '-1M', '1X', '1MB', '1M ', 'abc', '1.2.3', '99999999999999999999999T', '16777216T', '18446744073709551616', '1e400'])('%j is not a size', (text) => {
     expect(parseSize(text)).toBeUndefined();
   });
 });

@@ -1,10 +1,10 @@
 import { test, expect, describe, beforeEach, afterEach } from '@jest/globals';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { writeFileAtomic } from '../../src/store/atomic.js';
 import { acquireLock, LockTimeoutError, withLock, withLocks } from '../../src/store/lock.js';
-import { processAlive } from '../../src/platform/proc.js';
+import { processAlive, processIdentity } from '../../src/platform/proc.js';
 import { tempRoot } from './helpers.js';
 
 let t: ReturnType<typeof tempRoot>;
@@ -35,7 +35,7 @@ describe('locks', () => {
   test('withLock creates the lock file with our pid and removes it', () => {
     const lp = join(t.root, 'z.lock');
     const seen = withLock(lp, () => readFileSync(lp, 'utf8'));
-    expect(seen).toBe(`${process.pid}\n`);
+    expect(seen).toBe(`${process.pid} ${processIdentity(process.pid)}\n`);
     expect(existsSync(lp)).toBe(false);
   });
 
@@ -53,7 +53,63 @@ describe('locks', () => {
     expect(processAlive(pid)).toBe(false);
     const lp = join(t.root, 'z.lock');
     writeFileSync(lp, `${pid}\n`);
-    expect(withLock(lp, () => readFileSync(lp, 'utf8'), { timeoutMs: 2000 })).toBe(`${process.pid}\n`);
+    expect(withLock(lp, () => readFileSync(lp, 'utf8'), { timeoutMs: 2000 })).toMatch(new RegExp(`^${process.pid} `));
+  });
+
+  /** A live process that is no zones tool: the holder a reused pid names. */
+  function unrelated() {
+    const child = spawn('sleep', ['30']);
+    return { pid: child.pid!, end: () => child.kill('SIGKILL') };
+  }
+
+  test('a lock naming a live but unrelated (reused) pid is broken at once', () => {
+    const other = unrelated();
+    try {
+      const lp = join(t.root, 'z.lock');
+      // What a killed zonecfg left, when its pid now belongs to `sleep`: another start time.
+      writeFileSync(lp, `${other.pid} 1 ${processIdentity(process.pid)!.split(' ')[1]}\n`);
+      const t0 = Date.now();
+      withLock(lp, () => undefined, { timeoutMs: 5000 });
+      expect(Date.now() - t0).toBeLessThan(1000);
+    } finally {
+      other.end();
+    }
+  });
+
+  test('a lock of the same process from another boot is broken', () => {
+    const other = unrelated();
+    try {
+      const lp = join(t.root, 'z.lock');
+      writeFileSync(lp, `${other.pid} ${processIdentity(other.pid)!.split(' ')[0]} 00000000-0000-0000-0000-000000000000\n`);
+      const t0 = Date.now();
+      withLock(lp, () => undefined, { timeoutMs: 5000 });
+      expect(Date.now() - t0).toBeLessThan(1000);
+    } finally {
+      other.end();
+    }
+  });
+
+  test('an older pid-only lock written before its (live) process started is broken', () => {
+    const lp = join(t.root, 'z.lock');
+    const other = unrelated();
+    try {
+      writeFileSync(lp, `${other.pid}\n`);
+      utimesSync(lp, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+      withLock(lp, () => undefined, { timeoutMs: 5000 });
+    } finally {
+      other.end();
+    }
+  });
+
+  test('a lock held by a live holder (its own identity) is waited for', () => {
+    const other = unrelated();
+    try {
+      const lp = join(t.root, 'z.lock');
+      writeFileSync(lp, `${other.pid} ${processIdentity(other.pid)}\n`);
+      expect(() => acquireLock(lp, { timeoutMs: 100 })).toThrow(LockTimeoutError);
+    } finally {
+      other.end();
+    }
   });
 
   test('a lock held by a live process times out with LockTimeoutError', async () => {

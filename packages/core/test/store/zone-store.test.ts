@@ -1,7 +1,8 @@
 import { test, expect, describe, beforeEach, afterEach } from '@jest/globals';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ZoneStore } from '../../src/store/zone-store.js';
+import { formatConfigYaml, pendingPath, ZoneStore } from '../../src/store/zone-store.js';
+import { processIdentity } from '../../src/platform/proc.js';
 import { ZoneStoreError } from '../../src/store/errors.js';
 import { ZONE_STATE_ORDER, ZONE_STATES } from '../../src/model/states.js';
 import { blankTemplate, defaultTemplate, resolveTemplate } from '../../src/store/templates.js';
@@ -146,8 +147,8 @@ describe('ZoneStore', () => {
     let err: unknown;
     try { store.load('a'); } catch (e) { err = e; }
     expect(err).toBeInstanceOf(ZoneStoreError);
-    expect((err as ZoneStoreError).code).toBe('Z_BAD_CONFIG');
-    expect((err as Error).message).toMatch(/^Invalid configuration file: .*a\.yaml: /);
+    expect((err as ZoneStoreError).code).toBe('Z_INVALID_DOCUMENT');
+    expect((err as Error).message).toMatch(/^Invalid document: .*a\.yaml: /);
     expect((err as Error).message).not.toMatch(/\n/);
     writeFileSync(configPath('a', t.root), '- just\n- a list\n');
     expect(() => store.load('a')).toThrow('a.yaml: not a mapping');
@@ -230,5 +231,57 @@ describe('templates', () => {
     expect(copy.globals.zonepath).toBe('/zones/src');
     expect(copy.resources).toEqual(src.resources);
     expect(resolveTemplate('nosuch', store, 'n')).toBeUndefined();
+  });
+});
+
+describe('commits: the index is the commit point (zone-store.ts header)', () => {
+  const held = (path: string) => writeFileSync(path, `${process.ppid} ${processIdentity(process.ppid)}\n`);
+  const stray = () => readdirSync(join(t.root, 'etc/zones')).filter((f) => f.startsWith('.'));
+
+  test('an index lock held past its wait: the old zonepath stays in both files', () => {
+    store.save(zone('a'));
+    const yaml = readFileSync(configPath('a', t.root), 'utf8');
+    held(join(t.root, 'etc/zones/index.lock'));
+    const quick = new ZoneStore(t.root, { timeoutMs: 50 });
+    expect(() => quick.save(zone('a', '/moved'))).toThrow(/another operation may be in progress/);
+    expect(readFileSync(configPath('a', t.root), 'utf8')).toBe(yaml);
+    expect(store.get('a')!.zonepath).toBe('/zones/a');
+    expect(stray()).toEqual([]);
+  });
+
+  test('a new zone whose index write fails leaves no file behind (nothing invisible)', () => {
+    store.save(zone('a'));
+    held(join(t.root, 'etc/zones/index.lock'));
+    expect(() => new ZoneStore(t.root, { timeoutMs: 50 }).save(zone('b'))).toThrow(ZoneStoreError);
+    expect(existsSync(configPath('b', t.root))).toBe(false);
+    expect(stray()).toEqual([]);
+  });
+
+  test('a crash after the index write: readers apply the pending file, the next write settles it', () => {
+    store.save(zone('a'));
+    const next = zone('a', '/moved');
+    next.globals.autoboot = 'true';
+    writeFileSync(pendingPath(configPath('a', t.root)), formatConfigYaml(next));
+    // before the index has it: not committed, the old configuration is read
+    expect(store.load('a')!.globals.zonepath).toBe('/zones/a');
+    const idx = readFileSync(indexPath(t.root), 'utf8');
+    writeFileSync(indexPath(t.root), idx.replace(':/zones/a:', ':/moved:'));
+    // committed: both readers see the new configuration
+    expect(store.load('a')!.globals.autoboot).toBe('true');
+    expect(store.readGlobals('a')!.zonepath).toBe('/moved');
+    store.setState('a', 'installed');
+    store.save(store.load('a')!);
+    expect(stray()).toEqual([]);
+    expect(store.load('a')!.globals).toMatchObject({ zonepath: '/moved', autoboot: 'true' });
+  });
+
+  test('a pending file the index never committed is dropped by the next write', () => {
+    store.save(zone('a'));
+    writeFileSync(pendingPath(configPath('a', t.root)), formatConfigYaml(zone('a', '/never')));
+    const c = zone('a');
+    c.globals.autoboot = 'true';
+    store.save(c);
+    expect(stray()).toEqual([]);
+    expect(store.load('a')!.globals).toMatchObject({ zonepath: '/zones/a', autoboot: 'true' });
   });
 });
