@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ZoneConfig } from '../model/types.js';
-import { runTool, ToolFailedError } from '../sys/tools.js';
+import { findTool, runTool, ToolFailedError } from '../sys/tools.js';
 
 export interface ExclusiveNic {
   /** The bridge (`physical`). */
@@ -196,6 +196,16 @@ const HOST_END = /^zn[0-9a-f]{8}\d{1,5}$/;
  */
 export async function removeInterfaces(names: readonly unknown[]): Promise<void> {
   for (const n of names) if (typeof n === 'string' && HOST_END.test(n) && exists(n)) await ip(['link', 'del', 'dev', n]).catch(() => undefined);
+}
+
+/**
+ * The commands (argv, absolute path first) that remove shared-IP addresses, for the supervisor to
+ * run when the zone halts by itself (its init exits): no address outlives its zone on the host.
+ */
+export function sharedAddressRemovals(addrs: readonly SharedAddress[]): string[][] {
+  const ipPath = findTool('ip');
+  if (!ipPath) return [];
+  return addrs.filter((a) => !/\s/.test(a.address + a.physical)).map((a) => [ipPath, 'addr', 'del', a.address, 'dev', a.physical]);
 }
 
 /** Removes shared-IP addresses (already gone, or the interface gone: fine). */

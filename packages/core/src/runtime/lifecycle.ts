@@ -151,6 +151,7 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
       cgroupPaths: cg.paths,
       cgroupParents: cg.removableParents(),
       release: [zoneidPath(zoneid, root)],
+      onHalt: net?.onHalt,
       payloadPaths: cg.payloadPaths,
       deviceFilter: files ? undefined : { dir: cg.paths[0]!, rules: devices.rules },
       devices: devices.nodes.map((n) => n.path),

@@ -42,6 +42,8 @@ export async function prepareZoneNetwork(name: string, cfg: ZoneConfig, root: st
   };
   return {
     plan,
+    /** What the supervisor runs when the zone halts by itself (the rest waits for the next zoneadm command). */
+    onHalt: network.sharedAddressRemovals(plan.shared),
     addShared: (zoneid: number) => network.addSharedAddresses(plan.shared, zoneid).catch(inZoneWords),
     setUpExclusive: (pid: number) => setUpExclusive(pid).catch(inZoneWords),
   };
