@@ -150,16 +150,18 @@ function observe(name: string, opts: RuntimeOptions & { root: string }): Observe
   // The ready holder is the supervisor's own clone, not yet an exec'd init: it has its command line.
   else state = (processCmdline(initPid) ?? []).includes('--rundir') ? 'ready' : 'running';
   const recordedId = hasDir ? readNumber(dir, RUN_FILES.zoneid) : undefined;
-  const reserved = zoneidsOf(name, opts.root);
-  const zoneid = recordedId !== undefined && reserved.includes(recordedId) ? recordedId : reserved[0];
+  // Its reservation says; the run file is believed when the reservation it names agrees.
+  const zoneid =
+    recordedId !== undefined && recordedId <= MAX_ZONEID && readText(runDir(undefined, opts.root), `.zoneid.${recordedId}`) === name
+      ? recordedId
+      : zoneidsOf(name, opts.root)[0];
   const damaged =
     !hasDir ||
     recordedInit !== initPid ||
     recordedSupervisor !== supervisorPid ||
     recordedState !== (state === 'shutting_down' ? recordedState : state) ||
     recordedId !== zoneid ||
-    zoneid === undefined ||
-    reserved.length > 1;
+    zoneid === undefined;
   return { initPid, supervisorPid, state, zoneid, damaged };
 }
 
@@ -289,12 +291,13 @@ export function allocateZoneid(name: string, root: string = zonesRoot()): number
       n--; // released meanwhile: try the same number again
       continue;
     }
-    const ownerDir = runDir(owner, root);
+    // Its zone is in the kernel while its run directory is there (the supervisor removes it last)
+    // or, that directory removed under it, while its cgroup holds processes.
     const stale =
       owner === name || // a leftover of an earlier boot of this zone, which is not in the kernel
       owner === '' ||
       owner.includes('/') ||
-      (!(existsSync(ownerDir) && bootInProgress(ownerDir)) && observe(owner, { root }) === undefined);
+      (!existsSync(runDir(owner, root)) && !hasProcesses(zoneCgroupFor(owner, { root })));
     if (stale) {
       try {
         unlinkSync(path);
@@ -305,6 +308,10 @@ export function allocateZoneid(name: string, root: string = zonesRoot()): number
     }
   }
   throw new Error('no free zone id');
+}
+
+function hasProcesses(cg: ZoneCgroup): boolean {
+  return cg.anyExists() && cg.pids().length > 0;
 }
 
 export function releaseZoneid(name: string, n: number, root: string = zonesRoot()): void {
