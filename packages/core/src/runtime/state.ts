@@ -8,7 +8,7 @@
  * (docs/architecture.md, "Running, halting, crashes"). A directory left behind by a crash, with
  * nothing alive, reads as "not running" and is removed on the way.
  */
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runDir, zonesRoot } from '../store/paths.js';
 import { zoneCgroup, type CgroupOptions, type ZoneCgroup } from '../platform/cgroups/index.js';
@@ -220,10 +220,21 @@ export function zoneBooting(name: string, root: string = zonesRoot()): boolean {
   return bootInProgress(runDir(name, root));
 }
 
-/** A boot holds `.booting` (its pid) in the run directory until the supervisor answered. */
+/** Longer than any boot waits for its supervisor (runtime/supervisor.ts startSupervisor: 60 s). */
+const BOOT_HOLD_MAX_MS = 90_000;
+
+/**
+ * A boot holds `.booting` (its pid) in the run directory until the supervisor answered; one whose
+ * pid is gone, or older than any boot takes (a reused pid), holds nothing.
+ */
 function bootInProgress(dir: string): boolean {
   const pid = readNumber(dir, RUN_FILES.booting);
-  return pid !== undefined && processStatus(pid) !== undefined;
+  if (pid === undefined || processStatus(pid) === undefined) return false;
+  try {
+    return Date.now() - statSync(join(dir, RUN_FILES.booting)).mtimeMs < BOOT_HOLD_MAX_MS;
+  } catch {
+    return false;
+  }
 }
 
 /**

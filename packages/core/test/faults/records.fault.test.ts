@@ -15,7 +15,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -355,6 +355,42 @@ d('the next halt, boot or uninstall undoes every record', () => {
     expect(zoneadm('-z', z, 'halt')).toEqual({ status: 0, stdout: '', stderr: '' });
     expect(processAlive(victim)).toBe(true);
     expect(leftovers([b.init, b.supervisor])).toEqual([]);
+  });
+
+  test('zoneadmd.pid truncated, .booting naming a live host process long after its boot: halt ends the zone, never that process', async () => {
+    const z = makeZone('plain');
+    const b = boot(z);
+    const victim = hostProcess();
+    process.kill(b.supervisor, 'SIGKILL'); // nothing tidies the run directory behind halt's back
+    await waitFor('the supervisor to die', () => !processAlive(b.supervisor));
+    writeFileSync(join(runBase, z, 'zoneadmd.pid'), '');
+    writeFileSync(join(runBase, z, '.booting'), `${victim}\n`);
+    const old = new Date(Date.now() - 10 * 60_000);
+    utimesSync(join(runBase, z, '.booting'), old, old);
+    expect(listed(z)).toEqual([String(b.zoneid), 'running']);
+    expect(zoneadm('-z', z, 'halt')).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(processAlive(victim)).toBe(true);
+    expect(leftovers([b.init, b.supervisor])).toEqual([]);
+  });
+
+  test('a zone whose init is gone and whose supervisor lingers: shutting_down, shutdown refused, halt ends it', async () => {
+    const z = makeZone('plain');
+    const dir = join(runBase, z);
+    mkdirSync(dir, { recursive: true });
+    // A supervisor that lost its init and has not exited (a stand-in with its command line).
+    const lingering = spawn('bash', ['-c', 'sleep 600; :', 'zoneadmd', '--rundir', dir], { stdio: 'ignore' });
+    children.push(lingering);
+    await waitFor('the stand-in supervisor', () => readFileSync(`/proc/${lingering.pid}/cmdline`, 'utf8').includes('--rundir'));
+    writeFileSync(join(dir, 'zoneadmd.pid'), `${lingering.pid}\n`);
+    writeFileSync(join(dir, 'state'), 'running\n');
+    expect(listed(z)).toEqual(['-', 'shutting_down']);
+    expect(zoneadm('-z', z, 'shutdown')).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: `zoneadm: zone '${z}': shutdown operation is invalid for zones in state 'shutting_down'\n`,
+    });
+    expect(zoneadm('-z', z, 'halt')).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(leftovers([lingering.pid!])).toEqual([]);
   });
 
   test("init.pid and pidns of another zone's init: halting one zone leaves the other running", async () => {
