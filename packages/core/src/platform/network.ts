@@ -38,6 +38,11 @@ export interface ZoneNetworkPlan {
 /** Linux interface names: at most 15 bytes, no `/`, `:` or whitespace. */
 const IFNAME = /^[A-Za-z0-9_.-]{1,15}$/;
 
+/** True for a name planZoneNetwork accepts as an interface (never a path: `.` and `..` are refused too). */
+export function isInterfaceName(v: unknown): v is string {
+  return typeof v === 'string' && IFNAME.test(v) && v !== '.' && v !== '..';
+}
+
 export class ZoneNetworkError extends Error {
   constructor(message: string) {
     super(message);

@@ -15,7 +15,7 @@ import { zoneCgroup, type CgroupOptions, type ZoneCgroup } from '../platform/cgr
 import { zoneOfCgroupPath } from '../platform/cgroups/common.js';
 import { isNamespaceInit, isSupervisor, processCgroupPaths, processCmdline, processNamespace, processStatus } from '../platform/proc.js';
 import { zoneCgroupParent } from './cgroup-parent.js';
-import { RUN_FILES } from './run-files.js';
+import { RUN_FILES, ZONEID_RESERVATION } from './run-files.js';
 
 /** The files of a zone's run directory: one table, shared with zoneadm list and the supervisor. */
 export { RUN_FILES };
@@ -259,7 +259,6 @@ export function cleanStaleRuntime(name: string, opts: RuntimeOptions = {}): void
 
 // ---- zone ids: small numbers, one per zone in the kernel, global = 0 ----
 
-const ZONEID_FILE = /^\.zoneid\.([1-9]\d{0,9})$/;
 
 /** The reservation of zone id `n`: `var/run/zones/.zoneid.N`, holding the zone's name. */
 export function zoneidPath(n: number, root: string = zonesRoot()): string {
@@ -277,7 +276,7 @@ export function zoneidsOf(name: string, root: string = zonesRoot()): number[] {
   }
   const out: number[] = [];
   for (const f of files) {
-    const m = ZONEID_FILE.exec(f);
+    const m = ZONEID_RESERVATION.exec(f);
     if (m && Number(m[1]) <= MAX_ZONEID && readText(base, f) === name) out.push(Number(m[1]));
   }
   return out.sort((a, b) => a - b);

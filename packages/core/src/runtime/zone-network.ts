@@ -89,10 +89,10 @@ export async function releaseZoneNetwork(name: string, root: string): Promise<vo
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') rmSync(path, { force: true });
     return;
   }
-  const { removeSharedAddresses, removeInterfaces, removeBridgeIfUnused } = await import('../platform/network.js');
+  const { removeSharedAddresses, removeInterfaces, removeBridgeIfUnused, isInterfaceName } = await import('../platform/network.js');
   await removeSharedAddresses(Array.isArray(recorded.shared) ? recorded.shared : []);
   await removeInterfaces(Array.isArray(recorded.hostIfs) ? recorded.hostIfs : []);
-  const bridges = Array.isArray(recorded.bridges) ? recorded.bridges.filter((b) => typeof b === 'string') : [];
+  const bridges = Array.isArray(recorded.bridges) ? recorded.bridges.filter(isInterfaceName) : [];
   if (bridges.length > 0) {
     const unlock = acquireLock(bridgesLockPath(root), { timeoutMs: 30_000 });
     try {

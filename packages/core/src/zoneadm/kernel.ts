@@ -21,7 +21,7 @@ import { cgroupTreePids, zoneOfCgroupPath } from '../platform/cgroups/common.js'
 import { isNamespaceInit, isSupervisor, processCgroupPaths, processCmdline } from '../platform/proc.js';
 import { runDir } from '../store/paths.js';
 import { zoneCgroupParent } from '../runtime/cgroup-parent.js';
-import { RUN_FILES } from '../runtime/run-files.js';
+import { RUN_FILES, ZONEID_RESERVATION } from '../runtime/run-files.js';
 import type { KernelZone } from './list.js';
 import type { KernelStateLookup } from './sanity.js';
 
@@ -40,7 +40,6 @@ function readPid(path: string): number | undefined {
   return n > 0 ? n : undefined;
 }
 
-const ZONEID_FILE = /^\.zoneid\.([1-9]\d{0,9})$/;
 /** Zone names as the store allows them (and never a path). */
 const ZONE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
@@ -66,7 +65,7 @@ class KernelReader {
       this.entries = [];
     }
     for (const f of this.entries) {
-      const m = ZONEID_FILE.exec(f);
+      const m = ZONEID_RESERVATION.exec(f);
       if (m) this.reserved.set(Number(m[1]), undefined);
     }
   }
