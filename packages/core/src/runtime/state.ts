@@ -31,7 +31,7 @@ export interface RuntimeOptions {
 
 export interface ZoneRuntimeInfo {
   state: RuntimeState;
-  /** Its zone id (>= 1; the global zone is 0). */
+  /** Its zone id (>= 1; the global zone is 0); 0 only while shutting down with its reservation gone. */
   zoneid: number;
   /** Host pid of the zone's init (in ready state: the process holding the namespaces); 0 when it is gone (shutting down). */
   initPid: number;
@@ -179,7 +179,8 @@ export function zoneRuntimeInfo(name: string, given: RuntimeOptions = {}): ZoneR
     return undefined;
   }
   let zoneid = seen.zoneid;
-  if (seen.damaged && process.geteuid?.() === 0) zoneid = repair(name, opts.root, seen);
+  // Not while shutting down: the supervisor is removing those files itself.
+  if (seen.damaged && seen.state !== 'shutting_down' && process.geteuid?.() === 0) zoneid = repair(name, opts.root, seen);
   return {
     state: seen.state,
     zoneid: zoneid ?? 0,
@@ -199,14 +200,20 @@ function repair(name: string, root: string, seen: Observed): number {
   mkdirSync(dir, { recursive: true, mode: RUN_DIR_MODE });
   chmodSync(dir, RUN_DIR_MODE);
   writeRunFile(dir, RUN_FILES.zoneid, String(zoneid));
-  if (seen.supervisorPid !== undefined) writeRunFile(dir, RUN_FILES.supervisorPid, String(seen.supervisorPid));
-  else rmSync(join(dir, RUN_FILES.supervisorPid), { force: true });
+  if (seen.supervisorPid !== undefined) {
+    writeRunFile(dir, RUN_FILES.supervisorPid, String(seen.supervisorPid));
+    // The mask zlogin cuts to is on the supervisor's command line. The seccomp filter is not: a
+    // zlogin without it refuses (zenter), until the zone's next boot.
+    const argv = processCmdline(seen.supervisorPid) ?? [];
+    const caps = argv[argv.indexOf('--caps') + 1];
+    if (argv.includes('--caps') && caps && /^[0-9a-f]{1,16}$/.test(caps)) writeRunFile(dir, RUN_FILES.caps, caps);
+  } else rmSync(join(dir, RUN_FILES.supervisorPid), { force: true });
   if (seen.initPid !== undefined) {
     writeRunFile(dir, RUN_FILES.initPid, String(seen.initPid));
     const ns = processNamespace(seen.initPid, 'pid');
     if (ns) writeRunFile(dir, RUN_FILES.pidns, ns);
   }
-  if (seen.state !== 'shutting_down') writeRunFile(dir, RUN_FILES.state, seen.state);
+  writeRunFile(dir, RUN_FILES.state, seen.state);
   return zoneid;
 }
 

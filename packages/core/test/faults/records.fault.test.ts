@@ -274,11 +274,16 @@ d('the next halt, boot or uninstall undoes every record', () => {
   test.each(['plain', 'shared', 'exclusive'] as const)('a %s zone whose run directory is removed: one instance, its own id, halt ends it', async (kind) => {
     const z = makeZone(kind);
     const b = boot(z);
+    const caps = readRun(z, 'caps');
     rmSync(join(runBase, z), { recursive: true, force: true });
     expect(listed(z)).toEqual([String(b.zoneid), 'running']);
     expect(zoneadm('-z', z, 'boot', '--', ...MIN)).toEqual({ status: 0, stdout: '', stderr: `zoneadm: zone '${z}': zone is already booted\n` });
     expect(inits(z)).toEqual([b.init]);
     expect(processAlive(b.supervisor)).toBe(true);
+    // its run files written again from the live zone
+    expect([readRun(z, 'init.pid'), readRun(z, 'zoneadmd.pid'), readRun(z, 'zoneid'), readRun(z, 'state'), readRun(z, 'caps')]).toEqual([
+      String(b.init), String(b.supervisor), String(b.zoneid), 'running', caps,
+    ]);
     expect(listed(z)).toEqual([String(b.zoneid), 'running']);
     // Another zone booted meanwhile does not get the lost zone's id.
     const other = makeZone('plain');
