@@ -69,6 +69,9 @@ struct cgfs { const char *name, *type, *opts; };
 static const char *zname, *rundir, *logpath, *zroot;
 static const char *cgdirs[MAXLIST]; static int ncg;     /* the zone's cgroups: removed at teardown */
 static const char *joins[MAXLIST]; static int njoin;    /* its payload cgroups: where the zone runs */
+static const char *cgparents[MAXLIST]; static int ncgparent; /* removed at teardown once empty */
+static const char *releases[MAXLIST]; static int nrelease;   /* files removed at teardown (the zone id) */
+static const char *onhalts[MAXLIST]; static int nonhalt;     /* commands run at teardown: argv, tab-separated */
 static const char *ipds[MAXLIST]; static int nipd;
 static struct fsres fss[MAXLIST]; static int nfs;
 static const char *devs[MAXLIST]; static int ndev;      /* host device nodes the zone's /dev gets */
@@ -109,7 +112,7 @@ static void die(const char *fmt, ...) {
 }
 
 static void usage(void) {
-  die("usage: zoneadmd --zone NAME --rundir DIR --log FILE --root DIR --idmap UID:GID:COUNT [--cgroup DIR]... [--join DIR]... "
+  die("usage: zoneadmd --zone NAME --rundir DIR --log FILE --root DIR --idmap UID:GID:COUNT [--cgroup DIR]... [--join DIR]... [--cgroup-parent DIR]... [--release FILE]... [--on-halt ARGV]... "
       "[--ipd DIR]... [--fs TYPE SPECIAL DIR MSFLAGS DATA]... [--device PATH]... [--devrule T:MAJ:MIN:ACC]... [--device-filter DIR] "
       "[--cgroupfs NAME:TYPE:OPTS]... [--cgroupfs-link NAME:TARGET]... [--syscall RULE]... [--caps HEX] [--log-max BYTES] "
       "[--netns] [--ready | --boot-pending] [--init PATH]... [--bootargs TEXT] [-- ARGS...]");
@@ -148,6 +151,7 @@ static void write_runfile(const char *name, const char *fmt, ...) {
   snprintf(tmp, sizeof tmp, "%s/.%s.tmp", rundir, name);
   int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return;
+  fchmod(fd, 0644); /* whatever the umask: zoneadm list, run by any user, reads them */
   write_all(fd, val, strlen(val));
   close(fd);
   rename(tmp, path);
@@ -681,6 +685,38 @@ static void rmdir_cgroup_tree(const char *dir) {
   }
 }
 
+/* A --release file goes only while it still names this zone: a zone id taken over since is another zone's. */
+static void release_file(const char *path) {
+  char buf[256], want[256];
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return;
+  size_t n = read_all(fd, buf, sizeof buf - 1);
+  close(fd);
+  buf[n] = 0;
+  snprintf(want, sizeof want, "%s\n", zname);
+  if (!strcmp(buf, want)) unlink(path);
+}
+
+/* Runs an --on-halt command (what the runtime decided: removing a shared-IP address) and waits for it. */
+static void run_on_halt(const char *spec) {
+  char *copy = strdup(spec), *argv[32];
+  int n = 0;
+  if (!copy) return;
+  for (char *save = NULL, *t = strtok_r(copy, "\t", &save); t && n < 31; t = strtok_r(NULL, "\t", &save)) argv[n++] = t;
+  argv[n] = NULL;
+  pid_t p = n > 0 && argv[0][0] == '/' ? fork() : -1;
+  if (p == 0) {
+    int fd = open("/dev/null", O_RDWR);
+    if (fd >= 0) { dup2(fd, 0); dup2(fd, 1); dup2(fd, 2); }
+    sigset_t none; sigemptyset(&none); sigprocmask(SIG_SETMASK, &none, NULL);
+    char *envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+    execve(argv[0], argv, envp);
+    _exit(127);
+  }
+  if (p > 0) while (waitpid(p, NULL, 0) < 0 && errno == EINTR) {}
+  free(copy);
+}
+
 static void console_output(const unsigned char *buf, size_t n);
 static void console_notice(const char *fmt, ...);
 
@@ -697,6 +733,10 @@ static void teardown(int status) {
     struct timespec ts = { 0, 10 * 1000 * 1000 }; nanosleep(&ts, NULL);
   }
   for (int i = ncg - 1; i >= 0; i--) rmdir_cgroup_tree(cgdirs[i]);
+  for (int i = 0; i < ncgparent; i++) rmdir(cgparents[i]); /* fails while another zone is in it */
+  for (int i = 0; i < nonhalt; i++) run_on_halt(onhalts[i]);
+  for (int i = 0; i < nrelease; i++) release_file(releases[i]);
+  /* The run directory goes last: once it is gone, so is everything else the supervisor undoes. */
   static const char *files[] = RUN_FILE_NAMES;
   for (size_t i = 0; i < sizeof files / sizeof *files; i++) unlink_run(files[i]);
   rmdir(rundir);
@@ -1089,6 +1129,9 @@ static void parse_args(int argc, char **argv) {
     else if (!strcmp(a, "--root")) zroot = NEXT();
     else if (!strcmp(a, "--cgroup")) ADD(cgdirs, ncg);
     else if (!strcmp(a, "--join")) ADD(joins, njoin);
+    else if (!strcmp(a, "--cgroup-parent")) ADD(cgparents, ncgparent);
+    else if (!strcmp(a, "--release")) ADD(releases, nrelease);
+    else if (!strcmp(a, "--on-halt")) ADD(onhalts, nonhalt);
     else if (!strcmp(a, "--ipd")) ADD(ipds, nipd);
     else if (!strcmp(a, "--device")) ADD(devs, ndev);
     else if (!strcmp(a, "--devrule")) {

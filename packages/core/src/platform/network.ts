@@ -10,9 +10,9 @@
  * The plan is computed without I/O; applying it runs `ip` through sys/tools (missing: iproute2).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ZoneConfig } from '../model/types.js';
-import { runTool, ToolFailedError } from '../sys/tools.js';
+import { findTool, runTool, ToolFailedError } from '../sys/tools.js';
 
 export interface ExclusiveNic {
   /** The bridge (`physical`). */
@@ -38,6 +38,11 @@ export interface ZoneNetworkPlan {
 /** Linux interface names: at most 15 bytes, no `/`, `:` or whitespace. */
 const IFNAME = /^[A-Za-z0-9_.-]{1,15}$/;
 
+/** True for a name planZoneNetwork accepts as an interface (never a path: `.` and `..` are refused too). */
+export function isInterfaceName(v: unknown): v is string {
+  return typeof v === 'string' && IFNAME.test(v) && v !== '.' && v !== '..';
+}
+
 export class ZoneNetworkError extends Error {
   constructor(message: string) {
     super(message);
@@ -59,7 +64,7 @@ export function planZoneNetwork(cfg: ZoneConfig, key: string): ZoneNetworkPlan {
     if (exclusive) {
       plan.exclusive.push({
         bridge: physical,
-        hostIf: `zn${tag}${i}`,
+        hostIf: `zn${tag}${i}`, // HOST_END
         zoneIf: `eth${i}`,
         allowedAddress: str(r.props['allowed-address']) || undefined,
         defrouter: str(r.props.defrouter) || undefined,
@@ -92,8 +97,21 @@ async function tool(name: string, args: string[], input?: string): Promise<void>
 
 const ip = (args: string[]) => tool('ip', args);
 
-/** The bridge `name`, created (up, no address) if missing; an existing non-bridge interface is refused. */
-async function ensureBridge(name: string): Promise<void> {
+/** The interface index of `ifname` (what tells a bridge from another one made later under its name), or undefined. */
+function interfaceIndex(ifname: string): number | undefined {
+  try {
+    const n = Number(readFileSync(`/sys/class/net/${ifname}/ifindex`, 'utf8').trim());
+    return Number.isInteger(n) && n > 0 ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The bridge `name`, created (up, no address) if missing; an existing non-bridge interface is
+ * refused. `created` hears of a bridge made here, with its interface index, before anything joins it.
+ */
+async function ensureBridge(name: string, created?: (bridge: string, ifindex: number) => void): Promise<void> {
   if (exists(name)) {
     if (!isBridge(name)) {
       throw new ZoneNetworkError(`${name} is not a bridge: an exclusive-IP zone's physical names the bridge its interface joins`);
@@ -102,19 +120,43 @@ async function ensureBridge(name: string): Promise<void> {
   }
   try {
     await ip(['link', 'add', 'name', name, 'type', 'bridge']);
+    const ifindex = interfaceIndex(name);
+    if (ifindex !== undefined) created?.(name, ifindex);
   } catch (e) {
-    if (!isBridge(name)) throw e; // another zone's boot made it meanwhile: fine
+    if (!isBridge(name)) throw e; // made meanwhile by something else: fine, and not ours
   }
   await ip(['link', 'set', 'dev', name, 'up']);
 }
 
 /**
- * Gives a zone (its network namespace: that of `pid`) its exclusive-IP interfaces. A host end left
- * by a crashed earlier boot of the same zone is removed first.
+ * Deletes a bridge an exclusive-IP boot made (`ifindex`, recorded then) once no interface is
+ * enslaved to it. A bridge of that name with another index was made by someone else: left alone.
  */
-export async function setUpExclusive(nics: readonly ExclusiveNic[], pid: number): Promise<void> {
+export async function removeBridgeIfUnused(name: string, ifindex: number): Promise<'removed' | 'in use' | 'gone' | 'not ours'> {
+  if (!IFNAME.test(name) || !exists(name)) return 'gone';
+  if (!isBridge(name) || interfaceIndex(name) !== ifindex) return 'not ours';
+  let ports: string[];
+  try {
+    ports = readdirSync(`/sys/class/net/${name}/brif`);
+  } catch {
+    ports = [];
+  }
+  if (ports.length > 0) return 'in use';
+  await ip(['link', 'del', 'dev', name]).catch(() => undefined);
+  return exists(name) ? 'in use' : 'removed';
+}
+
+/**
+ * Gives a zone (its network namespace: that of `pid`) its exclusive-IP interfaces. A host end left
+ * by a crashed earlier boot of the same zone is removed first. `created` hears of each bridge made here.
+ */
+export async function setUpExclusive(
+  nics: readonly ExclusiveNic[],
+  pid: number,
+  created?: (bridge: string, ifindex: number) => void,
+): Promise<void> {
   for (const n of nics) {
-    await ensureBridge(n.bridge);
+    await ensureBridge(n.bridge, created);
     if (exists(n.hostIf)) await ip(['link', 'del', 'dev', n.hostIf]);
     await ip(['link', 'add', 'name', n.hostIf, 'type', 'veth', 'peer', 'name', n.zoneIf, 'netns', String(pid)]);
     await ip(['link', 'set', 'dev', n.hostIf, 'master', n.bridge, 'up']);
@@ -150,15 +192,31 @@ export async function addSharedAddresses(addrs: readonly SharedAddress[], zoneid
   }
 }
 
-/** Deletes interfaces by exact name (a veth end takes its peer along); missing ones are skipped. */
-export async function removeInterfaces(names: readonly string[]): Promise<void> {
-  for (const n of names) if (IFNAME.test(n) && exists(n)) await ip(['link', 'del', 'dev', n]).catch(() => undefined);
+/** The host end of a zone's veth pair, as planZoneNetwork names it. */
+const HOST_END = /^zn[0-9a-f]{8}\d{1,5}$/;
+
+/**
+ * Deletes zones' veth host ends by exact name (each takes its peer along); missing ones are
+ * skipped, and so is any other name: a damaged record never deletes one of the host's interfaces.
+ */
+export async function removeInterfaces(names: readonly unknown[]): Promise<void> {
+  for (const n of names) if (typeof n === 'string' && HOST_END.test(n) && exists(n)) await ip(['link', 'del', 'dev', n]).catch(() => undefined);
+}
+
+/**
+ * The commands (argv, absolute path first) that remove shared-IP addresses, for the supervisor to
+ * run when the zone halts by itself (its init exits): no address outlives its zone on the host.
+ */
+export function sharedAddressRemovals(addrs: readonly SharedAddress[]): string[][] {
+  const ipPath = findTool('ip');
+  if (!ipPath) return [];
+  return addrs.filter((a) => !/\s/.test(a.address + a.physical)).map((a) => [ipPath, 'addr', 'del', a.address, 'dev', a.physical]);
 }
 
 /** Removes shared-IP addresses (already gone, or the interface gone: fine). */
 export async function removeSharedAddresses(addrs: readonly SharedAddress[]): Promise<void> {
   for (const a of addrs) {
-    if (!exists(a.physical)) continue;
+    if (typeof a?.address !== 'string' || typeof a.physical !== 'string' || !IFNAME.test(a.physical) || !exists(a.physical)) continue;
     await ip(['addr', 'del', a.address, 'dev', a.physical]).catch(() => undefined);
   }
 }

@@ -73,12 +73,41 @@ export function capabilityBoundingSet(pid: number): bigint | undefined {
   return hex !== undefined && /^[0-9a-f]+$/.test(hex) ? BigInt(`0x${hex}`) : undefined;
 }
 
+/** What /proc/PID/status (readable by every user) says of a live process, or undefined when it is gone or a zombie. */
+export interface ProcessStatus {
+  /** Its pid in each pid namespace from the reader's down to its own (`NSpid`): one entry for a host process. */
+  nspid: number[];
+  /** Its parent's pid. */
+  ppid: number;
+  /** Its real uid. */
+  uid: number;
+}
+
+export function processStatus(pid: number): ProcessStatus | undefined {
+  const text = readProc(pid, 'status');
+  if (text === undefined) return undefined;
+  const field = (f: string) => new RegExp(`^${f}:\\s*(.*)$`, 'm').exec(text)?.[1]?.trim() ?? '';
+  if (/^[ZX]/.test(field('State'))) return undefined;
+  const nspid = field('NSpid').split(/\s+/).filter(Boolean).map(Number);
+  return { nspid: nspid.length > 0 ? nspid : [pid], ppid: Number(field('PPid')), uid: Number(field('Uid').split(/\s+/)[0]) };
+}
+
+/** True if `pid` is alive and is PID 1 of a pid namespace one level below the reader's: what a zone's init (or ready holder) is. */
+export function isNamespaceInit(pid: number): boolean {
+  const s = processStatus(pid);
+  return s !== undefined && s.nspid.length === 2 && s.nspid[1] === 1;
+}
+
 /**
- * True if `pid` is the zone supervisor (zoneadmd) serving the run directory `runDir`: alive, and
- * its command line names that directory after `--rundir` (runtime/supervisor.ts supervisorArgs).
+ * True if `pid` is the zone supervisor (zoneadmd) serving the run directory `runDir`: alive, a
+ * host root process (no zone process is: each lives in its zone's pid namespace, as a host uid of
+ * its block), and its command line names that directory after `--rundir`
+ * (runtime/supervisor.ts supervisorArgs). Readable by any user.
  */
 export function isSupervisor(pid: number | undefined, runDir: string): boolean {
-  if (pid === undefined || !processAlive(pid)) return false;
+  if (pid === undefined) return false;
+  const s = processStatus(pid);
+  if (s === undefined || s.nspid.length !== 1 || s.uid !== 0) return false;
   const argv = processCmdline(pid);
   if (!argv) return false;
   const i = argv.indexOf('--rundir');

@@ -1,5 +1,5 @@
 /** The zone runtime: boot, ready, halt, runtime state and the console of the per-zone supervisor. */
-export { bootZone, readyZone, haltZone, splitBootargs, type BootOptions, type BootResult } from './lifecycle.js';
+export { bootZone, readyZone, haltZone, releaseZoneRecords, splitBootargs, type BootOptions, type BootResult } from './lifecycle.js';
 export {
   zoneRuntimeInfo,
   zoneRuntimeState,

@@ -8,7 +8,7 @@
  * the supervisor starts and removes at halt. Halting kills every process of that cgroup, so
  * nothing escapes by double-forking and a dead supervisor never leaves an unstoppable zone.
  */
-import { existsSync, lstatSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { faultPoint } from '../fault-points.js';
@@ -27,11 +27,16 @@ import {
   cleanStaleRuntime,
   isZoneInit,
   releaseZoneid,
+  RUN_DIR_MODE,
+  RUN_FILE_MODE,
   RUN_FILES,
   zoneCgroupFor,
   zoneCgroupOptions,
+  zoneBooting,
+  zoneidPath,
   zoneRuntimeInfo,
   type RuntimeOptions,
+  type RuntimeState,
 } from './state.js';
 import { bootRequest, startSupervisor, supervisorArgs } from './supervisor.js';
 import { allowSharedIpPing, prepareZoneNetwork, releaseZoneNetwork } from './zone-network.js';
@@ -108,24 +113,27 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
   if (missing.length > 0) throw runtimeError.noCgroup(name, missing);
   const idmap = zoneIdmap(name, root, entry);
 
+  // What an earlier boot left (the zone halted by itself, its supervisor was killed...): its
+  // records go first. Processes left in its cgroup without an init belong to no running zone.
+  await releaseRecords(name, opts, cg);
+
   // The run directory is the boot's lock: mkdir is atomic, `.booting` says who holds it.
   const dir = runDir(name, root);
   mkdirSync(runDir(undefined, root), { recursive: true, mode: 0o755 });
   mkdirSync(logDir(root), { recursive: true, mode: 0o755 });
   try {
-    mkdirSync(dir, { mode: 0o700 });
+    mkdirSync(dir, { mode: RUN_DIR_MODE });
+    chmodSync(dir, RUN_DIR_MODE);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     throw runtimeError.busy(name);
   }
-  writeFileSync(join(dir, RUN_FILES.booting), `${process.pid}\n`);
+  writeFileSync(join(dir, RUN_FILES.booting), `${process.pid}\n`, { mode: RUN_FILE_MODE });
   let zoneid: number | undefined;
   try {
     zoneid = allocateZoneid(name, root);
-    writeFileSync(join(dir, RUN_FILES.zoneid), `${zoneid}\n`);
+    writeFileSync(join(dir, RUN_FILES.zoneid), `${zoneid}\n`, { mode: RUN_FILE_MODE });
     faultPoint('boot:rundir');
-    // Processes left in the zone's cgroup by an earlier crash belong to no running zone any more.
-    if (cg.anyExists()) await destroyZone(cg);
     const files = cg.devicePolicy === 'files';
     const limits = { ...limitsFromConfig(cfg, cpus().length), devices: files ? devices.rules : undefined };
     const warnings = cg.create(limits, { uid: idmap.uid, gid: idmap.gid });
@@ -146,6 +154,9 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
       root: zoneRoot,
       idmap,
       cgroupPaths: cg.paths,
+      cgroupParents: cg.removableParents(),
+      release: [zoneidPath(zoneid, root)],
+      onHalt: net?.onHalt,
       payloadPaths: cg.payloadPaths,
       deviceFilter: files ? undefined : { dir: cg.paths[0]!, rules: devices.rules },
       devices: devices.nodes.map((n) => n.path),
@@ -169,6 +180,29 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
     if (zoneid !== undefined) releaseZoneid(name, zoneid, root);
     throw e;
   }
+}
+
+/**
+ * Undoes every host-side record of a zone that is not in the kernel: its run directory, the zone
+ * ids reserved in its name, its cgroup (killing what a crash left in it without an init) and a test
+ * root's empty cgroup parent, the addresses and veth ends of its network and the bridges its boots
+ * made once no zone uses them. What the next halt, boot and uninstall (and `zonecfg delete -F`) run
+ * whatever happened before: the zone halted by itself, its supervisor was killed, its run files were
+ * removed or damaged. A zone still in the kernel is left alone: its state is returned.
+ */
+export async function releaseZoneRecords(name: string, given: RuntimeOptions = {}): Promise<RuntimeState | undefined> {
+  const opts = { ...given, root: resolve(given.root ?? zonesRoot()) };
+  const info = zoneRuntimeInfo(name, opts);
+  if (info) return info.state;
+  await releaseRecords(name, opts, zoneCgroupFor(name, opts));
+  return undefined;
+}
+
+async function releaseRecords(name: string, opts: RuntimeOptions & { root: string }, cg: ZoneCgroup): Promise<void> {
+  if (zoneBooting(name, opts.root)) throw runtimeError.busy(name);
+  if (cg.anyExists()) await destroyZone(cg);
+  cleanStaleRuntime(name, opts);
+  await releaseZoneNetwork(name, opts.root);
 }
 
 async function requestBoot(name: string, socket: string, bootargs: readonly string[]): Promise<void> {
@@ -258,39 +292,41 @@ export async function haltZone(name: string, given: RuntimeOptions = {}): Promis
   if (!new ZoneStore(root).get(name)) throw runtimeError.noZone(name);
   const info = zoneRuntimeInfo(name, opts);
   const cg = zoneCgroupFor(name, opts);
-  const stray = cg.exists() ? cg.pids() : [];
+  const stray = cg.anyExists() ? cg.pids() : [];
   if (!info && stray.length === 0) {
     // Halted by itself (its init exited, or a graceful shutdown): what the supervisor cannot undo.
-    cleanStaleRuntime(name, opts);
-    cg.removeEmptyParent();
-    await releaseZoneNetwork(name, root);
+    await releaseRecords(name, opts, cg);
     throw runtimeError.alreadyHalted(name);
   }
   try {
     await destroyZone(cg);
-    // Without its cgroup (removed by hand, or never made), the zone still ends with its init: the
-    // kernel kills the rest of its pid namespace.
-    if (info && isZoneInit(info.initPid, info.runDir, () => cg)) await killInit(info.initPid);
+    // Without its cgroup (removed by hand), the zone still ends with its init: the kernel kills the
+    // rest of its pid namespace. Only a process that passes as this zone's init is ever signalled.
+    if (info && info.initPid > 0 && isZoneInit(info.initPid, name, opts)) await killInit(info.initPid);
   } catch (e) {
     throw runtimeError.haltFailed(name, (e as Error).message);
   }
   faultPoint('halt:killed');
   if (info && info.supervisorAlive) {
-    // It notices its init is gone, cleans up and exits; give it a moment, then make sure.
-    for (let i = 0; i < 200 && isSupervisor(info.supervisorPid, info.runDir); i++) await sleep(5);
-    if (processAlive(info.supervisorPid) && isSupervisor(info.supervisorPid, info.runDir)) {
-      try {
-        process.kill(info.supervisorPid, 'SIGKILL');
-      } catch {
-        // gone meanwhile
-      }
+    // It notices its init is gone, cleans up and exits; give it a moment, then make sure. A
+    // supervisor whose init could not be told apart is asked to halt it (SIGTERM) first.
+    const live = () => isSupervisor(info.supervisorPid, info.runDir);
+    for (let i = 0; i < 200 && live(); i++) {
+      if (i === 20) signal(info.supervisorPid, 'SIGTERM');
+      await sleep(5);
     }
+    if (live()) signal(info.supervisorPid, 'SIGKILL');
   }
-  cleanStaleRuntime(name, opts);
-  if (info && info.zoneid > 0) releaseZoneid(name, info.zoneid, root);
   faultPoint('halt:cleaned');
-  cg.removeEmptyParent();
-  await releaseZoneNetwork(name, root);
+  await releaseRecords(name, opts, cg);
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // gone meanwhile
+  }
 }
 
 async function killInit(pid: number): Promise<void> {

@@ -25,3 +25,6 @@ export const RUN_FILES = {
   /** The pid of the boot holding the run directory until the supervisor has answered (runtime). */
   booting: '.booting',
 } as const;
+
+/** A zone id reservation beside the run directories, `var/run/zones/.zoneid.N`, holding the zone's name (N >= 1: 0 is the global zone's). */
+export const ZONEID_RESERVATION = /^\.zoneid\.([1-9]\d{0,9})$/;

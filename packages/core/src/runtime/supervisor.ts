@@ -44,6 +44,12 @@ export interface SupervisorSpec {
   /** The zone's cgroups (removed at halt) and their payloads (where the zone's processes run). */
   cgroupPaths: readonly string[];
   payloadPaths: readonly string[];
+  /** Cgroups above the zone's to remove once empty when it halts by itself (a test root's `zones.<hash>`). */
+  cgroupParents?: readonly string[];
+  /** Files outside the run directory that go with it when the zone halts by itself (its zone id reservation). */
+  release?: readonly string[];
+  /** Commands (argv, absolute path first) run when the zone halts, by itself too: removing its shared-IP addresses. */
+  onHalt?: readonly (readonly string[])[];
   /** On cgroup v2: the cgroup the device program goes on, and its allow list. */
   deviceFilter?: { dir: string; rules: readonly DeviceRule[] };
   /** Host device nodes for the zone's /dev. */
@@ -132,6 +138,9 @@ export function supervisorArgs(cfg: ZoneConfig, spec: SupervisorSpec): string[] 
   args.push('--idmap', `${spec.idmap.uid}:${spec.idmap.gid}:${spec.idmap.count}`);
   for (const p of spec.cgroupPaths) args.push('--cgroup', p);
   for (const p of spec.payloadPaths) args.push('--join', p);
+  for (const p of spec.cgroupParents ?? []) args.push('--cgroup-parent', p);
+  for (const p of spec.release ?? []) args.push('--release', p);
+  for (const c of spec.onHalt ?? []) if (c.length > 0 && !c.some((w) => /[\t\n]/.test(w) || w === '')) args.push('--on-halt', c.join('\t'));
   for (const r of cfg.resources) {
     if (r.type === 'inherit-pkg-dir' && str(r.props.dir)) args.push('--ipd', str(r.props.dir));
     else if (r.type === 'fs') {

@@ -6,6 +6,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ZoneConfig } from '../model/types.js';
+import { acquireLock } from '../store/lock.js';
 import { runDir } from '../store/paths.js';
 import { runtimeError } from './errors.js';
 
@@ -21,19 +22,51 @@ export async function prepareZoneNetwork(name: string, cfg: ZoneConfig, root: st
     throw runtimeError.network(name, (e as Error).message);
   }
   // Recorded before anything is made, so that halt (or the next boot) undoes it even after a crash.
-  const record: NetworkRecord = { shared: plan.shared, hostIfs: plan.exclusive.map((n) => n.hostIf) };
-  writeFileSync(netRecordPath(name, root), `${JSON.stringify(record)}\n`);
+  const record: NetworkRecord = {
+    shared: plan.shared,
+    hostIfs: plan.exclusive.map((n) => n.hostIf),
+    bridges: [...new Set(plan.exclusive.map((n) => n.bridge))],
+  };
+  writeFileSync(netRecordPath(name, root), `${JSON.stringify(record)}\n`, { mode: 0o600 });
   const inZoneWords = (e: unknown) => Promise.reject(runtimeError.network(name, (e as Error).message));
+  const setUpExclusive = async (pid: number) => {
+    // Under the bridges' lock: the last zone leaving a bridge we made must not remove it under a boot joining it.
+    const unlock = acquireLock(bridgesLockPath(root), { timeoutMs: 30_000 });
+    try {
+      await network.setUpExclusive(plan.exclusive, pid, (bridge, ifindex) => {
+        writeFileSync(bridgeRecordPath(bridge, root), `${ifindex}\n`, { mode: 0o644 });
+      });
+    } finally {
+      unlock();
+    }
+  };
   return {
     plan,
+    /** What the supervisor runs when the zone halts by itself (the rest waits for the next zoneadm command). */
+    onHalt: network.sharedAddressRemovals(plan.shared),
     addShared: (zoneid: number) => network.addSharedAddresses(plan.shared, zoneid).catch(inZoneWords),
-    setUpExclusive: (pid: number) => network.setUpExclusive(plan.exclusive, pid).catch(inZoneWords),
+    setUpExclusive: (pid: number) => setUpExclusive(pid).catch(inZoneWords),
   };
 }
 
 interface NetworkRecord {
   shared: import('../platform/network.js').SharedAddress[];
   hostIfs: string[];
+  /** The bridges its exclusive-IP interfaces join (those a boot made are removed once unused). */
+  bridges?: string[];
+}
+
+/**
+ * A bridge an exclusive-IP boot created (`physical` named none): `.bridge.<name>` holds its
+ * interface index, so that a bridge the admin made (no record), or made again under the same name
+ * (another index), is never removed (docs/architecture.md#networking-platformnetworkts).
+ */
+function bridgeRecordPath(bridge: string, root: string): string {
+  return join(runDir(undefined, root), `.bridge.${bridge}`);
+}
+
+function bridgesLockPath(root: string): string {
+  return join(runDir(undefined, root), '.bridges.lock');
 }
 
 /** What a boot configured on the host's side of the network: beside the run directory, which the supervisor removes. */
@@ -50,13 +83,33 @@ export async function releaseZoneNetwork(name: string, root: string): Promise<vo
   const path = netRecordPath(name, root);
   let recorded: NetworkRecord;
   try {
-    recorded = JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
+    recorded = JSON.parse(readFileSync(path, 'utf8')) ?? {};
+  } catch (e) {
+    // Unreadable (damaged): nothing it says can be undone.
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') rmSync(path, { force: true });
     return;
   }
-  const { removeSharedAddresses, removeInterfaces } = await import('../platform/network.js');
-  await removeSharedAddresses(recorded.shared ?? []);
-  await removeInterfaces(recorded.hostIfs ?? []);
+  const { removeSharedAddresses, removeInterfaces, removeBridgeIfUnused, isInterfaceName } = await import('../platform/network.js');
+  await removeSharedAddresses(Array.isArray(recorded.shared) ? recorded.shared : []);
+  await removeInterfaces(Array.isArray(recorded.hostIfs) ? recorded.hostIfs : []);
+  const bridges = Array.isArray(recorded.bridges) ? recorded.bridges.filter(isInterfaceName) : [];
+  if (bridges.length > 0) {
+    const unlock = acquireLock(bridgesLockPath(root), { timeoutMs: 30_000 });
+    try {
+      for (const b of bridges) {
+        const made = bridgeRecordPath(b, root);
+        let ifindex: number;
+        try {
+          ifindex = Number(readFileSync(made, 'utf8').trim());
+        } catch {
+          continue; // not one a boot made
+        }
+        if ((await removeBridgeIfUnused(b, ifindex)) !== 'in use') rmSync(made, { force: true });
+      }
+    } finally {
+      unlock();
+    }
+  }
   rmSync(path, { force: true });
 }
 

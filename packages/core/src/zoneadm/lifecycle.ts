@@ -181,7 +181,8 @@ export function zoneadmShutdown(ctx: OpContext, req: ShutdownRequest = {}): Prom
     const cg = zoneCgroupFor(zone, ro);
     const { signal } = shutdownSignal(info.initPid);
     try {
-      process.kill(info.initPid, signal);
+      // initPid 0: the init is gone already (shutting down); kill(0) would signal our own process group.
+      if (info.initPid > 0) process.kill(info.initPid, signal);
     } catch {
       // already gone: the halt below tidies up
     }

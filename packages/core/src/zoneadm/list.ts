@@ -10,7 +10,8 @@ import { ZONE_STATE_ORDER, type ZoneState } from '../model/states.js';
 
 /** A zone present in the kernel (ready, running, shutting_down, down), as a runtime reports it. */
 export interface KernelZone {
-  id: number;
+  /** undefined: in the kernel, but its zone id is not known (its records were lost; the next zoneadm command on it reserves one). */
+  id?: number;
   name: string;
   state: ZoneState;
   /** ip-type as the kernel sees it; falls back to the config. */
@@ -122,7 +123,7 @@ function describe(
 
 function kernelOrder(src: ZoneSource): KernelZone[] {
   const k = src.kernel ?? defaultKernelZones();
-  return [...k].sort((a, b) => (a.name === 'global' ? -1 : b.name === 'global' ? 1 : a.id - b.id));
+  return [...k].sort((a, b) => (a.name === 'global' ? -1 : b.name === 'global' ? 1 : (a.id ?? Infinity) - (b.id ?? Infinity)));
 }
 
 /**

@@ -82,6 +82,9 @@ export async function uninstallZone(ctx: OpContext, req: UninstallRequest): Prom
   const release = acquireOpLocks(ctx.store.root, [zone], ctx.io);
   try {
     sanityCheck(ctx, 'uninstall');
+    // What a zone that halted behind zoneadm's back left on the host (addresses, zone id, cgroups).
+    const { releaseZoneRecords } = await import('../runtime/lifecycle.js');
+    await releaseZoneRecords(zone, { root: ctx.store.root });
     const zonepath = checkedZonepath(uninstallZonepath(ctx, zone));
     refuseMounts(zonepath);
     ctx.store.setState(zone, 'incomplete');

@@ -150,9 +150,11 @@ d('exclusive-IP zones on a bridge (real veth pairs)', () => {
     const back = inNet(zb.initPid, 'busybox', 'ping', '-c', '1', '-W', '5', '192.0.2.1');
     expect(back.status).toBe(0);
 
-    for (const z of [a, b]) expect(zoneadm(z, 'halt')).toEqual({ status: 0, stdout: '', stderr: '' });
-    for (let i = 0; i < 100 && bridgePorts().length > 0; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(bridgePorts()).toEqual([]);
+    expect(zoneadm(a, 'halt')).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(bridgePorts()).toHaveLength(1); // b's end alone
+    // the bridge the first boot made goes with the last zone on it (docs/architecture.md#networking-platformnetworkts)
+    expect(zoneadm(b, 'halt')).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(spawnSync('ip', ['-n', NETNS, 'link', 'show', 'dev', BRIDGE]).status).not.toBe(0);
   }, 60_000);
 
   test('ready sets the interfaces up before init; a physical that is not a bridge is refused', async () => {
@@ -196,11 +198,11 @@ d('shared-IP zone (inside a network namespace of the test)', () => {
     const halt = zoneadm(s, 'halt');
     expect([halt.status, halt.stderr]).toEqual([0, '']);
     expect(ip('-n', NETNS, '-o', '-4', 'addr', 'show', 'dev', 'ztd0')).toBe('');
-    // a zone that halts by itself (its init exits): `zoneadm halt` still takes the address away
+    // a zone that halts by itself (its init exits): its supervisor takes the address away
     expect(zoneadm(s, 'boot', '--', '-i', 'zsched').status).toBe(0);
     process.kill(initPid(s), 'SIGTERM'); // zsched exits on SIGTERM; the supervisor tears the zone down
     for (let i = 0; i < 200 && existsSync(join(root, 'var/run/zones', s)); i++) await new Promise((r) => setTimeout(r, 10));
-    expect(ip('-n', NETNS, '-o', '-4', 'addr', 'show', 'dev', 'ztd0')).toMatch(/192\.0\.2\.9\/24/);
+    expect(ip('-n', NETNS, '-o', '-4', 'addr', 'show', 'dev', 'ztd0')).toBe('');
     expect(zoneadm(s, 'halt')).toEqual({ status: 0, stdout: '', stderr: `zoneadm: zone '${s}': zone is already halted\n` });
     expect(ip('-n', NETNS, '-o', '-4', 'addr', 'show', 'dev', 'ztd0')).toBe('');
     // a physical that does not exist: the boot fails and adds nothing

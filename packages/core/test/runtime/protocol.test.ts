@@ -86,6 +86,24 @@ describe('supervisor command line', () => {
     if (process.arch === 'x64') expect(args).toEqual(expect.arrayContaining(['c000003e:227:n', 'c000003e:164:n', 'c000003e:159:n', 'c000003e:305:n']));
     expect(args.slice(-7)).toEqual(['--caps', '2000000', '--init', '/sbin/init', '--init', 'zsched', '--']);
   });
+  test('what a zone that halts by itself undoes: its cgroup parent, its zone id, the commands removing its addresses (never one with a tab)', () => {
+    const args = supervisorArgs(blankTemplate('z1'), {
+      ...base,
+      cgroupPaths: ['/cg/pids/zones.0123456789/z1'],
+      payloadPaths: ['/cg/pids/zones.0123456789/z1/payload'],
+      cgroupParents: ['/cg/pids/zones.0123456789'],
+      release: ['/r/var/run/zones/.zoneid.3'],
+      onHalt: [['/usr/sbin/ip', 'addr', 'del', '192.0.2.1/32', 'dev', 'br0'], ['/usr/sbin/ip', 'addr', 'del', '192.0.2.2/32\tx', 'dev', 'br0']],
+      devices: [],
+      capabilities: [],
+      start: 'boot',
+      bootargs: [],
+    });
+    const after = (opt: string) => args.flatMap((a, i) => (a === opt ? [args[i + 1]] : []));
+    expect(after('--cgroup-parent')).toEqual(['/cg/pids/zones.0123456789']);
+    expect(after('--release')).toEqual(['/r/var/run/zones/.zoneid.3']);
+    expect(after('--on-halt')).toEqual(['/usr/sbin/ip\taddr\tdel\t192.0.2.1/32\tdev\tbr0']);
+  });
   test('fs options: Solaris flags become mount flags, the rest mount data; lofs binds, recursively unless nosub', () => {
     expect(fsMount('lofs', ['ro', 'nosuid', 'noexec'])).toEqual({ flags: MS.BIND | MS.REC | MS.RDONLY | MS.NOSUID | MS.NOEXEC, data: '' });
     expect(fsMount('lofs', ['nosub', 'rw'])).toEqual({ flags: MS.BIND, data: '' });

@@ -1,5 +1,5 @@
 /** File helpers both cgroup versions use: every cgroup interface is a small text file. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export class CgroupWriteError extends Error {
@@ -49,4 +49,37 @@ export function readPids(dir: string): number[] {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * The zone whose cgroup a cgroup path (as /proc/PID/cgroup shows it) lies in: `/zones/NAME/...`
+ * or `/zones.<hash of a ZONES_ROOT>/NAME/...` (runtime/state.ts zoneCgroupOptions); undefined for
+ * any other path. Anchored: a cgroup the zone's root made below its payload cannot pass for another
+ * zone's.
+ */
+export function zoneOfCgroupPath(path: string): string | undefined {
+  return /^\/zones(?:\.[0-9a-f]{10})?\/([^/]+)(?:\/|$)/.exec(path)?.[1];
+}
+
+/**
+ * Every pid of the cgroup tree `<parent>/<name>` in one hierarchy that holds every zone process
+ * (the unified one on v2, `pids` on v1), for readers that must stay light (zoneadm list) and need
+ * no more than the members.
+ */
+export function cgroupTreePids(parent: string, name: string, root = '/sys/fs/cgroup'): number[] {
+  const top = existsSync(join(root, 'cgroup.controllers')) ? join(root, parent, name) : join(root, 'pids', parent, name);
+  const out: number[] = [];
+  const walk = (dir: string, depth: number) => {
+    out.push(...readPids(dir));
+    if (depth > 32) return;
+    let subs: string[] = [];
+    try {
+      subs = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    } catch {
+      return;
+    }
+    for (const s of subs) walk(join(dir, s), depth + 1);
+  };
+  walk(top, 0);
+  return out;
 }

@@ -63,6 +63,8 @@ export interface ZoneCgroup {
   destroy(): void;
   /** Removes a parent other than the default `zones` (a test root's) once no zone is left in it. */
   removeEmptyParent(): void;
+  /** The parents removeEmptyParent would remove (for the supervisor, which removes them too when its zone halts by itself). */
+  removableParents(): string[];
 }
 
 export interface CgroupOptions {
@@ -199,10 +201,12 @@ abstract class BaseCgroup {
     }
   }
 
+  removableParents(): string[] {
+    return this.paths.map((p) => dirname(p)).filter((parent) => basename(parent) !== DEFAULT_PARENT);
+  }
+
   removeEmptyParent(): void {
-    for (const p of this.paths) {
-      const parent = dirname(p);
-      if (basename(parent) === DEFAULT_PARENT) continue;
+    for (const parent of this.removableParents()) {
       try {
         rmdirSync(parent);
       } catch {
