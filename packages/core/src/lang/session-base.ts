@@ -45,6 +45,8 @@ export interface ConfigBackend {
   lookup(name: string): StoredZone | UnreadableZone | undefined;
   /** The zone's state in the kernel (ready, running, shutting_down), if it is there. */
   runtimeState?(name: string): Promise<ZoneStateName | undefined>;
+  /** Before a delete: undo what the zone left on the host (run files, zone ids, cgroups, addresses). */
+  releaseHostRecords?(name: string): Promise<void>;
   /** SUNWdefault, SUNWblank or a configured zone. */
   template(name: string): ZoneConfig | undefined;
   /** Commit: throws an Error whose message is the Solaris text on failure. */

@@ -199,6 +199,7 @@ export class Session extends ResourceCommands {
     }
     if (this.backend.lookup(stored)) {
       try {
+        await this.backend.releaseHostRecords?.(stored);
         this.backend.remove(stored);
       } catch (e) {
         return this.error(`${this.name}: ${(e as Error).message}`);

@@ -46,6 +46,11 @@ export function storeBackend(root?: string, schema?: Schema): ConfigBackend {
       const { loadKernelStateLookup } = await import('../zoneadm/kernel.js');
       return (await loadKernelStateLookup(store.root))(name);
     },
+    async releaseHostRecords(name) {
+      // A zone that halted by itself may still hold an address, a zone id or a cgroup.
+      const { releaseZoneRecords } = await import('../runtime/lifecycle.js');
+      await releaseZoneRecords(name, { root: store.root });
+    },
     template(name) {
       return resolveTemplate(name, store, name);
     },

@@ -32,6 +32,7 @@ const d = canRun ? describe : describe.skip;
 if (!canRun) console.warn('records fault tests skipped: need root, iproute2 and the native supervisor');
 
 const ZONEADM = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../zoneadm/bin/run.js');
+const ZONECFG = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../zonecfg/bin/run.js');
 const base = mkdtempSync(join(tmpdir(), 'zones-rec-'));
 const root = join(base, 'zr');
 const store = new ZoneStore(root);
@@ -76,8 +77,12 @@ interface Run {
 
 /** zoneadm in the test's network namespace, as an admin types it (under a timeout: a hang fails). */
 function zoneadm(...args: string[]): Run {
+  return inNetns(ZONEADM, args);
+}
+
+function inNetns(bin: string, args: string[]): Run {
   const cmd = `${remountHostCgroups()}exec node "$@"`;
-  const r = spawnSync('ip', ['netns', 'exec', NETNS, 'sh', '-c', cmd, 'sh', ZONEADM, ...args], {
+  const r = spawnSync('ip', ['netns', 'exec', NETNS, 'sh', '-c', cmd, 'sh', bin, ...args], {
     env: { ...process.env, ZONES_ROOT: root },
     encoding: 'utf8',
     timeout: 30_000,
@@ -239,6 +244,13 @@ const RECOVERIES: Record<string, (zone: string) => void> = {
   },
   'uninstall -F': (zone) => {
     expect(zoneadm('-z', zone, 'uninstall', '-F')).toMatchObject({ status: 0, stderr: '' });
+  },
+  'uninstall -F, then zonecfg delete -F': (zone) => {
+    expect(zoneadm('-z', zone, 'uninstall', '-F')).toMatchObject({ status: 0, stderr: '' });
+    expect(inNetns(ZONECFG, ['-z', zone, 'delete', '-F'])).toEqual({ status: 0, stdout: '', stderr: '' });
+  },
+  'zonecfg delete -F': (zone) => {
+    expect(inNetns(ZONECFG, ['-z', zone, 'delete', '-F'])).toEqual({ status: 0, stdout: '', stderr: '' });
   },
 };
 
