@@ -10,6 +10,7 @@
 import { oclifAnswers, type ForOclif } from '@zones/core/argv';
 import { parseZloginArgs } from '@zones/core/argv/zlogin';
 import { zlogin, zloginTarget } from '@zones/core/zlogin/login';
+import { guardOutput } from '@zones/core/output';
 
 export const USAGE = 'usage: zlogin [ -nQCES ] [ -e cmdchar ] [-l user] zonename [command [args ...] ]';
 
@@ -56,5 +57,6 @@ export async function zloginMain(argv: readonly string[]): Promise<number> {
 
 /** For the bin: zloginMain, or oclif's turn. */
 export async function main(argv: readonly string[]): Promise<number | ForOclif> {
+  guardOutput('zlogin');
   return oclifAnswers(argv) ? { oclif: [...argv] } : zloginMain(argv);
 }

@@ -100,3 +100,19 @@ export function inNonGlobalZone(procRoot = '/proc'): boolean {
     return false; // unreadable: the host's init (a zone's root can read its own init's environment)
   }
 }
+
+/**
+ * Whether descriptor `fd` (0-2) of this process stands in for one the caller closed (`>&-`):
+ * Node opens /dev/null read-write in its place before any JavaScript runs, while a shell's
+ * `>/dev/null` is write-only and `</dev/null` read-only. Node's own `stdio: 'ignore'` for an
+ * output and Python's DEVNULL look the same and count as closed (docs/reference.md#output-faults).
+ */
+export function standsInForClosedFd(fd: 0 | 1 | 2): boolean {
+  try {
+    if (readlinkSync(`/proc/self/fd/${fd}`) !== '/dev/null') return false;
+    const flags = /^flags:\s*([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
+    return flags !== null && (parseInt(flags[1]!, 8) & 3) === 2; // O_ACCMODE: O_RDWR
+  } catch {
+    return false;
+  }
+}
