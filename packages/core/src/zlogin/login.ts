@@ -44,7 +44,7 @@ export const zloginError = {
   privilege: () => new ZloginError('Z_PRIVILEGE', 'You lack sufficient privilege to run this command (all privs required)'),
   notRunning: (z: string, st: string) => new ZloginError('Z_NOT_RUNNING', `login allowed only to running zones (${z} is '${st}').`),
   consoleBusy: (pid: number) => new ZloginError('Z_CONSOLE_BUSY', `Console is already in use by process ID ${pid}.`),
-  console: (why: string) => new ZloginError('Z_CONSOLE', `Could not connect to zone console: ${why}`),
+  console: (why: string) => new ZloginError('Z_CONSOLE', `Could not connect to zone: ${why}`),
   noZenter: (path: string) =>
     new ZloginError(
       'Z_NO_ZENTER',
