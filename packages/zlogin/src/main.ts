@@ -9,6 +9,7 @@
  */
 import { oclifAnswers, type ForOclif } from '@zones/core/argv';
 import { parseZloginArgs } from '@zones/core/argv/zlogin';
+import { ownArgumentBytes } from '@zones/core/platform/proc';
 import { zlogin, zloginTarget } from '@zones/core/zlogin/login';
 import { guardOutput } from '@zones/core/output';
 
@@ -19,7 +20,8 @@ function zerror(msg: string): void {
 }
 
 async function run(argv: readonly string[]): Promise<number> {
-  const parsed = parseZloginArgs(argv);
+  // an argument that is not UTF-8 (-e $'\xff') is read again as bytes
+  const parsed = parseZloginArgs(argv, argv.some((a) => a.includes('\uFFFD')) ? ownArgumentBytes() : undefined);
   if (!parsed.ok) {
     if (parsed.message !== undefined) zerror(parsed.message);
     if (parsed.usage) process.stderr.write(`${USAGE}\n`);

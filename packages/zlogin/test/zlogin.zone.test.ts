@@ -218,6 +218,15 @@ d('zlogin inside a zone', () => {
     tmux('kill-session', '-t', 'cond');
   }, 40_000);
 
+  test('console: -e with a byte that is not UTF-8 (-e $\'\\xff\'): that byte, then . disconnects', async () => {
+    const name = makeZone('e');
+    tmuxStart('cone', `node ${BIN} -C -e "$(printf '\\377')" ${name}`);
+    await waitScreen('cone', new RegExp(`^\\[Connected to zone '${name}' console\\]$`, 'm'));
+    tmux('send-keys', '-t', 'cone', '-H', 'ff', '2e');
+    await waitScreen('cone', new RegExp(`\\[Connection to zone '${name}' console closed\\]\\nEXIT=0`));
+    tmux('kill-session', '-t', 'cone');
+  }, 30_000);
+
   test('console: ^C does not reach the init (the minimal init would halt the zone)', async () => {
     const name = makeZone('s');
     await bootZone(name, { root, bootargs: ['-i', 'zsched'] });

@@ -116,3 +116,28 @@ export function standsInForClosedFd(fd: 0 | 1 | 2): boolean {
     return false;
   }
 }
+
+/**
+ * This process's arguments after the script (process.argv.slice(2)) as the bytes it was given:
+ * process.argv decodes them as UTF-8 and turns a byte that is not UTF-8 (`-e $'\xff'`) into
+ * U+FFFD. Undefined when /proc/self/cmdline does not line up with process.argv.
+ */
+export function ownArgumentBytes(): Buffer[] | undefined {
+  let cmdline: Buffer;
+  try {
+    cmdline = readFileSync('/proc/self/cmdline');
+  } catch {
+    return undefined;
+  }
+  const parts: Buffer[] = [];
+  for (let at = 0; at < cmdline.length; ) {
+    const nul = cmdline.indexOf(0, at);
+    const end = nul < 0 ? cmdline.length : nul;
+    parts.push(cmdline.subarray(at, end));
+    at = end + 1;
+  }
+  const args = process.argv.slice(2);
+  if (parts.length < args.length) return undefined;
+  const bytes = parts.slice(parts.length - args.length);
+  return bytes.every((b, i) => b.toString('utf8') === args[i]) ? bytes : undefined;
+}
