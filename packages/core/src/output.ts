@@ -18,7 +18,7 @@ import { standsInForClosedFd } from './platform/proc.js';
 import { errnoText } from './errno.js';
 
 /** The exit status for a closed pipe: 128 + SIGPIPE, what a shell reports for a C tool it killed. */
-export const EXIT_CLOSED_PIPE = 141;
+const EXIT_CLOSED_PIPE = 141;
 
 const REASON: Record<string, string> = {
   EBADF: 'Bad file descriptor',
@@ -89,8 +89,9 @@ function guard(stream: NodeJS.WriteStream, fd: 1 | 2): void {
       return dropped();
     }
   } as Write;
-  // A failed write is an 'error' event (thrown by older files and devices), which goes to lost()
-  // alone: oclif's own listener rethrows anything but EPIPE as an uncaught exception.
+  // A failed write comes back as an 'error' event (at once for files and devices, later for pipes
+  // and terminals), which goes to lost() alone: oclif's own listener rethrows anything but EPIPE
+  // as an uncaught exception.
   const emit = stream.emit as (...a: unknown[]) => boolean;
   stream.emit = function (this: NodeJS.WriteStream, event: unknown, ...rest: unknown[]): boolean {
     if (event !== 'error') return emit.call(this, event, ...rest);
@@ -116,9 +117,4 @@ export function guardOutput(name: string): void {
 /** From here on a lost write no longer ends the program: the command finishes, then fails. */
 export function deferOutputFaults(): void {
   state.deferred = true;
-}
-
-/** Whether some output was lost (the command may stop producing more). */
-export function outputLost(): boolean {
-  return state.fault !== undefined;
 }

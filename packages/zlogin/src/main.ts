@@ -11,7 +11,7 @@ import { oclifAnswers, type ForOclif } from '@zones/core/argv';
 import { parseZloginArgs } from '@zones/core/argv/zlogin';
 import { ownArgumentBytes } from '@zones/core/platform/proc';
 import { zlogin, zloginTarget } from '@zones/core/zlogin/login';
-import { guardOutput } from '@zones/core/output';
+import { deferOutputFaults, guardOutput } from '@zones/core/output';
 
 export const USAGE = 'usage: zlogin [ -nQCES ] [ -e cmdchar ] [-l user] zonename [command [args ...] ]';
 
@@ -33,6 +33,9 @@ async function run(argv: readonly string[]): Promise<number> {
     const { consoleSession } = await import('@zones/core/zlogin/console');
     return consoleSession(target, { escape: r.escape, quiet: r.quiet, disconnectOnHalt: r.disconnectOnHalt });
   }
+  // The session runs on to its end when zlogin's own lines (the banners) are lost; the command's
+  // output does not pass through here (docs/architecture.md#output-faults).
+  deferOutputFaults();
   return zlogin(
     target,
     {

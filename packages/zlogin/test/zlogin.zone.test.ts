@@ -173,6 +173,13 @@ d('zlogin inside a zone', () => {
     tmux('kill-session', '-t', 'login');
   }, 30_000);
 
+  test('interactive login with a full stdout: the session ends at once, the write error said, exit 1', async () => {
+    tmuxStart('full', `node ${BIN} ${zone} >/dev/full`);
+    const s = await waitScreen('full', /EXIT=\d+/);
+    expect(s).toMatch(new RegExp(`\\[Connection to zone '${zone}' pts/\\d+ closed\\]\\nzlogin: write error: No space left on device\\nEXIT=1`));
+    tmux('kill-session', '-t', 'full');
+  }, 30_000);
+
   test('console: attached while installed, shows the boot, typing works, ~.; one client at a time', async () => {
     const name = makeZone('k');
     tmuxStart('con', `node ${BIN} -C ${name}`);

@@ -105,7 +105,7 @@ export function inNonGlobalZone(procRoot = '/proc'): boolean {
  * Whether descriptor `fd` (0-2) of this process stands in for one the caller closed (`>&-`):
  * Node opens /dev/null read-write in its place before any JavaScript runs, while a shell's
  * `>/dev/null` is write-only and `</dev/null` read-only. Node's own `stdio: 'ignore'` for an
- * output and Python's DEVNULL look the same and count as closed (docs/reference.md#output-faults).
+ * output and Python's DEVNULL look the same and count as closed (docs/architecture.md#output-faults).
  */
 export function standsInForClosedFd(fd: 0 | 1 | 2): boolean {
   try {
