@@ -9,7 +9,7 @@
 // Run `npm run build` first: the CLIs run from packages/*/dist (and its bundles). --compare DIR
 // times the CLIs of another built checkout (e.g. a `git worktree` of main) in the same loop.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -138,13 +138,20 @@ const round = (x, d = 2) => (x === undefined || x === null || Number.isNaN(x) ? 
 
 class CaseFailed extends Error {}
 
+/**
+ * Discarded output: /dev/null opened write-only, as a shell's `>/dev/null`. (stdio 'ignore' hands
+ * the child a read-write /dev/null, which the CLIs cannot tell from a closed stdout and report as
+ * a lost write: docs/architecture.md#output-faults.)
+ */
+const DISCARD = openSync('/dev/null', 'w');
+
 /** Lets pending signal handlers run between (synchronous) runs, outside the timed region. */
 const yieldToSignals = () => new Promise((r) => setImmediate(r));
 
 /** One run: wall time of spawnSync in ms. stdout discarded, stderr kept for the error message. */
 function runOnce(c) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(c.cmd, c.args, { cwd: REPO, env: c.env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync(c.cmd, c.args, { cwd: REPO, env: c.env, stdio: ['ignore', DISCARD, 'pipe'] });
   const t1 = process.hrtime.bigint();
   if (r.error || r.status !== (c.status ?? 0)) {
     const why = r.error ? r.error.message : r.signal ? `killed by ${r.signal}` : `exit ${r.status}`;
@@ -177,7 +184,7 @@ async function makeZonesRoot() {
       const r = spawnSync(process.execPath, [ZONECFG, '-z', name, `create; set zonepath=/zones/${name}`], {
         cwd: REPO,
         env: { ...process.env, ZONES_ROOT: root },
-        stdio: ['ignore', 'ignore', 'pipe'],
+        stdio: ['ignore', DISCARD, 'pipe'],
       });
       if (r.status !== 0) throw new CaseFailed(`zonecfg create ${name}: exit ${r.status}\n${r.stderr}`);
     }

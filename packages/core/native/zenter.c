@@ -1,7 +1,7 @@
 /*
  * zenter: enter a running zone (the process side of zlogin).
  *
- *   zenter -t PID [-g CGDIR]... [-c MASK] [-u USER] [-n] [-i [-s FD] [-e C | -E]] [--] [command [args...]]
+ *   zenter -t PID [-g CGDIR]... [-c MASK] [-u USER] [-n] [-X FD]... [-i [-s FD] [-e C | -E]] [--] [command [args...]]
  *
  * Run as root by the Node zlogin (one exec; argv[0] names the program in messages, so Node
  * spawns it as `zlogin`). In this order it
@@ -43,6 +43,9 @@
  *   -u USER   run as USER of the zone (HOME, USER, LOGNAME, SHELL from its passwd entry);
  *             absent: root without a passwd lookup (failsafe), HOME=/ and SHELL=/bin/sh
  *   -n        stdin from /dev/null
+ *   -X FD     the command runs with FD (0-2) closed: the caller's was (Node, which runs zenter,
+ *             stands /dev/null in for it); closed just before the exec, so that nothing zenter
+ *             opens meanwhile takes its number
  *   -i        interactive: new pty from the zone, raw relay with the escape character
  *   -s FD     with -i: write "pts/N\n" to FD once the pty exists, then wait for one byte (or EOF)
  *             before going raw and starting the session (Node prints its banner meanwhile)
@@ -86,7 +89,7 @@ static int ncg;
 static int havecaps;
 static uint64_t capmask;
 static const char *user;
-static int nullin, interactive, statusfd = -1;
+static int nullin, interactive, statusfd = -1, closedfds;
 static int escchar = '~';
 static char **cmd;
 static const char *filterpath, *timesock;
@@ -107,7 +110,7 @@ static void fail(const char *fmt, ...) {
 }
 
 static void usage(void) {
-  dprintf(2, "usage: %s -t PID [-g CGDIR]... [-c MASK] [-u USER] [-n] [-F FILTER [-T SOCK]] [-W] [-i [-s FD] [-e C | -E]] [--] [command [args ...]]\n",
+  dprintf(2, "usage: %s -t PID [-g CGDIR]... [-c MASK] [-u USER] [-n] [-X FD]... [-F FILTER [-T SOCK]] [-W] [-i [-s FD] [-e C | -E]] [--] [command [args ...]]\n",
           prog);
   exit(2);
 }
@@ -132,7 +135,7 @@ static int parse_byte(const char *spec) {
 
 static void parse_args(int argc, char **argv) {
   int c;
-  while ((c = getopt(argc, argv, "+t:g:c:u:nis:e:EF:T:W")) != -1) {
+  while ((c = getopt(argc, argv, "+t:g:c:u:nX:is:e:EF:T:W")) != -1) {
     switch (c) {
     case 't': target = (pid_t)atoi(optarg); break;
     case 'g':
@@ -142,6 +145,12 @@ static void parse_args(int argc, char **argv) {
     case 'c': havecaps = 1; capmask = parse_mask(optarg); break;
     case 'u': user = optarg; break;
     case 'n': nullin = 1; break;
+    case 'X': {
+      int fd = atoi(optarg);
+      if (fd < 0 || fd > 2) usage();
+      closedfds |= 1 << fd;
+      break;
+    }
     case 'i': interactive = 1; break;
     case 's': statusfd = atoi(optarg); break;
     case 'e': escchar = parse_byte(optarg); break;
@@ -359,6 +368,7 @@ static void run_child(struct who *w, int slave, int master) {
   for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
   /* Nothing the caller had open (a shell's fd 100...) may reach the zone. */
   syscall(SYS_close_range, 3, ~0U, 0);
+  for (int fd = 0; fd < 3; fd++) if (closedfds & (1 << fd)) close(fd);
   if (cmd[0]) {
     execvp(cmd[0], cmd);
     int e = errno;
@@ -462,8 +472,11 @@ static int relay_pipes(void) {
     for (int i = 0; i < 2; i++) {
       if (out[i] < 0 || !pf[2 + i].revents) continue;
       ssize_t k = read(out[i], buf, sizeof buf);
-      if (k > 0) write_all(1 + i, buf, (size_t)k);
-      else if (k == 0 || (errno != EAGAIN && errno != EINTR)) { close(out[i]); out[i] = -1; }
+      /* When the caller's end is gone (a hung-up terminal), the command's next write fails, as it
+       * would on the host, instead of being read and dropped here for ever. */
+      if (k > 0 ? write_all(1 + i, buf, (size_t)k) == 0 : k < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+      close(out[i]); /* EOF, or the caller's end is gone */
+      out[i] = -1;
     }
     if (pf[4].revents & POLLIN) {
       struct signalfd_siginfo si;
@@ -563,8 +576,9 @@ static int relay(int master, int sfd) {
     }
     if (pf[0].revents & (POLLIN | POLLHUP | POLLERR)) {
       ssize_t r = read(master, buf, sizeof buf);
-      if (r > 0) write_all(1, buf, (size_t)r);
-      else if (r == 0 || (errno != EAGAIN && errno != EINTR)) break; /* EIO: every slave closed */
+      if (r > 0) {
+        if (write_all(1, buf, (size_t)r) < 0) break; /* the caller's output is gone: hang up */
+      } else if (r == 0 || (errno != EAGAIN && errno != EINTR)) break; /* EIO: every slave closed */
     }
     if (pend && (pf[0].revents & POLLOUT)) {
       ssize_t w = write(master, obuf + off, pend);

@@ -558,11 +558,13 @@ static void zone_main(int gord) {
   /* Into the root while still host uid 0: the zonepath (mode 0700, host root's) is not the zone's to traverse. */
   if (chdir(rootreal) < 0) fail("chdir %s", rootreal);
   if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) fail("become the zone's root");
-  /* The console (owned by the zone's root): a new session whose controlling terminal it is. */
+  /* The console (owned by the zone's root) on 0-2 of a new session, but not as its controlling
+   * terminal: as the kernel starts init. A ^C typed on the console must not reach PID 1 (the
+   * minimal init halts on SIGINT, systemd takes it for ctrl-alt-del); a getty or shell started on
+   * the console later makes it the controlling terminal of its own session (setsid, TIOCSCTTY). */
   if (setsid() < 0) fail("setsid");
-  int s = open(slavepath, O_RDWR | O_CLOEXEC);
+  int s = open(slavepath, O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (s < 0) fail("open %s", slavepath);
-  if (ioctl(s, TIOCSCTTY, 0) < 0) fail("TIOCSCTTY");
   /* 3. A mount namespace of the zone's user namespace: a copy of the tree in which the kernel locks
    *    every mount together with its flags (ro, nosuid, nodev, noexec) and the masks over /proc. */
   if (unshare(CLONE_NEWNS) < 0) fail("unshare mount namespace");

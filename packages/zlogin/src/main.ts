@@ -9,7 +9,9 @@
  */
 import { oclifAnswers, type ForOclif } from '@zones/core/argv';
 import { parseZloginArgs } from '@zones/core/argv/zlogin';
+import { ownArgumentBytes } from '@zones/core/platform/proc';
 import { zlogin, zloginTarget } from '@zones/core/zlogin/login';
+import { deferOutputFaults, guardOutput } from '@zones/core/output';
 
 export const USAGE = 'usage: zlogin [ -nQCES ] [ -e cmdchar ] [-l user] zonename [command [args ...] ]';
 
@@ -18,7 +20,8 @@ function zerror(msg: string): void {
 }
 
 async function run(argv: readonly string[]): Promise<number> {
-  const parsed = parseZloginArgs(argv);
+  // an argument that is not UTF-8 (-e $'\xff') is read again as bytes
+  const parsed = parseZloginArgs(argv, argv.some((a) => a.includes('\uFFFD')) ? ownArgumentBytes() : undefined);
   if (!parsed.ok) {
     if (parsed.message !== undefined) zerror(parsed.message);
     if (parsed.usage) process.stderr.write(`${USAGE}\n`);
@@ -30,6 +33,9 @@ async function run(argv: readonly string[]): Promise<number> {
     const { consoleSession } = await import('@zones/core/zlogin/console');
     return consoleSession(target, { escape: r.escape, quiet: r.quiet, disconnectOnHalt: r.disconnectOnHalt });
   }
+  // The session runs on to its end when zlogin's own lines (the banners) are lost; the command's
+  // output does not pass through here (docs/architecture.md#output-faults).
+  deferOutputFaults();
   return zlogin(
     target,
     {
@@ -56,5 +62,6 @@ export async function zloginMain(argv: readonly string[]): Promise<number> {
 
 /** For the bin: zloginMain, or oclif's turn. */
 export async function main(argv: readonly string[]): Promise<number | ForOclif> {
+  guardOutput('zlogin');
   return oclifAnswers(argv) ? { oclif: [...argv] } : zloginMain(argv);
 }

@@ -37,7 +37,7 @@ const has = (mask: bigint, cap: number) => ((mask >> BigInt(cap)) & 1n) === 1n;
 async function makeZone(name: string, extra = '') {
   const zp = join(base, 'zones', name);
   execFileSync(join(repo, 'bin/zonecfg'), ['-z', name, `create; set zonepath=${zp}${extra}`], { env });
-  execFileSync(join(repo, 'bin/zoneadm'), ['-z', name, 'install'], { env, stdio: 'ignore' });
+  execFileSync(join(repo, 'bin/zoneadm'), ['-z', name, 'install'], { env }); // (stdio 'ignore' reads as closed: docs/architecture.md#output-faults)
   await bootZone(name, { root: base, bootargs: ['-i', 'zsched'] });
   booted.push(name);
 }

@@ -14,6 +14,7 @@ import { ZoneStore } from '@zones/core/store/zone-store';
 import { defaultTemplate } from '@zones/core/store/templates';
 import type { ZoneConfig } from '@zones/core/model/types';
 import { bootZone, haltZone, zoneadmdPath } from '@zones/core/runtime/index';
+import { zoneRuntimeInfo } from '@zones/core/runtime/state';
 import { zenterPath } from '@zones/core/zlogin/login';
 import { prepareSparseRoot } from '../../core/test/runtime/sparse-root.js';
 
@@ -172,6 +173,13 @@ d('zlogin inside a zone', () => {
     tmux('kill-session', '-t', 'login');
   }, 30_000);
 
+  test('interactive login with a full stdout: the session ends at once, the write error said, exit 1', async () => {
+    tmuxStart('full', `node ${BIN} ${zone} >/dev/full`);
+    const s = await waitScreen('full', /EXIT=\d+/);
+    expect(s).toMatch(new RegExp(`\\[Connection to zone '${zone}' pts/\\d+ closed\\]\\nzlogin: write error: No space left on device\\nEXIT=1`));
+    tmux('kill-session', '-t', 'full');
+  }, 30_000);
+
   test('console: attached while installed, shows the boot, typing works, ~.; one client at a time', async () => {
     const name = makeZone('k');
     tmuxStart('con', `node ${BIN} -C ${name}`);
@@ -216,4 +224,64 @@ d('zlogin inside a zone', () => {
     expect(gone).toMatch(new RegExp(`\\[NOTICE: Zone halted\\.  Disconnecting\\.\\.\\.\\]\\n+\\[Connection to zone '${name}' console closed\\]\\nEXIT=0`));
     tmux('kill-session', '-t', 'cond');
   }, 40_000);
+
+  test('console: -e with a byte that is not UTF-8 (-e $\'\\xff\'): that byte, then . disconnects', async () => {
+    const name = makeZone('e');
+    tmuxStart('cone', `node ${BIN} -C -e "$(printf '\\377')" ${name}`);
+    await waitScreen('cone', new RegExp(`^\\[Connected to zone '${name}' console\\]$`, 'm'));
+    tmux('send-keys', '-t', 'cone', '-H', 'ff', '2e');
+    await waitScreen('cone', new RegExp(`\\[Connection to zone '${name}' console closed\\]\\nEXIT=0`));
+    tmux('kill-session', '-t', 'cone');
+  }, 30_000);
+
+  test('console: ^C does not reach the init (the minimal init would halt the zone)', async () => {
+    const name = makeZone('s');
+    await bootZone(name, { root, bootargs: ['-i', 'zsched'] });
+    tmuxStart('conc', `node ${BIN} -C ${name}`);
+    await waitScreen('conc', new RegExp(`^\\[Connected to zone '${name}' console\\]$`, 'm'));
+    tmux('send-keys', '-t', 'conc', 'C-c');
+    tmux('send-keys', '-t', 'conc', 'C-\\');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(screen('conc')).not.toMatch(/halting on signal|NOTICE: Zone halted/);
+    expect(zoneRuntimeInfo(name, { root })?.state).toBe('running');
+    tmux('send-keys', '-t', 'conc', 'Enter', '~.');
+    await waitScreen('conc', /EXIT=0/);
+    tmux('kill-session', '-t', 'conc');
+    await haltZone(name, { root });
+  }, 30_000);
+
+  test('console: a shell started on it later gets it as its controlling terminal, with job control', async () => {
+    const name = makeZone('j');
+    // PID 1 stays out of the way (setsid -w waits); its child takes the console as its terminal.
+    await bootZone(name, { root, bootargs: ['-i', '/usr/bin/setsid', '-w', '-c', '/bin/sh', '-i'] });
+    tmuxStart('conj', `node ${BIN} -C ${name}`);
+    await waitScreen('conj', new RegExp(`^\\[Connected to zone '${name}' console\\]$`, 'm'));
+    tmux('send-keys', '-t', 'conj', 'Enter');
+    tmux('send-keys', '-t', 'conj', 'case $- in *m*) echo job-control-on;; esac; tty', 'Enter');
+    await waitScreen('conj', /^job-control-on$/m);
+    tmux('send-keys', '-t', 'conj', 'sleep 30', 'Enter');
+    await new Promise((r) => setTimeout(r, 300));
+    tmux('send-keys', '-t', 'conj', 'C-c');
+    tmux('send-keys', '-t', 'conj', 'echo after-$?', 'Enter');
+    await waitScreen('conj', /^after-130$/m); // the sleep, not the zone, got the SIGINT
+    expect(zoneRuntimeInfo(name, { root })?.state).toBe('running');
+    tmux('send-keys', '-t', 'conj', '~.');
+    await waitScreen('conj', /EXIT=0/);
+    tmux('kill-session', '-t', 'conj');
+    await haltZone(name, { root });
+  }, 30_000);
+});
+
+d('console without a supervisor', () => {
+  test('zlogin -C to a zone whose supervisor died: could not connect, exit 1, no banner', async () => {
+    const name = makeZone('d');
+    await bootZone(name, { root, bootargs: ['-i', 'zsched'] });
+    const sup = Number(readFileSync(join(root, 'var/run/zones', name, 'zoneadmd.pid'), 'utf8'));
+    process.kill(sup, 'SIGKILL');
+    await waitFor(() => `supervisor ${sup} to go`, () => zoneRuntimeInfo(name, { root })?.supervisorAlive === false);
+    expect(zoneRuntimeInfo(name, { root })?.state).toBe('running');
+    const r = spawnSync('node', [BIN, '-C', name], { encoding: 'utf8', env: { ...process.env, ZONES_ROOT: root }, timeout: 10_000 });
+    expect([r.signal, r.status, r.stdout, r.stderr]).toEqual([null, 1, '', 'zlogin: Could not connect to zone: Connection refused\n']);
+    await haltZone(name, { root });
+  }, 30_000);
 });

@@ -16,7 +16,6 @@ import {
   type ZoneSource,
 } from '@zones/core/zoneadm/list';
 import { checkRoot, checkUuid, die, EXIT_ERR, exitStatus, subUsage, ZoneadmExit, zerror } from './common.js';
-import { exitQuietlyOnClosedPipe } from '@zones/core/streams';
 
 export interface ListOptions {
   zone?: string;
@@ -34,7 +33,6 @@ function printWarnings(ws: ListWarning[]): void {
 
 /** Run `list`; prints to stdout/stderr and returns the exit status. */
 export function runList(o: ListOptions): number {
-  exitQuietlyOnClosedPipe();
   let target = o.zone;
   try {
     return exitStatus(() => {

@@ -6,6 +6,7 @@
  */
 import type { ForOclif } from '@zones/core/argv';
 import { isSubcommand, zoneadmLine } from '@zones/core/argv/zoneadm';
+import { guardOutput } from '@zones/core/output';
 import { subUsageText, usageText } from './usage.js';
 
 /**
@@ -31,6 +32,7 @@ function help(topics: readonly string[]): number {
 
 /** Runs zoneadm with these arguments (after the program name): the exit status, or oclif's turn. */
 export async function main(argv: readonly string[]): Promise<number | ForOclif> {
+  guardOutput('zoneadm');
   const line = zoneadmLine(argv);
   switch (line.kind) {
     case 'usage':

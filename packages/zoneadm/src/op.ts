@@ -13,7 +13,7 @@ import {
 } from '@zones/core/zoneadm/errors';
 import type { OpContext } from '@zones/core/zoneadm/sanity';
 import { loadKernelStateLookup } from '@zones/core/zoneadm/kernel';
-import { exitQuietlyOnClosedPipe } from '@zones/core/streams';
+import { deferOutputFaults } from '@zones/core/output';
 import type { GlobalFlags } from '@zones/core/argv/zoneadm';
 import { checkRoot, checkUuid, EXIT_ERR, subUsage, ZoneadmExit } from './common.js';
 
@@ -43,7 +43,8 @@ export async function runOp(
   flags: GlobalFlags,
   body: (ctx: OpContext) => Promise<number | void> | number | void,
 ): Promise<void> {
-  exitQuietlyOnClosedPipe();
+  // A lost output must not stop an install or a halt half-way: the change lands, then zoneadm fails.
+  deferOutputFaults();
   let target = flags.zone;
   let code = 0;
   try {

@@ -5,8 +5,10 @@
  */
 import { oclifAnswers, type ForOclif } from '@zones/core/argv';
 import { zonecfgCli } from '@zones/core/zonecfg/main';
+import { guardOutput } from '@zones/core/output';
 
 /** For the bin: core's zonecfg with these arguments (after the program name), or oclif's turn. */
 export async function main(argv: readonly string[]): Promise<number | ForOclif> {
+  guardOutput('zonecfg');
   return oclifAnswers(argv) ? { oclif: [...argv] } : zonecfgCli(argv);
 }

@@ -50,12 +50,32 @@ export type ZloginArgs =
   /** exit 2: `zlogin: <message>` if there is one, then the usage line if `usage` */
   | { ok: false; message?: string; usage: boolean };
 
-/** zlogin's command line (without the program name), checked as illumos zlogin does. */
-export function parseZloginArgs(argv: readonly string[]): ZloginArgs {
+/**
+ * The bytes of an -e value given as `-e VALUE` or `-...eVALUE`, when `argv` (decoded as UTF-8)
+ * lost some of them: the element of `raw` (the same arguments as bytes) that holds it.
+ */
+function valueBytes(value: string, argv: readonly string[], raw: readonly Uint8Array[] | undefined): string | Uint8Array {
+  if (!raw || !value.includes('\uFFFD')) return value;
+  for (let i = 0; i < argv.length && i < raw.length; i++) {
+    const a = argv[i]!;
+    if (Buffer.from(raw[i]!).toString('utf8') !== a) return value; // not the same arguments
+    if (a === value && argv[i - 1]?.endsWith('e')) return raw[i]!;
+    // `-Qe<value>`: what precedes the value is ASCII, one byte per character
+    if (a.startsWith('-') && a.endsWith(`e${value}`)) return raw[i]!.subarray(a.length - value.length);
+  }
+  return value;
+}
+
+/**
+ * zlogin's command line (without the program name), checked as illumos zlogin does. `raw`: the
+ * same arguments as bytes (platform/proc ownArgumentBytes), for an -e that is not UTF-8.
+ */
+export function parseZloginArgs(argv: readonly string[], raw?: readonly Uint8Array[]): ZloginArgs {
   const fail = (message: string | undefined, usage = true): ZloginArgs => ({ ok: false, message, usage });
   const g = getopt(argv, ZLOGIN_OPTSTRING);
   const flags = new Set<string>();
   const values = new Map<string, string>();
+  let escape: number | undefined;
   // illumos handles each option as its getopt loop returns it: -R and -e are checked on the spot
   for (const { char, value } of g.options) {
     if (value === undefined) {
@@ -67,8 +87,9 @@ export function parseZloginArgs(argv: readonly string[]): ZloginArgs {
       if (problem) return fail(`${problem}.`, false);
     }
     if (char === 'e') {
-      const r = parseEscapeChar(value);
+      const r = parseEscapeChar(valueBytes(value, argv, raw));
       if (!r.ok) return fail(r.message);
+      escape = r.char;
     }
     values.set(char, value);
   }
@@ -86,7 +107,6 @@ export function parseZloginArgs(argv: readonly string[]): ZloginArgs {
   if (zonename === undefined) return fail(undefined);
   if (command.length === 0 && flags.has('n')) return fail('-n may not be specified for interactive login');
   if (command.length > 0 && consoleLogin) return fail('Commands may not be specified for console login.');
-  const e = values.get('e');
   return {
     ok: true,
     request: {
@@ -98,7 +118,7 @@ export function parseZloginArgs(argv: readonly string[]): ZloginArgs {
       nullStdin: flags.has('n'),
       quiet: flags.has('Q'),
       disconnectOnHalt: flags.has('d'),
-      escape: flags.has('E') ? null : e !== undefined ? (parseEscapeChar(e) as { char: number }).char : undefined,
+      escape: flags.has('E') ? null : escape,
       root: values.get('R'),
     },
   };

@@ -165,3 +165,44 @@ export function processStartedAtMs(pid: number): number | undefined {
   }
   return Number.isFinite(ticks) && btime !== undefined ? Number(btime) * 1000 + ticks * 10 : undefined;
 }
+
+/**
+ * Whether descriptor `fd` (0-2) of this process stands in for one the caller closed (`>&-`):
+ * Node opens /dev/null read-write in its place before any JavaScript runs, while a shell's
+ * `>/dev/null` is write-only and `</dev/null` read-only. Node's own `stdio: 'ignore'` for an
+ * output and Python's DEVNULL look the same and count as closed (docs/architecture.md#output-faults).
+ */
+export function standsInForClosedFd(fd: 0 | 1 | 2): boolean {
+  try {
+    if (readlinkSync(`/proc/self/fd/${fd}`) !== '/dev/null') return false;
+    const flags = /^flags:\s*([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
+    return flags !== null && (parseInt(flags[1]!, 8) & 3) === 2; // O_ACCMODE: O_RDWR
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * This process's arguments after the script (process.argv.slice(2)) as the bytes it was given:
+ * process.argv decodes them as UTF-8 and turns a byte that is not UTF-8 (`-e $'\xff'`) into
+ * U+FFFD. Undefined when /proc/self/cmdline does not line up with process.argv.
+ */
+export function ownArgumentBytes(): Buffer[] | undefined {
+  let cmdline: Buffer;
+  try {
+    cmdline = readFileSync('/proc/self/cmdline');
+  } catch {
+    return undefined;
+  }
+  const parts: Buffer[] = [];
+  for (let at = 0; at < cmdline.length; ) {
+    const nul = cmdline.indexOf(0, at);
+    const end = nul < 0 ? cmdline.length : nul;
+    parts.push(cmdline.subarray(at, end));
+    at = end + 1;
+  }
+  const args = process.argv.slice(2);
+  if (parts.length < args.length) return undefined;
+  const bytes = parts.slice(parts.length - args.length);
+  return bytes.every((b, i) => b.toString('utf8') === args[i]) ? bytes : undefined;
+}

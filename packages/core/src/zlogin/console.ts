@@ -14,6 +14,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { connectConsole, ConsoleBusyError, type ConsoleConnection } from '../runtime/console.js';
 import { consoleLogPath } from '../store/paths.js';
+import { zoneRuntimeInfo } from '../runtime/state.js';
 import { zloginError, type ZloginTarget } from './login.js';
 import { DEFAULT_ESCAPE, EscapeFilter } from './escape.js';
 
@@ -60,11 +61,12 @@ function upNotice(c: ConsoleConnection): string | undefined {
   return c.bootargs ? `NOTICE: Zone booting up with arguments: ${c.bootargs}` : 'NOTICE: Zone booting up';
 }
 
-/** Zone not in the kernel (no socket, or nobody listening): keep waiting. */
+/** No supervisor answers (no socket, nobody listening): the zone is down, or its supervisor died. */
 function notUp(e: unknown): boolean {
   const code = (e as NodeJS.ErrnoException).code;
   return code === 'ENOENT' || code === 'ECONNREFUSED' || /closed .* without answering/.test(String((e as Error).message));
 }
+
 
 /**
  * Runs a console session; resolves with zlogin's exit status (0) once the user disconnects (or,
@@ -82,8 +84,15 @@ export async function consoleSession(target: ZloginTarget, opts: ConsoleOptions 
       return await connectConsole(name, { root: target.root, disconnectOnHalt: opts.disconnectOnHalt });
     } catch (e) {
       if (e instanceof ConsoleBusyError) throw zloginError.consoleBusy(e.pid);
-      if (notUp(e)) return undefined;
-      throw zloginError.console((e as Error).message);
+      if (!notUp(e)) throw zloginError.console((e as Error).message);
+      // A socket nobody listens on: the zone may run on while its supervisor, which owns the
+      // console, is gone (killed); then there is no console until the zone is halted and booted
+      // again (docs/architecture.md#running-halting-crashes). Else the zone is down: wait for the boot.
+      if ((e as NodeJS.ErrnoException).code === 'ECONNREFUSED') {
+        const rt = zoneRuntimeInfo(name, { root: target.root });
+        if (rt && !rt.supervisorAlive && rt.state !== 'shutting_down') throw zloginError.console('Connection refused');
+      }
+      return undefined;
     }
   };
 

@@ -11,13 +11,17 @@ export const DEFAULT_ESCAPE = '~'.charCodeAt(0);
 
 /**
  * zlogin -e argument: a literal character, `\` or `\\` for a backslash, or `\nnn` octal (0-255).
- * Anything else after a backslash is an error.
+ * Anything else after a backslash is an error. As illumos set_cmdchar, the character is the
+ * argument's first byte (`-e é` is 0xc3 in a UTF-8 locale); give the bytes themselves for an
+ * argument that is not UTF-8 (`-e $'\xff'`), which a JavaScript string cannot hold.
  */
-export function parseEscapeChar(arg: string): EscapeResult {
-  if (arg[0] !== '\\') return { ok: true, char: arg.length === 0 ? 0 : arg.charCodeAt(0) };
+export function parseEscapeChar(given: string | Uint8Array): EscapeResult {
+  const bytes = typeof given === 'string' ? Buffer.from(given, 'utf8') : given;
+  if (bytes[0] !== 0x5c) return { ok: true, char: bytes[0] ?? 0 };
+  const arg = Buffer.from(bytes).toString('latin1'); // a backslash form is ASCII, or refused as typed
   const c = arg[1];
   if (c === undefined || c === '\\') return { ok: true, char: 0x5c };
-  if (c < '0' || c > '7') return { ok: false, message: `Unrecognized escape character option ${arg}` };
+  if (c < '0' || c > '7') return { ok: false, message: `Unrecognized escape character option ${Buffer.from(bytes).toString('utf8')}` };
   const m = /^[0-7]+/.exec(arg.slice(1));
   const n = parseInt(m ? m[0] : '0', 8);
   if (n > 255) return { ok: false, message: `Octal escape character '${arg}' too large` };

@@ -10,7 +10,7 @@ import { RUN_FILES, zoneCgroupFor, zoneRuntimeInfo, type RuntimeOptions, type Zo
 import { spawn } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { capabilityBoundingSet, inNonGlobalZone } from '../platform/proc.js';
+import { capabilityBoundingSet, inNonGlobalZone, standsInForClosedFd } from '../platform/proc.js';
 import { nativeBinPath } from '../platform/native.js';
 import { DEFAULT_ESCAPE } from './escape.js';
 /** zlogin's failures: the exact illumos wording (docs/reference.md#5-zlogin); the CLI prefixes `zlogin: `, exits 1. */
@@ -44,7 +44,7 @@ export const zloginError = {
   privilege: () => new ZloginError('Z_PRIVILEGE', 'You lack sufficient privilege to run this command (all privs required)'),
   notRunning: (z: string, st: string) => new ZloginError('Z_NOT_RUNNING', `login allowed only to running zones (${z} is '${st}').`),
   consoleBusy: (pid: number) => new ZloginError('Z_CONSOLE_BUSY', `Console is already in use by process ID ${pid}.`),
-  console: (why: string) => new ZloginError('Z_CONSOLE', `Could not connect to zone console: ${why}`),
+  console: (why: string) => new ZloginError('Z_CONSOLE', `Could not connect to zone: ${why}`),
   noZenter: (path: string) =>
     new ZloginError(
       'Z_NO_ZENTER',
@@ -143,6 +143,8 @@ export interface LoginSpec {
   escape?: number | null;
   /** The utility and its arguments (non-interactive); empty or absent = a login shell. */
   command?: readonly string[];
+  /** Of fds 0-2, those the caller had closed (`>&-`): closed for the command too (non-interactive). */
+  closedFds?: readonly (0 | 1 | 2)[];
 }
 
 /** The mask the zone booted with (parseLimitpriv then), as its supervisor wrote it in the run directory. */
@@ -191,6 +193,7 @@ export function zenterArgs(target: ZloginTarget, spec: LoginSpec, capMask: bigin
   if ((capMask >> CAP_SYS_TIME) & 1n) args.push('-T', rt.socket);
   if (!spec.failsafe) args.push('-u', spec.user ?? 'root');
   if (spec.nullStdin) args.push('-n');
+  for (const fd of spec.interactive ? [] : (spec.closedFds ?? [])) if (fd !== 0 || !spec.nullStdin) args.push('-X', String(fd));
   if (spec.interactive) {
     args.push('-i');
     if (statusFd !== undefined) args.push('-s', String(statusFd));
@@ -235,7 +238,10 @@ export async function zlogin(target: ZloginTarget, spec: LoginSpec, io: LoginIO 
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   const interactive = spec.interactive === true;
-  const args = zenterArgs(target, spec, await loginCapabilityMask(target), interactive ? 3 : undefined);
+  // Node has put /dev/null where the caller closed a descriptor: the command gets it closed, so
+  // that `zlogin z yes >&-` fails at once as `yes >&-` does (docs/architecture.md#output-faults).
+  const closedFds = spec.closedFds ?? ([0, 1, 2] as const).filter((fd) => standsInForClosedFd(fd));
+  const args = zenterArgs(target, { ...spec, closedFds }, await loginCapabilityMask(target), interactive ? 3 : undefined);
   return new Promise((resolve, reject) => {
     // The terminal's SIGINT/SIGQUIT reach zlogin and zenter (the terminal's foreground group);
     // zenter passes them on to the command, which has a session of its own, and zlogin stays to

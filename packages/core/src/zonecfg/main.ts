@@ -9,7 +9,6 @@ import { isValidZoneName } from '../lang/zonename.js';
 import { SYNTAX_BLOCK, USAGE_BLOCK, helpFor, subcommandsBlock, META_BLOCK } from '../lang/help.js';
 import { storeBackend } from './backend.js';
 import { runArgvCommands, runCommandFile } from './run.js';
-import { exitQuietlyOnClosedPipe } from '../streams.js';
 import { ZoneStoreError } from '../store/errors.js';
 
 export type { ZonecfgArgs } from '../argv/zonecfg.js';
@@ -19,7 +18,6 @@ const out = (l: string) => process.stdout.write(l + '\n');
 
 /** The whole program: argv in, exit status out. */
 export async function zonecfgCli(argv: readonly string[]): Promise<number> {
-  exitQuietlyOnClosedPipe();
   const line = zonecfgLine(argv);
   switch (line.kind) {
     case 'bare':

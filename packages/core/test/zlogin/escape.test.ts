@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { EscapeFilter, parseEscapeChar } from '../../src/zlogin/escape.js';
 import { zenterArgs, type ZloginTarget } from '../../src/zlogin/login.js';
+import { parseZloginArgs } from '../../src/argv/zlogin.js';
 
 const feed = (f: EscapeFilter, ...chunks: string[]) =>
   chunks.map((c) => {
@@ -67,5 +68,23 @@ describe('zenterArgs', () => {
   test('failsafe: /bin/sh as root without a passwd lookup; -n', () => {
     expect(zenterArgs(target, { failsafe: true, interactive: true, escape: 0x5e }, 0x21n)).toEqual([...base, '-i', '-e', '94', '--', '/bin/sh']);
     expect(zenterArgs(target, { failsafe: true, nullStdin: true, command: ['ls'] }, 0x21n)).toEqual([...base, '-n', '--', '/bin/sh', '-c', 'ls']);
+  });
+});
+
+describe('-e takes the first byte of its argument, as illumos set_cmdchar', () => {
+  test('a character that is more than one byte in UTF-8', () => {
+    expect(parseEscapeChar('é')).toEqual({ ok: true, char: 0xc3 });
+  });
+  test('bytes that are not UTF-8, as /proc/self/cmdline gives them', () => {
+    expect(parseEscapeChar(Buffer.from([0xff]))).toEqual({ ok: true, char: 0xff });
+    expect(parseEscapeChar(Buffer.from('\\377'))).toEqual({ ok: true, char: 0xff });
+  });
+  test('parseZloginArgs reads an -e that argv decoding lost from the raw arguments', () => {
+    const raw = (...a: (string | number[])[]) => a.map((x) => Buffer.from(x as string));
+    expect(parseZloginArgs(['-e', '\uFFFD', 'z'], raw('-e', [0xff], 'z'))).toMatchObject({ ok: true, request: { escape: 0xff } });
+    expect(parseZloginArgs(['-Qe\uFFFD', 'z'], raw('-Qe', 'z').map((b, i) => (i === 0 ? Buffer.from([...b, 0xfe]) : b)))).toMatchObject({ ok: true, request: { escape: 0xfe, quiet: true } });
+    // no raw arguments (or other ones): what the string holds
+    expect(parseZloginArgs(['-e', '\uFFFD', 'z'])).toMatchObject({ ok: true, request: { escape: 0xef } });
+    expect(parseZloginArgs(['-e', '\uFFFD', 'z'], raw('-e', 'x', 'z'))).toMatchObject({ ok: true, request: { escape: 0xef } });
   });
 });
