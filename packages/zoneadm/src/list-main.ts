@@ -51,10 +51,11 @@ export function runList(o: ListOptions): number {
       const format = listFormat(!!o.verbose, !!o.parsable);
       if (format === undefined) die(target, LIST_PV_EXCLUSIVE);
 
+      const readGlobals = store.globalsReader();
       const src: ZoneSource = {
         entries: store.list(),
         load: (n) => {
-          const globals = store.readGlobals(n);
+          const globals = readGlobals(n);
           return globals && { globals };
         },
         // global (0), then the zones the runtime has in the kernel, by zone id

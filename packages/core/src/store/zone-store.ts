@@ -18,7 +18,7 @@
  * A `<name>.yaml` without an index line is no zone (a crash after a rename's step 3 can leave the
  * old name's file): readers never see it and the next save of that name replaces it.
  */
-import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -144,8 +144,8 @@ export class ZoneStore {
    * Files in the layout the store writes are scanned directly, without a YAML parse; anything else
    * (hand-edited, unusual quoting) falls back to {@link load}, with the same errors.
    */
-  readGlobals(name: string): Record<GlobalPropName, string> | undefined {
-    const found = this.configText(name);
+  readGlobals(name: string, pending?: ReadonlySet<string>): Record<GlobalPropName, string> | undefined {
+    const found = this.configText(name, pending);
     if (!found) return undefined;
     const fast = scanGlobals(found.text, this.schema);
     if (fast) {
@@ -155,12 +155,33 @@ export class ZoneStore {
     return parseConfigYaml(found.text, name, found.path, this.schema).globals;
   }
 
-  /** The text that is the zone's configuration: a committed pending file, else `<name>.yaml`. */
-  private configText(name: string): { text: string; path: string } | undefined {
+  /**
+   * {@link readGlobals} for every zone of a listing: the configuration directory is looked at once
+   * for pending files, instead of once per zone (200 zones: ~3 ms of `zoneadm list`).
+   */
+  globalsReader(): (name: string) => Record<GlobalPropName, string> | undefined {
+    let pending: Set<string> | undefined;
+    try {
+      pending = new Set();
+      for (const f of readdirSync(this.configDir)) {
+        const m = /^\.(.+)\.yaml\.pending$/.exec(f);
+        if (m) pending.add(m[1]!);
+      }
+    } catch {
+      pending = undefined; // each zone then looks for itself
+    }
+    return (name) => this.readGlobals(name, pending);
+  }
+
+  /**
+   * The text that is the zone's configuration: a committed pending file, else `<name>.yaml`.
+   * `pending`, when given, names every zone that has a pending file.
+   */
+  private configText(name: string, pending?: ReadonlySet<string>): { text: string; path: string } | undefined {
     if (!SAFE_NAME.test(name)) return undefined;
     const path = this.configPath(name);
-    const pending = this.committedPending(name);
-    if (pending !== undefined) return { text: pending, path };
+    const committed = pending && !pending.has(name) ? undefined : this.committedPending(name);
+    if (committed !== undefined) return { text: committed, path };
     const text = readIfExists(path, 'Z_INVALID_DOCUMENT', name);
     return text === undefined ? undefined : { text, path };
   }

@@ -269,6 +269,10 @@ describe('commits: the index is the commit point (zone-store.ts header)', () => 
     // committed: both readers see the new configuration
     expect(store.load('a')!.globals.autoboot).toBe('true');
     expect(store.readGlobals('a')!.zonepath).toBe('/moved');
+    // and so does a listing's reader, which looks for pending files once for all zones
+    store.save(zone('b'));
+    const listing = store.globalsReader();
+    expect([listing('a')!.zonepath, listing('b')!.zonepath]).toEqual(['/moved', '/zones/b']);
     store.setState('a', 'installed');
     store.save(store.load('a')!);
     expect(stray()).toEqual([]);
