@@ -18,6 +18,7 @@ import { blankTemplate } from '@zones/core/store/templates';
 import { bootZone, haltZone, zoneCgroupFor, zoneRuntimeInfo, zoneadmdPath } from '@zones/core/runtime/index';
 import { FAULT_POINTS, type FaultPointName } from '@zones/core/fault-points';
 import type { ZoneState } from '@zones/core/model/states';
+import { traceLines } from './trace.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const BIN = resolve(here, '../../../zoneadm/test/fixtures/zoneadm-faults.mjs');
@@ -47,7 +48,7 @@ function zoneadm(args: string[], env: Record<string, string> = {}): ResultPromis
 /** What a zoneadm run must never print: a stack trace, Node's banner, an error class at line start. */
 function expectClean(what: string, r: Run): void {
   const text = `${r.stdout}\n${r.stderr}`;
-  const bad = text.split('\n').filter((l) => /^\s+at /.test(l) || /Node\.js v/.test(l) || /^\w*Error:/.test(l));
+  const bad = traceLines(text);
   expect([what, r.timedOut, bad]).toEqual([what, false, []]);
 }
 

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { traceLines } from './trace.js';
 
 const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
 /** zoneadm through the test installer (packages/zoneadm/test/fixtures), zonecfg as it ships. */
@@ -39,7 +40,7 @@ export function run(root: string, tool: keyof typeof BINS, args: string[], env: 
 /** The rule: it ended by itself (no hang), and no line of its output is a stack trace. */
 export function expectClean(r: Run): void {
   const out = `${r.stdout}\n${r.stderr}`;
-  const trace = out.split('\n').filter((l) => /^\s+at /.test(l) || /Node\.js v\d/.test(l) || /^[A-Za-z]*Error\b/.test(l) || /^file:\/\//.test(l));
+  const trace = traceLines(out);
   expect({ cmd: r.cmd, signal: r.signal, trace }).toEqual({ cmd: r.cmd, signal: null, trace: [] });
 }
 
