@@ -1,7 +1,7 @@
 /** zps (ptools/ps.ts, argv/zps.ts) on fixed process tables: selection, the listings' exact layout, the errors ps gives. */
 import { describe, expect, test } from '@jest/globals';
 import { parseZpsArgs } from '../../src/argv/zps.js';
-import { runZps, type ZpsRequest } from '../../src/ptools/ps.js';
+import { runZps, type ZpsRequest, type ZpsResult } from '../../src/ptools/ps.js';
 import { ACCOUNTS, proc, snapshot } from './table.js';
 
 const PTS0 = (136 << 8) | 0;
@@ -15,7 +15,7 @@ const TABLE = snapshot([
 ]);
 const CALLER = { ttyNr: PTS0, euid: 1000 };
 
-function zps(args: string[], caller = CALLER) {
+function zps(args: string[], caller = CALLER): Partial<ZpsResult> & { parseError?: unknown } {
   const parsed = parseZpsArgs(args, TABLE.host.pidMax);
   if (!parsed.ok) return { parseError: parsed };
   return runZps(parsed.request, TABLE, ACCOUNTS, caller);
