@@ -12,9 +12,12 @@ export const left = (s: string | number, width: number): string => String(s).pad
 /** Solaris' PRARGSZ: pr_psargs holds the first 79 bytes of the argument string. */
 const PRARGSZ = 80;
 
-/** Without what a terminal would act on (ps drops unprintable characters). */
-function printable(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f]/g, '');
+/**
+ * Without what a terminal would act on (ps drops unprintable characters): a zone's root names its
+ * processes, and must not be able to move the admin's cursor or retitle the terminal.
+ */
+export function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
 }
 
 /** pr_fname: the name of the program (the kernel's comm). */
@@ -22,7 +25,7 @@ export function fname(p: Proc): string {
   return printable(p.comm);
 }
 
-/** pr_psargs: the arguments joined by blanks, cut at 79 bytes; a kernel thread's is its name. */
+/** pr_psargs: the arguments joined by blanks, cut at 79 characters; a kernel thread's is its name. */
 export function psargs(p: Proc): string {
   const all = p.argv.length > 0 ? p.argv.join(' ') : p.comm;
   return printable(all).slice(0, PRARGSZ - 1);

@@ -94,6 +94,12 @@ describe('zps listings', () => {
   });
 });
 
+test("a process's name and arguments lose what a terminal would act on (ESC, C1 controls, newlines)", () => {
+  const t = snapshot([proc(7, 'web', 1, { comm: 'x\x1b]0;pwned\x07', argv: ['a\nb', '\u009b2J', 'c\x1b[2J'] })]);
+  const parsed = parseZpsArgs(['-e', '-o', 'fname,args'], 32768);
+  expect(parsed.ok && runZps(parsed.request, t, ACCOUNTS, CALLER).lines).toEqual(['COMMAND  COMMAND', 'x]0;pwne ab 2J c[2J']);
+});
+
 describe('zps errors (exit 1)', () => {
   const err = (args: string[]) => zps(args).parseError;
 
