@@ -105,11 +105,25 @@ export function parsePgrepArgs(given: readonly string[], kill: boolean, ctx: Pgr
   }
   const opts = optstring(kill ? ZPKILL_OPTIONS : ZPGREP_OPTIONS);
   const fail = (message: string, usage: boolean): PgrepArgs => ({ ok: false, messages: [message], usage });
+  type IdKey = 'euids' | 'ruids' | 'rgids' | 'ppids' | 'pgids' | 'sids';
+  const lists: Record<string, { key: IdKey; read: (v: string) => Set<number> | string } | undefined> = {
+    u: { key: 'euids', read: (v) => accountList(v, ctx.accounts.uid, 'user') },
+    U: { key: 'ruids', read: (v) => accountList(v, ctx.accounts.uid, 'user') },
+    G: { key: 'rgids', read: (v) => accountList(v, ctx.accounts.gid, 'group') },
+    P: { key: 'ppids', read: (v) => idList(v, 'P', 0) },
+    g: { key: 'pgids', read: (v) => idList(v, 'g', ctx.pgrp) },
+    s: { key: 'sids', read: (v) => idList(v, 's', ctx.sid) },
+  };
   let criteria = false;
   while (argv.length > 0) {
     const g = getopt(argv, opts);
     for (const { char, value } of g.options) {
-      let list: Set<number> | string | undefined;
+      const reader = lists[char];
+      if (reader) {
+        const list = reader.read(value!);
+        if (typeof list === 'string') return fail(list, false);
+        req[reader.key] = new Set([...(req[reader.key] ?? []), ...list]);
+      }
       switch (char) {
         case 'f':
           req.full = true;
@@ -132,35 +146,10 @@ export function parsePgrepArgs(given: readonly string[], kill: boolean, ctx: Pgr
         case 'd':
           req.delim = value!;
           break;
-        case 'u':
-          list = accountList(value!, ctx.accounts.uid, 'user');
-          if (typeof list !== 'string') req.euids = new Set([...(req.euids ?? []), ...list]);
-          break;
-        case 'U':
-          list = accountList(value!, ctx.accounts.uid, 'user');
-          if (typeof list !== 'string') req.ruids = new Set([...(req.ruids ?? []), ...list]);
-          break;
-        case 'G':
-          list = accountList(value!, ctx.accounts.gid, 'group');
-          if (typeof list !== 'string') req.rgids = new Set([...(req.rgids ?? []), ...list]);
-          break;
-        case 'P':
-          list = idList(value!, char, 0);
-          if (typeof list !== 'string') req.ppids = new Set([...(req.ppids ?? []), ...list]);
-          break;
-        case 'g':
-          list = idList(value!, char, ctx.pgrp);
-          if (typeof list !== 'string') req.pgids = new Set([...(req.pgids ?? []), ...list]);
-          break;
-        case 's':
-          list = idList(value!, char, ctx.sid);
-          if (typeof list !== 'string') req.sids = new Set([...(req.sids ?? []), ...list]);
-          break;
         case 'z':
           req.zones = [...(req.zones ?? []), ...splitList(value!)];
           break;
       }
-      if (typeof list === 'string') return fail(list, false);
       if (value !== undefined && char !== 'd') criteria = true;
     }
     // illumos reads a missing value as an unknown option (its getopt string has no leading ':')
