@@ -2,7 +2,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { parsePrstatArgs } from '../../src/argv/zprstat.js';
 import { formatPct, formatSize, formatTime, prstatReport, type PrstatRequest } from '../../src/ptools/prstat.js';
-import { ACCOUNTS, HOST, proc, snapshot } from './table.js';
+import { ACCOUNTS, proc, snapshot } from './table.js';
 
 const BASE: PrstatRequest = { zones: true, ntop: 15, nbottom: 5, sortKey: 'cpu', sortOrder: -1, interval: 5, count: 1 };
 
@@ -61,7 +61,6 @@ describe('reports', () => {
     expect(r[3]).toMatch(/^ {5}1 {8}1 .* web/);
     expect(r).toHaveLength(6);
   });
-  void HOST;
 });
 
 describe('command lines (exit 1)', () => {
