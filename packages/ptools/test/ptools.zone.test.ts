@@ -22,6 +22,7 @@ import { traceLines } from '../../core/test/faults/trace.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const ZLOGIN = resolve(here, '../../zlogin/bin/run.js');
+const REPO = resolve(here, '../../..');
 const canRun = process.getuid?.() === 0 && existsSync(zoneadmdPath()) && existsSync(zenterPath());
 const d = canRun ? describe : describe.skip;
 if (!canRun) console.warn('ptools zone tests skipped: need root and the native helpers (npm run build:native)');
@@ -41,8 +42,12 @@ function tool(name: string, args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+function zloginRun(zone: string, cmd: string) {
+  return spawnSync('node', [ZLOGIN, zone, cmd], { encoding: 'utf8', env: { ...process.env, ZONES_ROOT: root }, timeout: 20_000 });
+}
+
 function zlogin(zone: string, cmd: string) {
-  const r = spawnSync('node', [ZLOGIN, zone, cmd], { encoding: 'utf8', env: { ...process.env, ZONES_ROOT: root }, timeout: 20_000 });
+  const r = zloginRun(zone, cmd);
   expect(r.status).toBe(0);
   return r.stdout;
 }
@@ -83,6 +88,8 @@ beforeAll(async () => {
   for (const name of [A, B]) {
     const cfg = defaultTemplate(name);
     cfg.globals.zonepath = join(base, 'zones', name);
+    // this checkout, read-only, so that the bins can be tried from inside a zone
+    if (name === A) cfg.resources.push({ type: 'fs', props: { dir: REPO, special: REPO, type: 'lofs', options: ['ro'] } });
     store.save(cfg);
     made.push(name);
     prepareSparseRoot(cfg.globals.zonepath);
@@ -163,6 +170,15 @@ d('process tools against two running zones', () => {
     expect(row).toEqual([A, 'zsched']);
     expect(tool('zpgrep', ['-z', B, '-x', 'zsched']).stdout).not.toMatch(new RegExp(`\\b${impostor}\\b`));
     expect(tool('zpgrep', ['-z', A, '-x', 'zsched']).stdout.split('\n')).toContain(String(impostor));
+  });
+
+  test('inside a zone, even as its root, every tool refuses: the other zones are out of its sight', () => {
+    const sleeps = [...zonePids(A, 'sleep'), ...zonePids(B, 'sleep')];
+    for (const [t, args, status] of [['zps', '-e', 1], ['zpgrep', 'sleep', 3], ['zpkill', '-9 sleep', 3], ['zprstat', '-Z 1 1', 1]] as const) {
+      const r = zloginRun(A, `node ${REPO}/packages/ptools/bin/${t}.js ${args}`);
+      expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status, stdout: '', stderr: `${t}: '${t}' may only be used from the global zone\n` });
+    }
+    expect(sleeps.every(alive)).toBe(true);
   });
 
   test("zpkill -z a sleep ends a's sleeps and leaves b's and the host's alone", async () => {
