@@ -3,7 +3,8 @@ import { afterAll, describe, expect, test } from '@jest/globals';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readHostFacts, readProcessEntry, readProcessTable } from '../../src/platform/proc-table.js';
+import { spawn } from 'node:child_process';
+import { processStartTicks, readHostFacts, readProcessEntry, readProcessTable, signalProcess } from '../../src/platform/proc-table.js';
 
 const base = mkdtempSync(join(tmpdir(), 'proc-table-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -82,4 +83,19 @@ describe('readProcessTable', () => {
     expect(h.bootTime).toBeGreaterThan(1_000_000_000);
     expect(h.pidMax).toBeGreaterThan(300);
   });
+});
+
+test('signalProcess signals a pid only while it is the process that started at the time given (a reused pid is spared)', async () => {
+  const child = spawn('sleep', ['60'], { stdio: 'ignore' });
+  const exited = new Promise((r) => child.once('exit', (_code, sig) => r(sig)));
+  try {
+    const start = processStartTicks(child.pid!)!;
+    expect(start).toBeGreaterThan(0);
+    expect(signalProcess(child.pid!, start + 1, 9)).toBe('ESRCH');
+    expect(readProcessEntry(child.pid!)?.state).not.toBe('Z');
+    expect(signalProcess(child.pid!, start, 9)).toBeUndefined();
+    expect(await exited).toBe('SIGKILL');
+  } finally {
+    child.kill('SIGKILL');
+  }
 });
