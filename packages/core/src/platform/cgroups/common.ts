@@ -58,7 +58,13 @@ export function sleep(ms: number): Promise<void> {
  * zone's.
  */
 export function zoneOfCgroupPath(path: string): string | undefined {
-  return /^\/zones(?:\.[0-9a-f]{10})?\/([^/]+)(?:\/|$)/.exec(path)?.[1];
+  return zoneCgroupOfPath(path)?.name;
+}
+
+/** {@link zoneOfCgroupPath} with the parent it lies under (`zones`, `zones.<hash>`): which ZONES_ROOT's zone it is. */
+export function zoneCgroupOfPath(path: string): { parent: string; name: string } | undefined {
+  const m = /^\/(zones(?:\.[0-9a-f]{10})?)\/([^/]+)(?:\/|$)/.exec(path);
+  return m ? { parent: m[1]!, name: m[2]! } : undefined;
 }
 
 /**
