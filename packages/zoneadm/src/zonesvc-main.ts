@@ -31,6 +31,7 @@ async function run(req: ZonesvcRequest): Promise<number> {
   switch (req.subcommand) {
     case 'start':
     case 'stop': {
+      if (process.geteuid?.() !== 0) throw new Error(`only a privileged user may ${req.subcommand} the zones service.`);
       deferOutputFaults(); // the boots and halts land whole even if nobody reads what they say
       const { startZones, stopZones } = await import('@zones/core/service/autoboot');
       const { zoneadmOps } = await import('@zones/core/service/zone-ops');
@@ -65,7 +66,7 @@ async function run(req: ZonesvcRequest): Promise<number> {
         if (!s) io.out(`${what}  ${servicePath({ init, dir: req.dir })}: not installed\n`);
         else io.out(`${what}  ${s.path}: ${s.enabled ? 'enabled' : 'not enabled'}, zones root ${s.root ?? '?'}, stop timeout ${s.stopTimeoutS ?? '?'} s\n`);
       }
-      const zones = await autobootStates(root);
+      const zones = autobootStates(root);
       io.out(`autoboot zones under ${root}:${zones.length === 0 ? ' none' : ''}\n`);
       for (const z of zones) io.out(`  ${z.zone.padEnd(16)} ${z.state}\n`);
       return 0;

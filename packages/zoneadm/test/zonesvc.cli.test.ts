@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,7 @@ function readUnit(path: string): Record<string, Record<string, string>> {
 
 beforeAll(() => {
   base = mkdtempSync(join(tmpdir(), 'zonesvc-cli-'));
+  chmodSync(base, 0o755); // another user reads the root too
   root = join(base, 'zr');
   mkdirSync(root);
 });
@@ -54,6 +55,17 @@ describe('zonesvc command line', () => {
     if (message) expect(lines[0]).toBe(message);
     expect(r.stderr).toContain('usage:\tzonesvc start [-R root]\n\tzonesvc stop [-R root] [-t seconds]\n');
     expect(traceLines(r.stderr + r.stdout)).toEqual([]);
+  });
+
+  (process.getuid?.() === 0 ? test : test.skip)('start and stop need root; status does not', async () => {
+    const asNobody = (args: string[]) =>
+      execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, ...args], { reject: false, extendEnv: false });
+    for (const sub of ['start', 'stop']) {
+      const r = await asNobody([sub, '-R', root]);
+      expect([r.exitCode, r.stdout, r.stderr]).toEqual([1, '', `zonesvc: only a privileged user may ${sub} the zones service.`]);
+    }
+    const s = await asNobody(['status', '-R', root]);
+    expect([s.exitCode, s.stderr]).toEqual([0, '']);
   });
 
   test('--help: the usage and every option, on stdout', async () => {

@@ -9,7 +9,7 @@
  */
 import { resolve } from 'node:path';
 import { ZoneStore } from '../store/zone-store.js';
-import { loadKernelStateLookup } from '../zoneadm/kernel.js';
+import { loadKernelStateLookup, readKernelZones } from '../zoneadm/kernel.js';
 
 export interface ZoneOpResult {
   ok: boolean;
@@ -141,10 +141,14 @@ export async function stopZones(root: string, ops: ZoneOps, io: ServiceIO, timeo
   return left.length > 0 ? 1 : 0;
 }
 
-/** Every zone with autoboot=true under `root` and its state (in the kernel, else as the index has it), for `zonesvc status`. */
-export async function autobootStates(root: string): Promise<{ zone: string; state: string }[]> {
+/**
+ * Every zone with autoboot=true under `root` and its state (in the kernel, else as the index has
+ * it), for `zonesvc status`: read as `zoneadm list` reads it, by any user and without writing.
+ */
+export function autobootStates(root: string): { zone: string; state: string }[] {
   const store = new ZoneStore(resolve(root));
-  const kernel = await loadKernelStateLookup(store.root);
+  const inKernel = new Map(readKernelZones(store.root).map((k) => [k.name, k.state]));
+  const kernel = (name: string) => inKernel.get(name);
   const read = store.globalsReader();
   return store.list().flatMap((e) => {
     let autoboot: string | undefined;
