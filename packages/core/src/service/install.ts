@@ -37,10 +37,27 @@ export interface ServiceTarget {
   dir?: string;
 }
 
-export const servicePath = (t: ServiceTarget): string => join(t.dir ?? SYSTEM_DIRS[t.init], FILE_NAMES[t.init]);
+/** The host's init system as install and remove meet it (another one in core/test/service/install.test.ts). */
+export interface HostInit {
+  /** where each init system reads the service from */
+  dirs: Readonly<Record<InitSystem, string>>;
+  systemdIsInit(): boolean;
+  has(tool: string): boolean;
+  /** runs the tool; rejects when it fails */
+  run(tool: string, args: readonly string[]): Promise<unknown>;
+}
+
+export const THIS_HOST: HostInit = {
+  dirs: SYSTEM_DIRS,
+  systemdIsInit,
+  has: (t) => findTool(t) !== undefined,
+  run: (t, args) => runTool(t, args),
+};
+
+export const servicePath = (t: ServiceTarget, host: HostInit = THIS_HOST): string => join(t.dir ?? host.dirs[t.init], FILE_NAMES[t.init]);
 
 /** The service is the system's own: its tool (systemctl, update-rc.d) may enable it. */
-const systemWide = (t: ServiceTarget): boolean => t.dir === undefined || t.dir.replace(/\/+$/, '') === SYSTEM_DIRS[t.init];
+const systemWide = (t: ServiceTarget, host: HostInit): boolean => t.dir === undefined || t.dir.replace(/\/+$/, '') === host.dirs[t.init];
 
 /** What install or remove did, and what is left for the admin to run, one line each. */
 export interface ServiceReport {
@@ -49,9 +66,9 @@ export interface ServiceReport {
   todo: string[];
 }
 
-async function tool(name: string, args: string[], report: ServiceReport): Promise<void> {
+async function tool(name: string, args: string[], report: ServiceReport, host: HostInit): Promise<void> {
   try {
-    await runTool(name, args);
+    await host.run(name, args);
   } catch (e) {
     throw new ServiceError(`${name} ${args.join(' ')} failed: ${(e as Error).message}`);
   }
@@ -59,13 +76,14 @@ async function tool(name: string, args: string[], report: ServiceReport): Promis
 }
 
 /** Writes the unit or the script (again: the same text is harmless) and enables it where that is ours to do. */
-export async function installService(target: ServiceTarget, spec: ServiceSpec): Promise<ServiceReport> {
+export async function installService(target: ServiceTarget, spec: ServiceSpec, host: HostInit = THIS_HOST): Promise<ServiceReport> {
   const problem = specProblem(spec);
   if (problem) throw new ServiceError(problem);
   for (const [what, p] of [['node', spec.node], ['zonesvc', spec.zonesvc]] as const) {
     if (!existsSync(p)) throw new ServiceError(`${what} not found: ${p}`);
   }
-  const path = servicePath(target);
+  const path = servicePath(target, host);
+  const ours = systemWide(target, host);
   const report: ServiceReport = { path, done: [], todo: [] };
   try {
     // mkdir -p says EEXIST of a file in the way; what is wrong is that it is not a directory
@@ -80,14 +98,14 @@ export async function installService(target: ServiceTarget, spec: ServiceSpec): 
   if (target.init === 'systemd') {
     // --now: a unit that is enabled but not started is not stopped at the host's shutdown either
     const steps = [['daemon-reload'], ['enable', '--now', UNIT_NAME]];
-    if (systemWide(target) && systemdIsInit()) for (const s of steps) await tool('systemctl', s, report);
+    if (ours && host.systemdIsInit()) for (const s of steps) await tool('systemctl', s, report, host);
     else {
-      report.todo.push(systemWide(target) ? 'PID 1 is not systemd: on a host booted with systemd, run:' : `${dirname(path)} is not ${SYSTEM_DIRS.systemd}: nothing enabled; once the unit is there, run:`);
+      report.todo.push(ours ? 'PID 1 is not systemd: on a host booted with systemd, run:' : `${dirname(path)} is not ${host.dirs.systemd}: nothing enabled; once the unit is there, run:`);
       report.todo.push(...steps.map((s) => `  systemctl ${s.join(' ')}`));
-      if (systemWide(target)) report.todo.push('on a host without systemd: zonesvc install --init sysv');
+      if (ours) report.todo.push('on a host without systemd: zonesvc install --init sysv');
     }
-  } else if (systemWide(target) && findTool('update-rc.d')) {
-    await tool('update-rc.d', [SCRIPT_NAME, 'defaults'], report);
+  } else if (ours && host.has('update-rc.d')) {
+    await tool('update-rc.d', [SCRIPT_NAME, 'defaults'], report, host);
   } else {
     report.todo.push(`link it into the runlevels (update-rc.d ${SCRIPT_NAME} defaults, or chkconfig --add ${SCRIPT_NAME}); start it: ${path} start`);
   }
@@ -95,20 +113,20 @@ export async function installService(target: ServiceTarget, spec: ServiceSpec): 
 }
 
 /** Disables and removes the unit or the script; nothing installed is not an error. The zones keep running. */
-export async function removeService(target: ServiceTarget): Promise<ServiceReport> {
-  const path = servicePath(target);
+export async function removeService(target: ServiceTarget, host: HostInit = THIS_HOST): Promise<ServiceReport> {
+  const path = servicePath(target, host);
   const report: ServiceReport = { path, done: [], todo: [] };
   if (!existsSync(path)) return report;
-  const ours = systemWide(target);
-  if (target.init === 'systemd' && ours && systemdIsInit()) await tool('systemctl', ['disable', UNIT_NAME], report);
+  const systemd = target.init === 'systemd' && systemWide(target, host) && host.systemdIsInit();
+  if (systemd) await tool('systemctl', ['disable', UNIT_NAME], report, host);
   try {
     rmSync(path, { force: true });
   } catch (e) {
     throw new ServiceError(`cannot remove ${path}: ${errnoText(e as NodeJS.ErrnoException)}`);
   }
   report.done.push(`removed ${path}`);
-  if (target.init === 'systemd' && ours && systemdIsInit()) await tool('systemctl', ['daemon-reload'], report);
-  else if (target.init === 'sysv' && ours && findTool('update-rc.d')) await tool('update-rc.d', [SCRIPT_NAME, 'remove'], report);
+  if (systemd) await tool('systemctl', ['daemon-reload'], report, host);
+  else if (target.init === 'sysv' && systemWide(target, host) && host.has('update-rc.d')) await tool('update-rc.d', [SCRIPT_NAME, 'remove'], report, host);
   return report;
 }
 
@@ -138,8 +156,8 @@ function isLink(path: string): boolean {
 }
 
 /** The service as installed for `init` in `dir` (default: the system's), or undefined. */
-export function installedService(target: ServiceTarget): InstalledService | undefined {
-  const path = servicePath(target);
+export function installedService(target: ServiceTarget, host: HostInit = THIS_HOST): InstalledService | undefined {
+  const path = servicePath(target, host);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
