@@ -89,7 +89,7 @@ describe('zonesvc install / remove: the systemd unit', () => {
     expect(statSync(path).mode & 0o777).toBe(0o644);
     const u = readUnit(path);
     expect(Object.keys(u)).toEqual(['Unit', 'Service', 'Install']);
-    expect(u.Service).toMatchObject({ Type: 'oneshot', RemainAfterExit: 'yes' });
+    expect(u.Service).toMatchObject({ Type: 'oneshot', RemainAfterExit: 'yes', SuccessExitStatus: '1', KillMode: 'process' });
     expect(u.Install).toEqual({ WantedBy: 'multi-user.target' });
     expect(u.Unit!.After!.split(' ')).toEqual(expect.arrayContaining(['local-fs.target', 'remote-fs.target', 'network-online.target']));
     expect(u.Unit).toMatchObject({ Wants: 'network-online.target', Before: 'shutdown.target', Conflicts: 'shutdown.target' });

@@ -74,6 +74,12 @@ export function unitText(spec: ServiceSpec): string {
       ExecStop: serviceCommand(spec, 'stop'),
       TimeoutStartSec: String(START_TIMEOUT_S),
       TimeoutStopSec: String(stopMethodTimeoutS(spec.stopTimeoutS)),
+      // `zonesvc start` exits 1 when some zone did not boot: the unit must stay active all the
+      // same, or the host's shutdown would not run ExecStop for the zones that did
+      SuccessExitStatus: '1',
+      // the zones' supervisors live in this unit's cgroup: a failed or timed-out start must not
+      // take them (and so their zones) down; ExecStop is what ends zones
+      KillMode: 'process',
     },
     Install: { WantedBy: 'multi-user.target' },
   };
