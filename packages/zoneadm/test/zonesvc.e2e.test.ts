@@ -8,7 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,6 +124,39 @@ d('zonesvc start / stop (real zones)', () => {
     expectGone(B, pids[B]!);
     const again = await zonesvc('stop');
     expect([again.exitCode, again.stdout, again.stderr]).toEqual([0, '', '']);
+  }, 30_000);
+
+  test('zonesvc killed -9 in the middle of a start and of a stop: start and stop again finish the job', async () => {
+    const killedAfter = (args: string[], line: RegExp) =>
+      new Promise<NodeJS.Signals | null>((res) => {
+        const p = spawn(bin('zonesvc'), args, { env, stdio: ['ignore', 'pipe', 'ignore'] });
+        p.stdout.on('data', (d: Buffer) => line.test(String(d)) && p.kill('SIGKILL'));
+        p.on('exit', (_code, signal) => res(signal));
+      });
+    // the zoneadm runs the killed zonesvc had started (if it got that far) go on by themselves
+    const zoneadmRuns = () =>
+      readdirSync('/proc').filter((p) => {
+        try {
+          return /^\d+$/.test(p) && readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').join(' ').includes(`zoneadm/bin/run.js -R ${root} -z`);
+        } catch {
+          return false;
+        }
+      });
+    const settle = async () => {
+      for (let i = 0; i < 200 && zoneadmRuns().length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(zoneadmRuns()).toEqual([]);
+    };
+    expect(await killedAfter(['start'], /^Booting zones/)).toBe('SIGKILL');
+    await settle();
+    const again = await zonesvc('start');
+    expect([again.exitCode, again.stderr]).toEqual([0, '']);
+    expect(await up()).toEqual([A, B]);
+    expect(await killedAfter(['stop', '-t', '2'], /^Shutting down/)).toBe('SIGKILL');
+    await settle();
+    const s = await zonesvc('stop', '-t', '2');
+    expect([s.exitCode, s.stderr]).toEqual([0, '']);
+    expect(await up()).toEqual([]);
+    for (const z of [A, B]) expectGone(z, []);
   }, 30_000);
 
   test('a broken autoboot zone is reported and the others still boot; exit 1', async () => {
