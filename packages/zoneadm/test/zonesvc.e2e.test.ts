@@ -112,9 +112,8 @@ d('zonesvc start / stop (real zones)', () => {
     const t0 = Date.now();
     const r = await zonesvc('stop', '-t', '2');
     const took = Date.now() - t0;
-    expect(r.exitCode).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe(`Shutting down running zones (for up to 2 seconds): ${A} ${B}.`);
-    expect(r.stderr).toBe(`zoneadm: zone '${B}': did not shut down within 2 seconds; halting it.`);
+    expect([r.exitCode, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toBe(`Shutting down running zones (for up to 2 seconds): ${A} ${B}.\nZones failed to shutdown; trying to halt: ${B}.`);
     expect(took).toBeGreaterThanOrEqual(2000);
     expect(took).toBeLessThan(15_000);
     // A went down at the request, as its console says; B did not

@@ -2,10 +2,10 @@
  * What the zones service does when the host starts and stops (docs/autoboot.md), as Solaris'
  * svc-zones start and stop methods do it (docs/reference.md#45-the-zones-service): at start,
  * boot every installed zone whose autoboot is true, a few at a time, each failure reported and
- * the others still booted; at stop, shut down every running zone at once and halt whatever is
- * still up when the timeout runs out. Each zone operation is a zoneadm run of its own
+ * the others still booted; at stop, ask every running zone's init to stop at once and halt
+ * whatever is still up when the timeout runs out. Each boot and halt is a zoneadm run of its own
  * ({@link ZoneOps}, `zone-ops.ts`): a zone whose boot hangs or crashes cannot take the others with
- * it, and the locks zoneadm takes (one per process) keep their meaning.
+ * it, and the locks zoneadm takes (re-entrant within one process) keep their meaning.
  */
 import { resolve } from 'node:path';
 import { ZoneStore } from '../store/zone-store.js';
@@ -21,8 +21,6 @@ export interface ZoneOpResult {
 /** The zoneadm operations the service runs, one zone each. */
 export interface ZoneOps {
   boot(zone: string): Promise<ZoneOpResult>;
-  /** `zoneadm shutdown`: the init is asked to stop, and the zone halted after `timeoutS` */
-  shutdown(zone: string, timeoutS: number): Promise<ZoneOpResult>;
   halt(zone: string): Promise<ZoneOpResult>;
 }
 
@@ -119,24 +117,64 @@ async function kernelZones(root: string): Promise<{ zone: string; state: string 
   });
 }
 
+/** Halts at once at most: a zoneadm run is a node process (~50 MB), and a host may stop with 100 zones up. */
+export const HALT_PARALLEL = 8;
+
+/** How often the stop looks whether the zones are down yet. */
+const POLL_MS = 200;
+
 /**
- * `zonesvc stop`: every running zone is shut down at once (`zoneadm shutdown`: its init is asked
- * to stop, and it is halted once `timeoutS` has passed); a zone in the kernel that is not running
- * (ready, shutting down) is halted. Returns 1 if a zone is still in the kernel afterwards
- * (`Zone 'z' failed to halt.`, as Solaris says it), else 0.
+ * Asks a running zone's init to stop, as `zoneadm shutdown` does (the signal its init takes for
+ * power-off, docs/reference.md#42-subcommands-and-states), without a zoneadm process per zone.
+ */
+async function requestShutdown(zone: string, root: string): Promise<void> {
+  const { zoneRuntimeInfo } = await import('../runtime/state.js');
+  const { shutdownSignal } = await import('../zoneadm/lifecycle.js');
+  const info = zoneRuntimeInfo(zone, { root });
+  // initPid 0: the init is gone already; kill(0) would signal our own process group
+  if (!info || info.initPid <= 0) return;
+  try {
+    process.kill(info.initPid, shutdownSignal(info.initPid).signal);
+  } catch {
+    // gone meanwhile: the halt below tidies up
+  }
+}
+
+/** `zoneadm halt`'s answer for a zone that went down by itself: not news at a host's stop. */
+const alreadyHalted = (zone: string, r: ZoneOpResult) => r.ok && r.stderr === `zoneadm: zone '${zone}': zone is already halted\n`;
+
+/**
+ * `zonesvc stop`, in Solaris' two phases: every running zone's init is asked to stop at once and
+ * given `timeoutS` to take its zone down; then every zone that was in the kernel gets
+ * `zoneadm halt`, which stops what is still up (a zone whose init ignored the request, a ready
+ * zone) and, for the zones that went down, undoes what their boot left on the host (addresses,
+ * veths: docs/architecture.md#running-halting-crashes). Returns 1 if a zone is still in the
+ * kernel afterwards (`Zone 'z' failed to halt.`, as Solaris says it), else 0.
  */
 export async function stopZones(root: string, ops: ZoneOps, io: ServiceIO, timeoutS: number): Promise<number> {
-  const zones = await kernelZones(root);
+  const r = resolve(root);
+  const zones = await kernelZones(r);
   if (zones.length === 0) return 0;
   const running = zones.filter((z) => z.state === 'running').map((z) => z.zone);
-  const others = zones.filter((z) => z.state !== 'running').map((z) => z.zone);
-  if (running.length > 0) io.out(`Shutting down running zones (for up to ${timeoutS} seconds): ${running.join(' ')}.\n`);
-  if (others.length > 0) io.out(`Halting zones: ${others.join(' ')}.\n`);
-  await Promise.all([
-    ...running.map((z) => ops.shutdown(z, timeoutS).catch(notRun(z)).then((r) => relay(io, r))),
-    ...others.map((z) => ops.halt(z).catch(notRun(z)).then((r) => relay(io, r))),
-  ]);
-  const left = await kernelZones(root);
+  if (running.length > 0) {
+    io.out(`Shutting down running zones (for up to ${timeoutS} seconds): ${running.join(' ')}.\n`);
+    for (const z of running) await requestShutdown(z, r);
+    const deadline = Date.now() + timeoutS * 1000;
+    let up = running;
+    while (up.length > 0 && Date.now() < deadline) {
+      await new Promise((res) => setTimeout(res, Math.min(POLL_MS, Math.max(0, deadline - Date.now()))));
+      const still = new Set((await kernelZones(r)).map((z) => z.zone));
+      up = up.filter((z) => still.has(z));
+    }
+  }
+  const still = new Set((await kernelZones(r)).map((z) => z.zone));
+  const stragglers = zones.map((z) => z.zone).filter((z) => still.has(z));
+  if (stragglers.length > 0) io.out(`Zones failed to shutdown; trying to halt: ${stragglers.join(' ')}.\n`);
+  await bounded(zones, HALT_PARALLEL, async ({ zone }) => {
+    const h = await ops.halt(zone).catch(notRun(zone));
+    if (!alreadyHalted(zone, h)) relay(io, h);
+  });
+  const left = await kernelZones(r);
   for (const z of left) io.err(`Zone '${z.zone}' failed to halt.\n`);
   return left.length > 0 ? 1 : 0;
 }

@@ -35,7 +35,7 @@ function fakeOps(opts: { ms?: number; fail?: string[]; crash?: string[] } = {}) 
     if (opts.fail?.includes(zone)) return { ok: false, stdout: '', stderr: `zoneadm: zone '${zone}': broken\n` };
     return { ok: true, stdout: '', stderr: '' };
   };
-  const ops: ZoneOps = { boot: op('boot'), shutdown: (z, t) => op(`shutdown(${t})`)(z), halt: op('halt') };
+  const ops: ZoneOps = { boot: op('boot'), halt: op('halt') };
   return { ops, calls, peak: () => peak };
 }
 
