@@ -18,6 +18,7 @@ declare -A NEED=(
   [gcc]=gcc              # packages/core/native: the zone supervisor zoneadmd (npm run build:native)
   [ping]=iputils-ping    # the security tests: ping inside shared- and exclusive-IP zones
   [sudo]=sudo            # the security tests: sudo inside a zone (a setuid binary through idmapped /usr)
+  [systemd-analyze]=systemd  # zonesvc's tests: systemd-analyze verify of the zones.service unit it writes
 )
 
 # debootstrap and rinse live in /usr/sbin, which a non-root PATH may lack

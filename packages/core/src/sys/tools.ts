@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { delimiter, isAbsolute, join } from 'node:path';
 
 /** Debian package of each tool the project runs. */
 export const TOOL_PACKAGES: Readonly<Record<string, string>> = {
@@ -20,6 +20,8 @@ export const TOOL_PACKAGES: Readonly<Record<string, string>> = {
   openssl: 'openssl',
   ip: 'iproute2',
   nsenter: 'util-linux',
+  systemctl: 'systemd',
+  'update-rc.d': 'init-system-helpers',
 };
 
 export class MissingToolError extends Error {
@@ -85,6 +87,23 @@ export class ToolFailedError extends Error {
 /** Runs a tool to completion. Rejects with MissingToolError, or ToolFailedError on a non-zero exit. */
 export function runTool(tool: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   const path = requireTool(tool);
+  return spawnToEnd(path, args, opts).then((result) => {
+    if (result.exitCode !== 0) throw new ToolFailedError(tool, result);
+    return result;
+  });
+}
+
+/**
+ * Runs a program of this project named by its absolute path (not looked up on PATH: the zones
+ * service runs the zoneadm bin it was given, docs/autoboot.md), to completion. Resolves with its
+ * result whatever its exit status.
+ */
+export function runProgram(path: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  if (!isAbsolute(path)) return Promise.reject(new Error(`${path}: not an absolute path`));
+  return spawnToEnd(path, args, opts);
+}
+
+function spawnToEnd(path: string, args: readonly string[], opts: RunOptions): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(path, args, {
       cwd: opts.cwd,
@@ -104,10 +123,6 @@ export function runTool(tool: string, args: readonly string[], opts: RunOptions 
     });
     if (opts.input !== undefined) child.stdin!.end(opts.input);
     child.on('error', (e) => reject(e));
-    child.on('close', (code, signal) => {
-      const result: RunResult = { exitCode: code ?? -1, signal, stdout, stderr };
-      if (code === 0) resolve(result);
-      else reject(new ToolFailedError(tool, result));
-    });
+    child.on('close', (code, signal) => resolve({ exitCode: code ?? -1, signal, stdout, stderr }));
   });
 }
