@@ -21,6 +21,7 @@ const ours = { name: 'externals', setup(b) {
 const targets = [
   { pkg: 'zoneadm', entries: ['main', 'list-main', 'lifecycle-main'] },
   { pkg: 'zlogin', entries: ['main'] },
+  { pkg: 'zonestat', entries: ['main'] },
 ];
 for (const t of targets) {
   const dist = join(repo, 'packages', t.pkg, 'dist');

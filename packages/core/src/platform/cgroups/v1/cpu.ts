@@ -1,3 +1,4 @@
+import { counterValue, cpuCapOf, type CgroupStats } from '../stats.js';
 import { writeValue } from '../common.js';
 import type { V1Controller } from './controller.js';
 
@@ -6,6 +7,7 @@ const MIN_SHARES = 2;
 
 export const cpu: V1Controller = {
   name: 'cpu',
+  stat: statCpu,
   apply(dir, limits) {
     const q = limits.cpuQuota;
     if (q === 'max') writeValue(dir, 'cpu.cfs_quota_us', -1);
@@ -17,3 +19,8 @@ export const cpu: V1Controller = {
     return [];
   },
 };
+
+/** The zone's CPU cap (cfs quota / period) and shares, as the kernel has them now. */
+export function statCpu(dir: string): CgroupStats {
+  return { cpuCap: cpuCapOf(counterValue(dir, 'cpu.cfs_quota_us'), counterValue(dir, 'cpu.cfs_period_us')), cpuShares: counterValue(dir, 'cpu.shares') };
+}

@@ -1,12 +1,14 @@
+import { counterValue, keyedValues, limitValue, type CgroupStats } from '../stats.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readInt, writeValue } from '../common.js';
+import { readInt, readValue, writeValue } from '../common.js';
 import type { V1Controller } from './controller.js';
 
 const UNLIMITED = -1;
 
 export const memory: V1Controller = {
   name: 'memory',
+  stat: statMemory,
   apply(dir, limits) {
     const warnings: string[] = [];
     const mem = limits.memoryBytes === 'max' ? UNLIMITED : limits.memoryBytes;
@@ -27,3 +29,20 @@ export const memory: V1Controller = {
     return warnings;
   },
 };
+
+/**
+ * Memory in use: usage_in_bytes minus the inactive file cache (total_inactive_file, the whole
+ * subtree), which the kernel reclaims first under the cap; docs/reference.md#zonestat.
+ */
+export function statMemory(dir: string): CgroupStats {
+  const usage = counterValue(dir, 'memory.usage_in_bytes');
+  if (usage === undefined) return {};
+  const inactive = keyedValues(dir, 'memory.stat').get('total_inactive_file') ?? 0;
+  const memsw = counterValue(dir, 'memory.memsw.usage_in_bytes');
+  return {
+    memoryBytes: Math.max(0, usage - inactive),
+    memoryLimitBytes: limitValue(readValue(dir, 'memory.limit_in_bytes')),
+    memorySwapBytes: memsw === undefined ? undefined : Math.max(0, memsw - inactive),
+    memorySwapLimitBytes: limitValue(readValue(dir, 'memory.memsw.limit_in_bytes')),
+  };
+}

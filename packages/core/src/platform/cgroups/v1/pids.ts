@@ -1,10 +1,17 @@
-import { writeValue } from '../common.js';
+import { counterValue, limitValue, type CgroupStats } from '../stats.js';
+import { readValue, writeValue } from '../common.js';
 import type { V1Controller } from './controller.js';
 
 export const pids: V1Controller = {
   name: 'pids',
+  stat: statPids,
   apply(dir, limits) {
     if (limits.pidsMax !== undefined) writeValue(dir, 'pids.max', limits.pidsMax);
     return [];
   },
 };
+
+/** Tasks in the zone (processes and threads) against pids.max. */
+export function statPids(dir: string): CgroupStats {
+  return { tasks: counterValue(dir, 'pids.current'), tasksMax: limitValue(readValue(dir, 'pids.max')) };
+}

@@ -1,7 +1,8 @@
 /** cgroup v2: one small setter per resource, reading the limits record. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeValue } from '../common.js';
+import { readValue, writeValue } from '../common.js';
+import { counterValue, cpuCapOf, cpuList, keyedValues, limitValue, type CgroupStats } from '../stats.js';
 import type { CgroupLimits } from '../limits.js';
 
 export function setMemory(dir: string, l: CgroupLimits): string[] {
@@ -42,3 +43,48 @@ export function setPids(dir: string, l: CgroupLimits): string[] {
 
 export const V2_SETTERS = [setMemory, setCpu, setCpuset, setPids];
 export const V2_CONTROLLERS = ['memory', 'cpu', 'cpuset', 'pids'];
+
+// ---- reading back: the zone's use and caps (zonestat), one function per resource.
+
+/** cpu.weight back to shares, the inverse of {@link sharesToWeight}. */
+export function weightToShares(weight: number): number {
+  return 2 + Math.round(((weight - 1) * 262142) / 9999);
+}
+
+export function statCpu(dir: string): CgroupStats {
+  const usageUs = keyedValues(dir, 'cpu.stat').get('usage_usec');
+  const [quota, period] = (readValue(dir, 'cpu.max') ?? '').split(/\s+/);
+  const weight = counterValue(dir, 'cpu.weight');
+  return {
+    cpuUsageNs: usageUs === undefined ? undefined : usageUs * 1000,
+    cpuCap: quota === 'max' ? undefined : cpuCapOf(Number(quota), Number(period)),
+    cpuShares: weight === undefined ? undefined : weightToShares(weight),
+  };
+}
+
+export function statCpuset(dir: string): CgroupStats {
+  // An empty cpuset.cpus inherits the parent's CPUs: the effective list is what the zone has.
+  return { cpus: cpuList(readValue(dir, 'cpuset.cpus.effective') || readValue(dir, 'cpuset.cpus')) };
+}
+
+/** memory.current minus the inactive file cache (docs/reference.md#zonestat); swap counted on its own on v2. */
+export function statMemory(dir: string): CgroupStats {
+  const current = counterValue(dir, 'memory.current');
+  if (current === undefined) return {};
+  const used = Math.max(0, current - (keyedValues(dir, 'memory.stat').get('inactive_file') ?? 0));
+  const swap = counterValue(dir, 'memory.swap.current');
+  const max = limitValue(readValue(dir, 'memory.max'));
+  const swapMax = limitValue(readValue(dir, 'memory.swap.max'));
+  return {
+    memoryBytes: used,
+    memoryLimitBytes: max,
+    memorySwapBytes: swap === undefined ? undefined : used + swap,
+    memorySwapLimitBytes: max !== undefined && swapMax !== undefined ? max + swapMax : undefined,
+  };
+}
+
+export function statPids(dir: string): CgroupStats {
+  return { tasks: counterValue(dir, 'pids.current'), tasksMax: limitValue(readValue(dir, 'pids.max')) };
+}
+
+export const V2_STATS = [statCpu, statCpuset, statMemory, statPids];

@@ -1,0 +1,77 @@
+/**
+ * What a zone's cgroup says of its use and of its caps, read back from the kernel at each call (a
+ * cap changed in the cgroup shows at once): the same plain record on v1 and v2. Each controller
+ * reads its own part (`v1/<controller>.ts` stat, `v2/resources.ts` stat functions); zonestat
+ * (core/src/zonestat/) does the arithmetic. `undefined` = not known on this host, or no cap.
+ */
+import { readValue } from './common.js';
+
+export interface CgroupStats {
+  /** CPU time the zone's processes used since the cgroup was made, in nanoseconds. */
+  cpuUsageNs?: number;
+  /** CPU cap as CPUs (quota / period: 0.5 = half of one CPU); undefined = uncapped. */
+  cpuCap?: number;
+  /** cpu.shares (v1) or cpu.weight converted back to shares (v2). */
+  cpuShares?: number;
+  /** The host CPUs the zone may run on (its cpuset), as a list of CPU numbers. */
+  cpus?: number[];
+  /** Memory charged to the zone minus the inactive file cache (what it could not give back at once). */
+  memoryBytes?: number;
+  /** The physical memory cap; undefined = none. */
+  memoryLimitBytes?: number;
+  /** Memory plus swap, counted as memoryBytes is. */
+  memorySwapBytes?: number;
+  /** The memory + swap cap; undefined = none. */
+  memorySwapLimitBytes?: number;
+  /** Tasks (processes and threads: lwps) in the zone. */
+  tasks?: number;
+  /** The task cap (pids.max); undefined = none. */
+  tasksMax?: number;
+}
+
+/** A kernel "no limit" written as a number (v1 memory: PAGE_COUNTER_MAX pages, about 2^63). */
+const UNLIMITED_BYTES = 2 ** 60;
+
+/** A byte count, or undefined for `max`, -1 or the v1 "unlimited" page counter. */
+export function limitValue(text: string | undefined): number | undefined {
+  if (text === undefined || text === 'max') return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) && n >= 0 && n < UNLIMITED_BYTES ? n : undefined;
+}
+
+/** A counter file as a number (first word), undefined when absent or not a number. */
+export function counterValue(dir: string, file: string): number | undefined {
+  const v = readValue(dir, file);
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v.split(/\s/)[0]);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** `key value` lines (memory.stat, cpu.stat) as a map. */
+export function keyedValues(dir: string, file: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of (readValue(dir, file) ?? '').split('\n')) {
+    const sp = line.indexOf(' ');
+    if (sp > 0) out.set(line.slice(0, sp), Number(line.slice(sp + 1)));
+  }
+  return out;
+}
+
+/** A cpuset list (`0-2,5`) as CPU numbers; empty for an empty or malformed list. */
+export function cpuList(text: string | undefined): number[] {
+  const out: number[] = [];
+  for (const part of (text ?? '').split(',')) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
+    if (!m) continue;
+    const a = Number(m[1]);
+    const b = m[2] === undefined ? a : Number(m[2]);
+    for (let i = a; i <= b && out.length < 65536; i++) out.push(i);
+  }
+  return out;
+}
+
+/** A CPU cap from a quota and a period in microseconds (a negative or missing quota: none). */
+export function cpuCapOf(quotaUs: number | undefined, periodUs: number | undefined): number | undefined {
+  if (quotaUs === undefined || periodUs === undefined || quotaUs < 0 || periodUs <= 0) return undefined;
+  return quotaUs / periodUs;
+}
