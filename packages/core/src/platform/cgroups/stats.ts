@@ -72,6 +72,6 @@ export function cpuList(text: string | undefined): number[] {
 
 /** A CPU cap from a quota and a period in microseconds (a negative or missing quota: none). */
 export function cpuCapOf(quotaUs: number | undefined, periodUs: number | undefined): number | undefined {
-  if (quotaUs === undefined || periodUs === undefined || quotaUs < 0 || periodUs <= 0) return undefined;
+  if (quotaUs === undefined || periodUs === undefined || !Number.isFinite(quotaUs) || !(periodUs > 0) || quotaUs < 0) return undefined;
   return quotaUs / periodUs;
 }

@@ -53,7 +53,7 @@ export function weightToShares(weight: number): number {
 
 export function statCpu(dir: string): CgroupStats {
   const usageUs = keyedValues(dir, 'cpu.stat').get('usage_usec');
-  const [quota, period] = (readValue(dir, 'cpu.max') ?? '').split(/\s+/);
+  const [quota, period] = (readValue(dir, 'cpu.max') ?? 'max').split(/\s+/);
   const weight = counterValue(dir, 'cpu.weight');
   return {
     cpuUsageNs: usageUs === undefined ? undefined : usageUs * 1000,
