@@ -1,6 +1,6 @@
 /**
  * zonestat [-z zonelist] [-r reslist] [-n namelist] [-T u|d|i] [-R reports] [-q]
- *          [-p [-P lines]] [-S cols] interval [duration [report]]      (docs/reference.md#zonestat)
+ *          [-p [-P lines]] [-S cols] interval [duration [report]]      (docs/reference.md#8-zonestat)
  *
  * The oclif command: its flags (core's option table) are declared for `--help` and the manifest
  * only; main.ts answers every other command line, and this command calls it too.

@@ -1,6 +1,6 @@
 /**
  * zonestat [-z zonelist] [-r reslist] [-n namelist] [-T u|d|i] [-R reports] [-q]
- *          [-p [-P lines]] [-S cols] interval [duration [report]]      (docs/reference.md#zonestat)
+ *          [-p [-P lines]] [-S cols] interval [duration [report]]      (docs/reference.md#8-zonestat)
  *
  * zonestat without oclif (only --help and --version go back to the bin for it): core reads the
  * command line (argv/zonestat.ts) and runs the sampling loop (core/zonestat/run.ts); this prints.

@@ -1,6 +1,6 @@
 /**
  * zonestat [-z zonelist] [-r reslist] [-n namelist] [-T u|d|i] [-R reports] [-q] [-x]
- *          [-p [-P lines]] [-S cols] interval [duration [report]]      (docs/reference.md#zonestat)
+ *          [-p [-P lines]] [-S cols] interval [duration [report]]      (docs/reference.md#8-zonestat)
  *
  * zonestat's command line, checked in the order of Solaris 11 zonestat.c main(): the getopt loop
  * (`:z:r:n:T:R:qpP:S:x?`), then -P/-p, -T d/-p, the operands, -q/-R, and the resource, report,

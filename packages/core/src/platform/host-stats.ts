@@ -1,5 +1,5 @@
 /**
- * The host's own counters, for zonestat's [total] and [system] lines (docs/reference.md#zonestat):
+ * The host's own counters, for zonestat's [total] and [system] lines (docs/reference.md#8-zonestat):
  * CPU time per CPU from /proc/stat, memory from /proc/meminfo, the CPUs online, the system-wide
  * task limits and counts. Each call reads the files again; nothing is cached.
  */

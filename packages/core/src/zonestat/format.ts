@@ -1,5 +1,5 @@
 /**
- * zonestat's output (docs/reference.md#zonestat): the text reports and the `-p` lines of Solaris 11
+ * zonestat's output (docs/reference.md#8-zonestat): the text reports and the `-p` lines of Solaris 11
  * zonestat.c (its column formats, widths and number formats), and `--json`. Pure: a Usage and how
  * to print it in, a string out.
  */

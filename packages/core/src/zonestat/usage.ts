@@ -1,5 +1,5 @@
 /**
- * The zonestat arithmetic (docs/reference.md#zonestat), pure: two samples give one interval's
+ * The zonestat arithmetic (docs/reference.md#8-zonestat), pure: two samples give one interval's
  * usage, several intervals give a report (total, average, high). CPU is in CPUs (1.5 = one and a
  * half CPUs busy on average over the interval), memory in bytes, percentages as numbers (50 = 50 %).
  * `undefined` is Solaris' "-": no cap, not known, or not meaningful for that line.

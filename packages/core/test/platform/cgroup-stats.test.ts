@@ -1,6 +1,6 @@
 /**
  * ZoneCgroup.stats(): the zone's use and caps read back from the kernel, the same record on v1
- * and v2 (docs/reference.md#zonestat). v2 against a cgroup2-shaped tree; v1 for real (root on a
+ * and v2 (docs/reference.md#8-zonestat). v2 against a cgroup2-shaped tree; v1 for real (root on a
  * v1 host): a busy process in a capped cgroup, and a cap changed in the cgroup read at once.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';

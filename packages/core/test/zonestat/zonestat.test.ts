@@ -1,6 +1,6 @@
 /**
  * zonestat's arithmetic and output on two fixed samples (samples.ts), and its command line: the
- * Solaris 11 layouts and messages (docs/reference.md#zonestat). No I/O.
+ * Solaris 11 layouts and messages (docs/reference.md#8-zonestat). No I/O.
  */
 import { describe, expect, test } from '@jest/globals';
 import { parseTime, parseZonestatArgs, type ZonestatRequest } from '../../src/argv/zonestat.js';

@@ -32,7 +32,7 @@ export const memory: V1Controller = {
 
 /**
  * Memory in use: usage_in_bytes minus the inactive file cache (total_inactive_file, the whole
- * subtree), which the kernel reclaims first under the cap; docs/reference.md#zonestat.
+ * subtree), which the kernel reclaims first under the cap; docs/reference.md#8-zonestat.
  */
 export function statMemory(dir: string): CgroupStats {
   const usage = counterValue(dir, 'memory.usage_in_bytes');

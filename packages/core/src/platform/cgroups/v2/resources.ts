@@ -67,7 +67,7 @@ export function statCpuset(dir: string): CgroupStats {
   return { cpus: cpuList(readValue(dir, 'cpuset.cpus.effective') || readValue(dir, 'cpuset.cpus')) };
 }
 
-/** memory.current minus the inactive file cache (docs/reference.md#zonestat); swap counted on its own on v2. */
+/** memory.current minus the inactive file cache (docs/reference.md#8-zonestat); swap counted on its own on v2. */
 export function statMemory(dir: string): CgroupStats {
   const current = counterValue(dir, 'memory.current');
   if (current === undefined) return {};
