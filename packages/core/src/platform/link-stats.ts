@@ -49,3 +49,11 @@ export function linkCounters(name: string): LinkCounters | undefined {
     ...(speed > 0 ? { speedMbps: speed } : {}),
   };
 }
+
+/** Only the byte counters of a link (what changes between two samples); undefined when it is gone. */
+export function linkBytes(name: string): { rxBytes: number; txBytes: number } | undefined {
+  if (!IFNAME.test(name)) return undefined;
+  const rx = read(`/sys/class/net/${name}/statistics/rx_bytes`);
+  const tx = read(`/sys/class/net/${name}/statistics/tx_bytes`);
+  return rx === undefined || tx === undefined ? undefined : { rxBytes: Number(rx), txBytes: Number(tx) };
+}

@@ -5,7 +5,8 @@
  * signal given is aborted (the CLI aborts it on SIGINT, SIGTERM, SIGHUP), printing the reports due.
  * One process, no child: each sample reads a handful of small files per zone (sample.ts).
  */
-import type { ZonestatRequest } from '../argv/zonestat.js';
+import type { ResourceType, ZonestatRequest } from '../argv/zonestat.js';
+import type { StatGroup } from '../platform/cgroups/index.js';
 import { formatJson, formatReport, type PrintContext, type ReportLabel } from './format.js';
 import { Sampler, type SamplerOptions } from './sample.js';
 import { reportOf, usageBetween, type Usage } from './usage.js';
@@ -32,8 +33,20 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** The counters a request prints (each is a file or two per zone per sample); --json prints all. */
+export function whatToRead(req: ZonestatRequest): Pick<SamplerOptions, 'want' | 'processes' | 'network'> {
+  if (req.json) return { processes: true, network: true };
+  const has = (r: ResourceType) => req.resources.has(r);
+  const want = new Set<StatGroup>();
+  if (has('summary') || has('processor-set')) want.add('cpu');
+  if (has('processor-set') || (has('summary') && req.parsable)) want.add('shares');
+  if (has('summary') || has('physical-memory') || has('virtual-memory')) want.add('memory');
+  if (has('processes') || has('lwps')) want.add('pids');
+  return { want, processes: has('processes'), network: has('summary') || has('network') };
+}
+
 export async function runZonestat(req: ZonestatRequest, run: ZonestatRun): Promise<void> {
-  const sampler = new Sampler({ root: run.root, processes: req.resources.has('processes') || req.json, cgroup: run.cgroup });
+  const sampler = new Sampler({ root: run.root, cgroup: run.cgroup, ...whatToRead(req) });
   const emit = (u: Usage, ctx: PrintContext) => run.write(req.json ? formatJson(u, req, ctx) : formatReport(u, req, ctx));
   let last = sampler.sample();
   const t0 = last.atMs;

@@ -21,11 +21,11 @@ import { devices } from './v1/devices.js';
 import { freezer, setFrozen } from './v1/freezer.js';
 import { cpuacct } from './v1/cpuacct.js';
 import { V2_CONTROLLERS, V2_SETTERS, V2_STATS } from './v2/resources.js';
-import type { CgroupStats } from './stats.js';
+import type { CgroupStats, StatWant } from './stats.js';
 
 export type { CgroupLimits, DeviceRule, Limit } from './limits.js';
 export { deviceRuleText, limitsFromConfig } from './limits.js';
-export type { CgroupStats } from './stats.js';
+export type { CgroupStats, StatGroup } from './stats.js';
 
 /** Host ids of the zone's root (its user namespace's uid 0 and gid 0). */
 export interface CgroupOwner {
@@ -56,8 +56,8 @@ export interface ZoneCgroup {
   anyExists(): boolean;
   /** (Re)writes the resource limits of the zone's level; returns warnings as create does. */
   apply(limits: CgroupLimits): string[];
-  /** The zone's use and caps as the kernel has them now (zonestat); {} when its cgroup is gone. */
-  stats(): CgroupStats;
+  /** The zone's use and caps as the kernel has them now (zonestat), of the groups in `want` (default all); {} when its cgroup is gone. */
+  stats(want?: StatWant): CgroupStats;
   /** Moves a process (and its future children) into the zone's payload. */
   join(pid: number): void;
   /** Every process of the zone, in the payload or any cgroup below it. */
@@ -166,12 +166,12 @@ function v2DelegateFiles(): string[] {
  * The zone's stats from each v1 hierarchy: a hierarchy mounted for several controllers
  * (`cpu,cpuacct`) reads each one's files.
  */
-function statsV1(controllers: readonly V1Controller[], paths: readonly string[]): CgroupStats {
+function statsV1(controllers: readonly V1Controller[], paths: readonly string[], want: StatWant): CgroupStats {
   const out: CgroupStats = {};
   controllers.forEach((c, i) => {
     for (const name of c.name.split(',')) {
       const stat = V1_CONTROLLERS.find((k) => k.name === name)?.stat;
-      if (stat) for (const [k, v] of Object.entries(stat(paths[i]!))) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+      if (stat) for (const [k, v] of Object.entries(stat(paths[i]!, want))) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
     }
   });
   return out;
@@ -303,8 +303,8 @@ class V1Cgroup extends BaseCgroup implements ZoneCgroup {
     for (const p of this.payloadPaths) writeValue(p, 'cgroup.procs', pid);
   }
 
-  stats(): CgroupStats {
-    return statsV1(this.controllers, this.paths);
+  stats(want?: StatWant): CgroupStats {
+    return statsV1(this.controllers, this.paths, want);
   }
 
   protected freeze(frozen: boolean): void {
@@ -368,8 +368,8 @@ class V2Cgroup extends BaseCgroup implements ZoneCgroup {
     writeValue(this.payloadPaths[0]!, 'cgroup.procs', pid);
   }
 
-  stats(): CgroupStats {
-    return Object.assign({}, ...V2_STATS.map((stat) => stat(this.paths[0]!))) as CgroupStats;
+  stats(want?: StatWant): CgroupStats {
+    return Object.assign({}, ...V2_STATS.map((stat) => stat(this.paths[0]!, want))) as CgroupStats;
   }
 
   async killAll(timeoutMs = 5000): Promise<void> {

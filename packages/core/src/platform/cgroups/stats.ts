@@ -29,6 +29,14 @@ export interface CgroupStats {
   tasksMax?: number;
 }
 
+/**
+ * What a reader asks stats() for: each group costs a file or two per zone, and zonestat reads
+ * every zone at every sample, so it asks only for what its report prints. Absent: everything.
+ */
+export type StatGroup = 'cpu' | 'shares' | 'cpuset' | 'memory' | 'pids';
+export type StatWant = ReadonlySet<StatGroup> | undefined;
+export const wants = (want: StatWant, g: StatGroup): boolean => want === undefined || want.has(g);
+
 /** A kernel "no limit" written as a number (v1 memory: PAGE_COUNTER_MAX pages, about 2^63). */
 const UNLIMITED_BYTES = 2 ** 60;
 

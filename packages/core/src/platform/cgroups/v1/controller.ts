@@ -1,5 +1,5 @@
 import type { CgroupLimits } from '../limits.js';
-import type { CgroupStats } from '../stats.js';
+import type { CgroupStats, StatWant } from '../stats.js';
 
 /** A cgroup v1 controller: its hierarchy name and how it writes its part of the limits. */
 export interface V1Controller {
@@ -13,5 +13,5 @@ export interface V1Controller {
   /** Writes this controller's limits; returns warnings for limits the host cannot enforce. */
   apply(dir: string, limits: CgroupLimits): string[];
   /** Reads this controller's part of the zone's use and caps back from the kernel (zonestat). */
-  stat?(dir: string): CgroupStats;
+  stat?(dir: string, want?: StatWant): CgroupStats;
 }

@@ -1,4 +1,4 @@
-import { counterValue, cpuCapOf, type CgroupStats } from '../stats.js';
+import { counterValue, cpuCapOf, wants, type CgroupStats, type StatWant } from '../stats.js';
 import { writeValue } from '../common.js';
 import type { V1Controller } from './controller.js';
 
@@ -21,6 +21,13 @@ export const cpu: V1Controller = {
 };
 
 /** The zone's CPU cap (cfs quota / period) and shares, as the kernel has them now. */
-export function statCpu(dir: string): CgroupStats {
-  return { cpuCap: cpuCapOf(counterValue(dir, 'cpu.cfs_quota_us'), counterValue(dir, 'cpu.cfs_period_us')), cpuShares: counterValue(dir, 'cpu.shares') };
+export function statCpu(dir: string, want?: StatWant): CgroupStats {
+  const out: CgroupStats = {};
+  if (wants(want, 'cpu')) {
+    const quota = counterValue(dir, 'cpu.cfs_quota_us');
+    // the period only matters under a quota (-1: none)
+    out.cpuCap = quota === undefined || quota < 0 ? undefined : cpuCapOf(quota, counterValue(dir, 'cpu.cfs_period_us'));
+  }
+  if (wants(want, 'shares')) out.cpuShares = counterValue(dir, 'cpu.shares');
+  return out;
 }

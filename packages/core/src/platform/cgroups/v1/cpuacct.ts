@@ -1,4 +1,4 @@
-import { counterValue, type CgroupStats } from '../stats.js';
+import { counterValue, wants, type CgroupStats, type StatWant } from '../stats.js';
 import type { V1Controller } from './controller.js';
 
 /** Accounting only: the zone's CPU time (cpuacct.usage, nanoseconds), for zonestat. */
@@ -10,6 +10,6 @@ export const cpuacct: V1Controller = {
   stat: statCpuacct,
 };
 
-export function statCpuacct(dir: string): CgroupStats {
-  return { cpuUsageNs: counterValue(dir, 'cpuacct.usage') };
+export function statCpuacct(dir: string, want?: StatWant): CgroupStats {
+  return wants(want, 'cpu') ? { cpuUsageNs: counterValue(dir, 'cpuacct.usage') } : {};
 }

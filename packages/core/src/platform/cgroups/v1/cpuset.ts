@@ -1,4 +1,4 @@
-import { cpuList, type CgroupStats } from '../stats.js';
+import { cpuList, wants, type CgroupStats, type StatWant } from '../stats.js';
 import { readValue, writeValue } from '../common.js';
 import type { V1Controller } from './controller.js';
 
@@ -20,6 +20,6 @@ export const cpuset: V1Controller = {
 };
 
 /** The CPUs the zone may run on. */
-export function statCpuset(dir: string): CgroupStats {
-  return { cpus: cpuList(readValue(dir, 'cpuset.cpus')) };
+export function statCpuset(dir: string, want?: StatWant): CgroupStats {
+  return wants(want, 'cpuset') ? { cpus: cpuList(readValue(dir, 'cpuset.cpus')) } : {};
 }

@@ -1,7 +1,7 @@
-import { counterValue, keyedValues, limitValue, type CgroupStats } from '../stats.js';
+import { keyedValues, limitValue, wants, type CgroupStats, type StatWant } from '../stats.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readInt, readValue, writeValue } from '../common.js';
+import { readInt, writeValue } from '../common.js';
 import type { V1Controller } from './controller.js';
 
 const UNLIMITED = -1;
@@ -31,18 +31,23 @@ export const memory: V1Controller = {
 };
 
 /**
- * Memory in use: usage_in_bytes minus the inactive file cache (total_inactive_file, the whole
- * subtree), which the kernel reclaims first under the cap; docs/reference.md#8-zonestat.
+ * Memory in use, from memory.stat alone (one read; zonestat reads it for every zone at every
+ * sample): the subtree's rss and page cache minus its inactive file cache, which the kernel takes
+ * back first under the cap (docs/reference.md#8-zonestat); swap when the kernel accounts it; the
+ * caps as the kernel applies them (hierarchical_*: the lowest on the way up, the zone's own).
  */
-export function statMemory(dir: string): CgroupStats {
-  const usage = counterValue(dir, 'memory.usage_in_bytes');
-  if (usage === undefined) return {};
-  const inactive = keyedValues(dir, 'memory.stat').get('total_inactive_file') ?? 0;
-  const memsw = counterValue(dir, 'memory.memsw.usage_in_bytes');
+export function statMemory(dir: string, want?: StatWant): CgroupStats {
+  if (!wants(want, 'memory')) return {};
+  const m = keyedValues(dir, 'memory.stat');
+  const rss = m.get('total_rss');
+  if (rss === undefined) return {};
+  const used = Math.max(0, rss + (m.get('total_cache') ?? 0) - (m.get('total_inactive_file') ?? 0));
+  const swap = m.get('total_swap');
+  const limit = (k: string) => limitValue(m.has(k) ? String(m.get(k)) : undefined);
   return {
-    memoryBytes: Math.max(0, usage - inactive),
-    memoryLimitBytes: limitValue(readValue(dir, 'memory.limit_in_bytes')),
-    memorySwapBytes: memsw === undefined ? undefined : Math.max(0, memsw - inactive),
-    memorySwapLimitBytes: limitValue(readValue(dir, 'memory.memsw.limit_in_bytes')),
+    memoryBytes: used,
+    memoryLimitBytes: limit('hierarchical_memory_limit'),
+    memorySwapBytes: swap === undefined ? undefined : used + swap,
+    memorySwapLimitBytes: swap === undefined ? undefined : limit('hierarchical_memsw_limit'),
   };
 }

@@ -1,4 +1,4 @@
-import { counterValue, limitValue, type CgroupStats } from '../stats.js';
+import { counterValue, limitValue, wants, type CgroupStats, type StatWant } from '../stats.js';
 import { readValue, writeValue } from '../common.js';
 import type { V1Controller } from './controller.js';
 
@@ -12,6 +12,7 @@ export const pids: V1Controller = {
 };
 
 /** Tasks in the zone (processes and threads) against pids.max. */
-export function statPids(dir: string): CgroupStats {
+export function statPids(dir: string, want?: StatWant): CgroupStats {
+  if (!wants(want, 'pids')) return {};
   return { tasks: counterValue(dir, 'pids.current'), tasksMax: limitValue(readValue(dir, 'pids.max')) };
 }

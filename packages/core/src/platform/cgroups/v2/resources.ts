@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readValue, writeValue } from '../common.js';
-import { counterValue, cpuCapOf, cpuList, keyedValues, limitValue, type CgroupStats } from '../stats.js';
+import { counterValue, cpuCapOf, cpuList, keyedValues, limitValue, wants, type CgroupStats, type StatWant } from '../stats.js';
 import type { CgroupLimits } from '../limits.js';
 
 export function setMemory(dir: string, l: CgroupLimits): string[] {
@@ -51,24 +51,30 @@ export function weightToShares(weight: number): number {
   return 2 + Math.round(((weight - 1) * 262142) / 9999);
 }
 
-export function statCpu(dir: string): CgroupStats {
-  const usageUs = keyedValues(dir, 'cpu.stat').get('usage_usec');
-  const [quota, period] = (readValue(dir, 'cpu.max') ?? 'max').split(/\s+/);
-  const weight = counterValue(dir, 'cpu.weight');
-  return {
-    cpuUsageNs: usageUs === undefined ? undefined : usageUs * 1000,
-    cpuCap: quota === 'max' ? undefined : cpuCapOf(Number(quota), Number(period)),
-    cpuShares: weight === undefined ? undefined : weightToShares(weight),
-  };
+export function statCpu(dir: string, want?: StatWant): CgroupStats {
+  const out: CgroupStats = {};
+  if (wants(want, 'cpu')) {
+    const usageUs = keyedValues(dir, 'cpu.stat').get('usage_usec');
+    const [quota, period] = (readValue(dir, 'cpu.max') ?? 'max').split(/\s+/);
+    out.cpuUsageNs = usageUs === undefined ? undefined : usageUs * 1000;
+    out.cpuCap = quota === 'max' ? undefined : cpuCapOf(Number(quota), Number(period));
+  }
+  if (wants(want, 'shares')) {
+    const weight = counterValue(dir, 'cpu.weight');
+    out.cpuShares = weight === undefined ? undefined : weightToShares(weight);
+  }
+  return out;
 }
 
-export function statCpuset(dir: string): CgroupStats {
+export function statCpuset(dir: string, want?: StatWant): CgroupStats {
+  if (!wants(want, 'cpuset')) return {};
   // An empty cpuset.cpus inherits the parent's CPUs: the effective list is what the zone has.
   return { cpus: cpuList(readValue(dir, 'cpuset.cpus.effective') || readValue(dir, 'cpuset.cpus')) };
 }
 
 /** memory.current minus the inactive file cache (docs/reference.md#8-zonestat); swap counted on its own on v2. */
-export function statMemory(dir: string): CgroupStats {
+export function statMemory(dir: string, want?: StatWant): CgroupStats {
+  if (!wants(want, 'memory')) return {};
   const current = counterValue(dir, 'memory.current');
   if (current === undefined) return {};
   const used = Math.max(0, current - (keyedValues(dir, 'memory.stat').get('inactive_file') ?? 0));
@@ -83,7 +89,8 @@ export function statMemory(dir: string): CgroupStats {
   };
 }
 
-export function statPids(dir: string): CgroupStats {
+export function statPids(dir: string, want?: StatWant): CgroupStats {
+  if (!wants(want, 'pids')) return {};
   return { tasks: counterValue(dir, 'pids.current'), tasksMax: limitValue(readValue(dir, 'pids.max')) };
 }
 
