@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { cgroupTreePids } from '../platform/cgroups/common.js';
 import { zoneCgroup, type CgroupOptions, type CgroupStats, type StatGroup, type ZoneCgroup } from '../platform/cgroups/index.js';
 import { cpuTimes, hostCpus, hostMemory, hostTasks, taskLimits, type CpuTimes, type HostMemory } from '../platform/host-stats.js';
-import { linkBytes, linkCounters, type LinkCounters } from '../platform/link-stats.js';
+import { allLinkBytes, linkCounters, type LinkCounters } from '../platform/link-stats.js';
 import { zoneCgroupParent } from '../runtime/cgroup-parent.js';
 import { zoneHostLinks } from '../runtime/zone-network.js';
 import { runDir } from '../store/paths.js';
@@ -128,6 +128,7 @@ export class Sampler {
     if (this.host === undefined || entries !== this.entries || ++this.sinceFull >= FULL_DISCOVERY_EVERY) this.discover();
     this.entries = entries;
     const zones: ZoneSample[] = [];
+    const bytes = this.known.some((z) => z.links.length > 0) ? allLinkBytes() : undefined;
     for (const z of this.known) {
       // a zone still ready at discovery: its state file says when it boots
       if (z.state === 'ready') z.state = readRunState(this.root, z.name) ?? 'ready';
@@ -135,7 +136,7 @@ export class Sampler {
       const want = z.dedicated && this.opts.want ? new Set([...this.opts.want, 'cpuset' as const]) : this.opts.want;
       const stats = z.cgroup.stats(want);
       const links = z.links.flatMap((l) => {
-        const b = linkBytes(l.name);
+        const b = bytes?.get(l.name);
         return b ? [{ ...l, ...b }] : [];
       });
       const processes = this.opts.processes ? cgroupTreePids(this.cgroupOpts.parent ?? 'zones', z.name, this.cgroupOpts.root).length : undefined;

@@ -98,8 +98,10 @@ describe('v1, for real', () => {
   t1('a busy loop under a 0.5 CPU cap: cpuacct counts it, the cap and pids are read back, a new cap shows at once', async () => {
     cg = zoneCgroup('z', { parent: `zones-${tag}` });
     cg.create({ cpuQuota: { quotaUs: 50_000, periodUs: 100_000 }, pidsMax: 50, memoryBytes: 64 * 2 ** 20 });
-    busy = spawn('sh', ['-c', 'while :; do :; done'], { stdio: 'ignore' });
+    // joined while it sleeps: what it execs then is charged to the cgroup
+    busy = spawn('sh', ['-c', 'sleep 0.2; exec sh -c "while :; do :; done"'], { stdio: 'ignore' });
     cg.join(busy.pid!);
+    await new Promise((r) => setTimeout(r, 300));
     const s0 = cg.stats();
     const t0 = performance.now();
     await new Promise((r) => setTimeout(r, 1000));

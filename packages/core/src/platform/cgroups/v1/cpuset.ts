@@ -1,4 +1,4 @@
-import { cpuList, wants, type CgroupStats, type StatWant } from '../stats.js';
+import { cpuList, readStat, wants, type CgroupStats, type StatWant } from '../stats.js';
 import { readValue, writeValue } from '../common.js';
 import type { V1Controller } from './controller.js';
 
@@ -21,5 +21,5 @@ export const cpuset: V1Controller = {
 
 /** The CPUs the zone may run on. */
 export function statCpuset(dir: string, want?: StatWant): CgroupStats {
-  return wants(want, 'cpuset') ? { cpus: cpuList(readValue(dir, 'cpuset.cpus')) } : {};
+  return wants(want, 'cpuset') ? { cpus: cpuList(readStat(dir, 'cpuset.cpus')) } : {};
 }

@@ -1,4 +1,4 @@
-import { keyedValues, limitValue, wants, type CgroupStats, type StatWant } from '../stats.js';
+import { counterValue, keyedValues, limitValue, wants, type CgroupStats, type StatWant } from '../stats.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readInt, writeValue } from '../common.js';
@@ -31,17 +31,18 @@ export const memory: V1Controller = {
 };
 
 /**
- * Memory in use, from memory.stat alone (one read; zonestat reads it for every zone at every
- * sample): the subtree's rss and page cache minus its inactive file cache, which the kernel takes
- * back first under the cap (docs/reference.md#8-zonestat); swap when the kernel accounts it; the
- * caps as the kernel applies them (hierarchical_*: the lowest on the way up, the zone's own).
+ * Memory in use: memory.usage_in_bytes (what the cap is checked against, kernel memory included)
+ * minus the subtree's inactive file cache, which the kernel takes back first under the cap
+ * (docs/reference.md#8-zonestat); swap (total_swap) when the kernel accounts it. The caps from
+ * the same memory.stat read: hierarchical_* are the limits the kernel applies (the zone's own).
+ * Two reads: zonestat reads every zone at every sample.
  */
 export function statMemory(dir: string, want?: StatWant): CgroupStats {
   if (!wants(want, 'memory')) return {};
+  const usage = counterValue(dir, 'memory.usage_in_bytes');
+  if (usage === undefined) return {};
   const m = keyedValues(dir, 'memory.stat');
-  const rss = m.get('total_rss');
-  if (rss === undefined) return {};
-  const used = Math.max(0, rss + (m.get('total_cache') ?? 0) - (m.get('total_inactive_file') ?? 0));
+  const used = Math.max(0, usage - (m.get('total_inactive_file') ?? 0));
   const swap = m.get('total_swap');
   const limit = (k: string) => limitValue(m.has(k) ? String(m.get(k)) : undefined);
   return {

@@ -1,5 +1,5 @@
-import { counterValue, limitValue, wants, type CgroupStats, type StatWant } from '../stats.js';
-import { readValue, writeValue } from '../common.js';
+import { counterValue, limitValue, readStat, wants, type CgroupStats, type StatWant } from '../stats.js';
+import { writeValue } from '../common.js';
 import type { V1Controller } from './controller.js';
 
 export const pids: V1Controller = {
@@ -14,5 +14,5 @@ export const pids: V1Controller = {
 /** Tasks in the zone (processes and threads) against pids.max. */
 export function statPids(dir: string, want?: StatWant): CgroupStats {
   if (!wants(want, 'pids')) return {};
-  return { tasks: counterValue(dir, 'pids.current'), tasksMax: limitValue(readValue(dir, 'pids.max')) };
+  return { tasks: counterValue(dir, 'pids.current'), tasksMax: limitValue(readStat(dir, 'pids.max')) };
 }

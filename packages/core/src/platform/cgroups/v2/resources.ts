@@ -1,8 +1,8 @@
 /** cgroup v2: one small setter per resource, reading the limits record. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readValue, writeValue } from '../common.js';
-import { counterValue, cpuCapOf, cpuList, keyedValues, limitValue, wants, type CgroupStats, type StatWant } from '../stats.js';
+import { writeValue } from '../common.js';
+import { counterValue, cpuCapOf, cpuList, keyedValues, limitValue, readStat, wants, type CgroupStats, type StatWant } from '../stats.js';
 import type { CgroupLimits } from '../limits.js';
 
 export function setMemory(dir: string, l: CgroupLimits): string[] {
@@ -55,7 +55,7 @@ export function statCpu(dir: string, want?: StatWant): CgroupStats {
   const out: CgroupStats = {};
   if (wants(want, 'cpu')) {
     const usageUs = keyedValues(dir, 'cpu.stat').get('usage_usec');
-    const [quota, period] = (readValue(dir, 'cpu.max') ?? 'max').split(/\s+/);
+    const [quota, period] = (readStat(dir, 'cpu.max') ?? 'max').split(/\s+/);
     out.cpuUsageNs = usageUs === undefined ? undefined : usageUs * 1000;
     out.cpuCap = quota === 'max' ? undefined : cpuCapOf(Number(quota), Number(period));
   }
@@ -69,7 +69,7 @@ export function statCpu(dir: string, want?: StatWant): CgroupStats {
 export function statCpuset(dir: string, want?: StatWant): CgroupStats {
   if (!wants(want, 'cpuset')) return {};
   // An empty cpuset.cpus inherits the parent's CPUs: the effective list is what the zone has.
-  return { cpus: cpuList(readValue(dir, 'cpuset.cpus.effective') || readValue(dir, 'cpuset.cpus')) };
+  return { cpus: cpuList(readStat(dir, 'cpuset.cpus.effective') || readStat(dir, 'cpuset.cpus')) };
 }
 
 /** memory.current minus the inactive file cache (docs/reference.md#8-zonestat); swap counted on its own on v2. */
@@ -79,8 +79,8 @@ export function statMemory(dir: string, want?: StatWant): CgroupStats {
   if (current === undefined) return {};
   const used = Math.max(0, current - (keyedValues(dir, 'memory.stat').get('inactive_file') ?? 0));
   const swap = counterValue(dir, 'memory.swap.current');
-  const max = limitValue(readValue(dir, 'memory.max'));
-  const swapMax = limitValue(readValue(dir, 'memory.swap.max'));
+  const max = limitValue(readStat(dir, 'memory.max'));
+  const swapMax = limitValue(readStat(dir, 'memory.swap.max'));
   return {
     memoryBytes: used,
     memoryLimitBytes: max,
@@ -91,7 +91,7 @@ export function statMemory(dir: string, want?: StatWant): CgroupStats {
 
 export function statPids(dir: string, want?: StatWant): CgroupStats {
   if (!wants(want, 'pids')) return {};
-  return { tasks: counterValue(dir, 'pids.current'), tasksMax: limitValue(readValue(dir, 'pids.max')) };
+  return { tasks: counterValue(dir, 'pids.current'), tasksMax: limitValue(readStat(dir, 'pids.max')) };
 }
 
 export const V2_STATS = [statCpu, statCpuset, statMemory, statPids];
