@@ -3,8 +3,8 @@
  * CPU time per CPU from /proc/stat, memory from /proc/meminfo, the CPUs online, the system-wide
  * task limits and counts. Each call reads the files again; nothing is cached.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { cpuList } from './cgroups/stats.js';
+import { readdirSync } from 'node:fs';
+import { cpuList, readStat } from './cgroups/stats.js';
 
 /** /proc/stat counts in USER_HZ ticks, 100 per second on every architecture Linux runs on. */
 const NS_PER_TICK = 10_000_000;
@@ -26,12 +26,10 @@ export interface HostMemory {
   kernelBytes: number;
 }
 
+/** Through the stat reader: kept open by a long-running zonestat (cgroups/stats.ts keepStatFilesOpen). */
 function read(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
+  const slash = path.lastIndexOf('/');
+  return readStat(path.slice(0, slash), path.slice(slash + 1)) ?? '';
 }
 
 /** Busy and system time of each CPU, from its `cpuN` line of /proc/stat. */

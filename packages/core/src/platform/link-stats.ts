@@ -4,6 +4,7 @@
  */
 import { readFileSync, readlinkSync } from 'node:fs';
 import { basename } from 'node:path';
+import { readStat } from './cgroups/stats.js';
 
 export interface LinkCounters {
   name: string;
@@ -56,14 +57,7 @@ export function linkCounters(name: string): LinkCounters | undefined {
  */
 export function allLinkBytes(text?: string): Map<string, { rxBytes: number; txBytes: number }> {
   const out = new Map<string, { rxBytes: number; txBytes: number }>();
-  let t = text;
-  if (t === undefined) {
-    try {
-      t = readFileSync('/proc/net/dev', 'utf8');
-    } catch {
-      return out;
-    }
-  }
+  const t = text ?? readStat('/proc/net', 'dev') ?? '';
   for (const line of t.split('\n')) {
     const colon = line.indexOf(':');
     if (colon < 0) continue;

@@ -6,15 +6,16 @@
  * so a cap changed on a running zone shows in the next report. The arithmetic is in usage.ts.
  * Nothing here runs a process or starts a timer: a long-running zonestat is one process.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cgroupTreePids } from '../platform/cgroups/common.js';
+import { keepStatFilesOpen, sweepStatFiles } from '../platform/cgroups/stats.js';
 import { zoneCgroup, type CgroupOptions, type CgroupStats, type StatGroup, type ZoneCgroup } from '../platform/cgroups/index.js';
 import { cpuTimes, hostCpus, hostMemory, hostTasks, taskLimits, type CpuTimes, type HostMemory } from '../platform/host-stats.js';
 import { allLinkBytes, linkCounters, type LinkCounters } from '../platform/link-stats.js';
 import { zoneCgroupParent } from '../runtime/cgroup-parent.js';
 import { zoneHostLinks } from '../runtime/zone-network.js';
-import { runDir } from '../store/paths.js';
+import { configPath, runDir } from '../store/paths.js';
 import { RUN_FILES } from '../runtime/run-files.js';
 import { ZoneStore } from '../store/zone-store.js';
 import { readKernelZones } from '../zoneadm/kernel.js';
@@ -59,7 +60,7 @@ export interface SamplerOptions {
 }
 
 /** The zones are found again from scratch at least this often (samples), else when the run directory changes. */
-const FULL_DISCOVERY_EVERY = 12;
+const FULL_DISCOVERY_EVERY = 60;
 
 interface KnownZone {
   name: string;
@@ -76,13 +77,15 @@ interface KnownZone {
  * `want` asks for) and its links' byte counters; finding the zones (their run files and /proc)
  * and everything that does not change while a zone runs (its configuration, its cgroup's
  * directories, its links' bridges) is done again only when the run directory's entries change,
- * or every FULL_DISCOVERY_EVERY samples (bench/limits.js measures the cost per sample).
+ * or every FULL_DISCOVERY_EVERY samples; the files read at every sample are kept open
+ * (platform/cgroups/stats.ts keepStatFilesOpen). bench/limits.js measures the cost per sample.
  */
 export class Sampler {
   private readonly root: string;
   private readonly store: ZoneStore;
   private readonly cgroupOpts: CgroupOptions;
   private known: KnownZone[] = [];
+  private readonly configs = new Map<string, { mtimeMs: number; dedicated: boolean; exclusive: boolean }>();
   private entries: string | undefined;
   private sinceFull = 0;
   private host: { present: number[]; online: number[]; limits: { processes: number; lwps: number } } | undefined;
@@ -91,16 +94,27 @@ export class Sampler {
     this.root = resolve(opts.root);
     this.store = new ZoneStore(this.root);
     this.cgroupOpts = opts.cgroup ?? (this.root === '/' ? {} : { parent: zoneCgroupParent(this.root) });
+    keepStatFilesOpen();
   }
 
   private config(name: string): { dedicated: boolean; exclusive: boolean } {
+    let mtimeMs = NaN;
+    try {
+      mtimeMs = statSync(configPath(name, this.root)).mtimeMs;
+    } catch {
+      // no configuration file: a zone being deleted
+    }
+    const known = this.configs.get(name);
+    if (known && known.mtimeMs === mtimeMs) return known;
     let cfg;
     try {
       cfg = this.store.load(name);
     } catch {
       cfg = undefined;
     }
-    return { dedicated: cfg?.resources.some((r) => r.type === 'dedicated-cpu') ?? false, exclusive: cfg?.globals['ip-type'] === 'exclusive' };
+    const entry = { mtimeMs, dedicated: cfg?.resources.some((r) => r.type === 'dedicated-cpu') ?? false, exclusive: cfg?.globals['ip-type'] === 'exclusive' };
+    this.configs.set(name, entry);
+    return entry;
   }
 
   private discover(): void {
@@ -142,7 +156,7 @@ export class Sampler {
       const processes = this.opts.processes ? cgroupTreePids(this.cgroupOpts.parent ?? 'zones', z.name, this.cgroupOpts.root).length : undefined;
       zones.push({ name: z.name, id: z.id, dedicated: z.dedicated, stats, links, ...(processes === undefined ? {} : { processes }) });
     }
-    return {
+    const sample = {
       atMs: performance.now(),
       wallMs: Date.now(),
       cpus: cpuTimes(),
@@ -153,6 +167,8 @@ export class Sampler {
       limits: this.host!.limits,
       zones,
     };
+    sweepStatFiles(); // the files of zones gone since the last sample
+    return sample;
   }
 }
 

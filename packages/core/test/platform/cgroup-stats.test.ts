@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectCgroupVersion, zoneCgroup, type ZoneCgroup } from '../../src/platform/cgroups/index.js';
-import { cpuList, limitValue } from '../../src/platform/cgroups/stats.js';
+import { cpuList, keepStatFilesOpen, limitValue, readStat, sweepStatFiles } from '../../src/platform/cgroups/stats.js';
 import { sharesToWeight, weightToShares } from '../../src/platform/cgroups/v2/resources.js';
 
 describe('helpers', () => {
@@ -117,5 +117,30 @@ describe('v1, for real', () => {
     writeFileSync(join('/sys/fs/cgroup/pids', `zones-${tag}`, 'z', 'pids.max'), 'max');
     const s2 = cg.stats();
     expect([s2.cpuCap, s2.tasksMax]).toEqual([1.5, undefined]);
+  });
+
+  t1('files kept open: a rewritten value is read, a cgroup made again under the same name is reopened, the sweep closes what was not read', () => {
+    const dir = join('/sys/fs/cgroup/pids', `zones-${tag}`, 'kept');
+    const fds = () => readdirSync('/proc/self/fd').length;
+    mkdirSync(dir, { recursive: true });
+    try {
+      keepStatFilesOpen();
+      const before = fds();
+      writeFileSync(join(dir, 'pids.max'), '10');
+      expect(readStat(dir, 'pids.max')).toBe('10');
+      expect(fds()).toBe(before + 1);
+      writeFileSync(join(dir, 'pids.max'), '20');
+      expect(readStat(dir, 'pids.max')).toBe('20');
+      rmdirSync(dir); // the open file does not keep the cgroup
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'pids.max'), '30');
+      expect(readStat(dir, 'pids.max')).toBe('30');
+      sweepStatFiles(); // read in this round: kept
+      expect(fds()).toBe(before + 1);
+      sweepStatFiles(); // not read since: closed
+      expect(fds()).toBe(before);
+    } finally {
+      rmdirSync(dir);
+    }
   });
 });

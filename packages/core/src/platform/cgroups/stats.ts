@@ -50,18 +50,64 @@ export function limitValue(text: string | undefined): number | undefined {
 
 const buffer = Buffer.allocUnsafe(64 * 1024);
 
+/** Open descriptors kept by a long-running reader (zonestat), and whether each was read since the last sweep. */
+let kept: Map<string, { fd: number; used: boolean }> | undefined;
+
+/**
+ * Keep the stat files open between reads: the kernel makes a cgroup, /proc or /sys file's text
+ * again at each read from offset 0, and a read of an open file costs a quarter of open, read and
+ * close (zonestat reads a few files of every zone at every sample). The reader calls
+ * {@link sweepStatFiles} after each round, which closes what the round did not read: a file of a
+ * cgroup that is gone (its reads fail with ENODEV; an open file would pin the dead cgroup).
+ */
+export function keepStatFilesOpen(): void {
+  kept ??= new Map();
+}
+
+/** Closes the kept files not read since the last sweep. */
+export function sweepStatFiles(): void {
+  if (!kept) return;
+  for (const [path, k] of kept) {
+    if (k.used) k.used = false;
+    else {
+      closeSync(k.fd);
+      kept.delete(path);
+    }
+  }
+}
+
+function readOpen(fd: number, path: string): string {
+  const n = readSync(fd, buffer, 0, buffer.length, 0);
+  return (n < buffer.length ? buffer.toString('utf8', 0, n) : readFileSync(path, 'utf8')).trim();
+}
+
 /**
  * A small kernel file, trimmed; undefined when it cannot be read. One open, read and close into a
- * buffer kept for the purpose: a third cheaper than readFileSync's stat and allocation, which
- * counts when zonestat reads a few files of every zone at every sample.
+ * buffer kept for the purpose (a third cheaper than readFileSync), or one read of the file kept
+ * open ({@link keepStatFilesOpen}).
  */
 export function readStat(dir: string, file: string): string | undefined {
   const path = join(dir, file);
+  const k = kept?.get(path);
+  if (k) {
+    try {
+      k.used = true;
+      return readOpen(k.fd, path);
+    } catch {
+      closeSync(k.fd);
+      kept!.delete(path);
+      // the cgroup or link went, or came back under the same name: open it again below
+    }
+  }
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
-    const n = readSync(fd, buffer, 0, buffer.length, 0);
-    return (n < buffer.length ? buffer.toString('utf8', 0, n) : readFileSync(path, 'utf8')).trim();
+    const text = readOpen(fd, path);
+    if (kept) {
+      kept.set(path, { fd, used: true });
+      fd = undefined;
+    }
+    return text;
   } catch {
     return undefined;
   } finally {
