@@ -13,7 +13,7 @@
 // touches the host's network. Everything (zones, the temporary ZONES_ROOT, the namespace and so
 // the bridge and the veths) is removed at the end, also on failure or ^C.
 //
-//   node bench/limits.js [--runs N] [--zones N] [--samples N] [--concurrency N] [--json]
+//   node bench/limits.js [--runs N] [--zones N] [--samples N (30)] [--concurrency N] [--json]
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -26,8 +26,10 @@ const ZONECFG = join(REPO, 'packages/zonecfg/bin/run.js');
 const ZLOGIN = join(REPO, 'packages/zlogin/bin/run.js');
 const ZONESTAT = join(REPO, 'packages/zonestat/bin/run.js');
 const INNER = '--inner';
+/** zonestat samples left out of its cost: the first ones pay for Node's start (lazy compilation, the first collections) */
+const SAMPLE_WARMUP = 4;
 
-const opts = { runs: 10, zones: 100, samples: 12, concurrency: 8, json: false, inner: false };
+const opts = { runs: 10, zones: 100, samples: 30, concurrency: 8, json: false, inner: false };
 {
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i++) {
@@ -42,7 +44,7 @@ const opts = { runs: 10, zones: 100, samples: 12, concurrency: 8, json: false, i
     };
     if (a === '--runs') opts.runs = Math.max(1, num());
     else if (a === '--zones') opts.zones = num();
-    else if (a === '--samples') opts.samples = Math.max(3, num());
+    else if (a === '--samples') opts.samples = Math.max(SAMPLE_WARMUP + 2, num());
     else if (a === '--concurrency') opts.concurrency = Math.max(1, num());
     else if (a === '--json') opts.json = true;
     else if (a === INNER) opts.inner = true;
@@ -176,11 +178,16 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-/** zonestat -p 1 N with its CPU time read at each interval's footer: seconds of CPU per sample after the first */
-function zonestatCost(samples) {
+/**
+ * `zonestat -p 1 N` (or `args` for another node program printing the same footer lines) with its
+ * CPU time (all its threads) and RSS read at each interval's footer: CPU per sample after the
+ * first SAMPLE_WARMUP.
+ */
+function zonestatCost(samples, args = [ZONESTAT, '-p', '1', String(samples)]) {
   return new Promise((res, rej) => {
-    const p = spawn('node', [ZONESTAT, '-p', '1', String(samples)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn('node', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const at = [];
+    let rss = NaN;
     let buf = '';
     let err = '';
     p.stdout.on('data', (d) => {
@@ -189,14 +196,17 @@ function zonestatCost(samples) {
       while ((i = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, i);
         buf = buf.slice(i + 1);
-        if (line.startsWith('interval:footer:')) at.push(cpuSeconds(p.pid));
+        if (line.startsWith('interval:footer:')) {
+          at.push(cpuSeconds(p.pid));
+          rss = rssKiB(p.pid);
+        }
       }
     });
     p.stderr.on('data', (d) => (err += d));
     p.on('exit', (code) => {
-      if (code !== 0 || at.length < samples) return rej(new Error(`zonestat: exit ${code}: ${err}`));
-      const rss = NaN;
-      res({ perSampleMs: ((at[at.length - 1] - at[0]) / (at.length - 1)) * 1000, samples: at.length, rss });
+      if (code !== 0 || at.length < samples) return rej(new Error(`${args.join(' ')}: exit ${code}: ${err}`));
+      const from = SAMPLE_WARMUP - 1;
+      res({ perSampleMs: ((at[at.length - 1] - at[from]) / (at.length - 1 - from)) * 1000, samples: at.length, rss });
     });
   });
 }
@@ -219,7 +229,10 @@ try {
   }
   results.boot = Object.fromEntries(Object.entries(boot).map(([k, v]) => [k, median(v)]));
 
-  // ---- (c, baseline) zonestat with no zone running
+  // ---- (c, baselines) a Node process that only wakes every second; zonestat with no zone running
+  log(`node waking every second, ${opts.samples} times`);
+  const tick = `let n = 0; const t = setInterval(() => { console.log('interval:footer:'); if (++n >= ${opts.samples}) clearInterval(t); }, 1000);`;
+  results.nodeTimer = await zonestatCost(opts.samples, ['-e', tick]);
   log(`zonestat -p 1 ${opts.samples}, no zone running`);
   results.zonestatIdle = await zonestatCost(opts.samples);
 
@@ -293,7 +306,8 @@ else if (r.boot) {
     );
     lines.push(`  memory: host ${Math.round(r.massMemUsedKiB / 1024)} MiB more in use, supervisors ${Math.round(r.massSupervisorRssKiB / 1024)} MiB`);
   }
-  const zs = (x) => `${f2(x.perSampleMs)} ms CPU per sample = ${f2((x.perSampleMs / 5000) * 100)} % of one CPU at a 5 s interval`;
+  const zs = (x) => `${f2(x.perSampleMs)} ms CPU per sample = ${f2((x.perSampleMs / 5000) * 100)} % of one CPU at a 5 s interval, VmRSS ${Math.round(x.rss / 1024)} MiB`;
+  lines.push(`node waking every second (the floor):   ${zs(r.nodeTimer).replace(' per sample', ' per wake-up')}`);
   lines.push(`zonestat -p, no zone running:           ${zs(r.zonestatIdle)}`);
   if (r.zonestatMass) {
     lines.push(`zonestat -p, ${r.massBooted} zones running:        ${zs(r.zonestatMass)} (${r.zonestatZonesReported} zones reported)`);

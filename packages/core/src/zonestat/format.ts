@@ -4,7 +4,7 @@
  * to print it in, a string out.
  */
 import type { LineKind, ResourceType, SortKey, SummarySort, ZonestatRequest } from '../argv/zonestat.js';
-import { DEFAULT_PSET, SYSTEM, TOTAL, type Amount, type Usage, type ZoneLine } from './usage.js';
+import { SYSTEM, TOTAL, type Amount, type Usage, type ZoneLine } from './usage.js';
 
 export type ReportLabel = 'interval' | 'report-total' | 'report-average' | 'report-high';
 
