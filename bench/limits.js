@@ -19,6 +19,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } 
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { f1, memAvailableKiB, median, pool, rssKiB } from './measure.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ZONEADM = join(REPO, 'packages/zoneadm/bin/run.js');
@@ -113,33 +114,7 @@ function runAsync(cmd, args) {
     execFile(cmd, args, { env, encoding: 'utf8' }, (err, stdout, stderr) => res({ ms: performance.now() - t0, code: err ? (err.code ?? 1) : 0, stdout, stderr }));
   });
 }
-async function pool(items, n, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(n, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i], i);
-      }
-    }),
-  );
-  return out;
-}
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
-};
-const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
 const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
-const memAvailableKiB = () => Number(/^MemAvailable:\s*(\d+)/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? NaN);
-const rssKiB = (pid) => {
-  try {
-    return Number(/^VmRSS:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
-  } catch {
-    return NaN;
-  }
-};
 /** utime + stime of a process, in seconds (USER_HZ = 100) */
 const cpuSeconds = (pid) => {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
