@@ -141,6 +141,29 @@ d('zonestat on running zones', () => {
     expect(summary.get('global')![13]).toBe('-');
   }, 30_000);
 
+  test('a zone booted while zonestat runs shows from the next sample, one halted goes', async () => {
+    const c = makeZone('c', '192.0.2.13/24', []);
+    const run = new Promise<string>((res) => {
+      const p = spawn('ip', ['netns', 'exec', NETNS, 'sh', '-c', `${remountHostCgroups()}exec node "$@"`, 'sh', ZONESTAT, '-p', '-P', 'zones', '1', '4'], {
+        env: { ...process.env, ZONES_ROOT: root },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      p.stdout.on('data', (d) => (out += d));
+      p.on('exit', () => res(out));
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(inNetns(ZONEADM, '-z', c, 'boot', '--', '-i', 'zsched').status).toBe(0);
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(inNetns(ZONEADM, '-z', c, 'halt').status).toBe(0);
+    const intervals = (await run).trim().split('\n').map((l) => l.split(':')[2]);
+    // four intervals of a (and b, and global); c in one to three of them, not after its halt
+    expect(intervals.filter((z) => z === a)).toHaveLength(4);
+    const seen = intervals.filter((z) => z === c).length;
+    expect(seen).toBeGreaterThanOrEqual(1);
+    expect(seen).toBeLessThanOrEqual(3);
+  }, 30_000);
+
   test('a cap changed in the zone\'s cgroup (as zoneadm apply does) shows in the next report', () => {
     const cg = zoneCgroupFor(a, { root });
     const dir = (ctrl: string) => cg.paths.find((p) => p.includes(`/cgroup/${ctrl}/`))!;
