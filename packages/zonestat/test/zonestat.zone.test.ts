@@ -96,7 +96,7 @@ afterAll(() => {
 
 d('zonestat on running zones', () => {
   test('the busy zone near its 0.5 CPU cap, its tasks against max-lwps, the [total] and global lines', () => {
-    const r = zonestat('-p', '-z', a, '-r', 'summary,psets,lwps', '1', '1');
+    const r = zonestat('-p', '-z', a, '-r', 'summary,psets,lwps,processes', '1', '1');
     expect([r.status, r.stderr]).toEqual([0, '']);
     const summary = lines(r.stdout, 'summary');
     expect([...summary.keys()]).toEqual(['[resource]', '[total]', '[system]', a]);
@@ -111,6 +111,9 @@ d('zonestat on running zones', () => {
     // interval:lwps:system-limit:ZONE:used:%used:cap:%cap: zsched and the shell of the loop at least
     expect(Number(lwps[4])).toBeGreaterThanOrEqual(2);
     expect(lwps[6]).toBe('100');
+    const procs = lines(r.stdout, 'processes').get(a)!;
+    expect(Number(procs[4])).toBeGreaterThanOrEqual(2);
+    expect(procs[6]).toBe('100'); // Linux has one task cap for both
     // without -z: every zone and the global zone, sorted by CPU used (the busy one first)
     const all = zonestat('1', '1');
     expect(all.status).toBe(0);
