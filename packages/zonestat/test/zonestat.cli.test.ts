@@ -80,6 +80,16 @@ describe('a run with only the global zone', () => {
     expect(objs[0].zones.map((z: { name: string }) => z.name)).toEqual(['global']);
     expect(objs[0].total.cpu.used).toBeGreaterThanOrEqual(0);
   });
+  test('output faults: a closed pipe ends quietly (141), a full or closed stdout says so (exit 1)', async () => {
+    const sh = (cmd: string) => execa('bash', ['-c', cmd], { env: { ZONES_ROOT: root, BIN, PATH: process.env.PATH }, reject: false, timeout: 20_000 });
+    const pipe = await sh('node "$BIN" 1 3 | head -1; echo "rc=${PIPESTATUS[0]}"');
+    expect([pipe.stdout, pipe.stderr]).toEqual(['Collecting data for first interval...\nrc=141', '']);
+    const full = await sh('node "$BIN" 1 1 >/dev/full');
+    expect([full.exitCode, full.stderr]).toEqual([1, 'zonestat: write error: No space left on device']);
+    const closed = await sh('node "$BIN" 1 1 >&-');
+    expect([closed.exitCode, closed.stderr]).toEqual([1, 'zonestat: write error: Bad file descriptor']);
+    for (const r of [pipe, full, closed]) expect(traceLines(r.stderr)).toEqual([]);
+  });
   test('interrupted (SIGINT): the report due is printed, exit 0', async () => {
     const p = execa('node', [BIN, '-q', '-R', 'high', '1'], { env: { ZONES_ROOT: root }, reject: false, timeout: 20_000, stripFinalNewline: false });
     await new Promise((r) => setTimeout(r, 2500));
