@@ -84,7 +84,8 @@ if (!opts.inner) {
           ...links.map((l) => `ln -s ${q(l.target)} /sys/fs/cgroup/${q(l.name)}`),
         ];
   const child = spawn('ip', ['netns', 'exec', netns, 'sh', '-c', `${steps.join(' && ')} && exec node "$@"`, 'sh', fileURLToPath(import.meta.url), ...process.argv.slice(2), INNER], { stdio: 'inherit' });
-  // ^C reaches the inner bench too (same process group): it halts its zones; the namespace goes after it.
+  // The inner bench halts its zones on SIGINT or SIGTERM (a terminal's ^C reaches it directly, as
+  // the same process group); the namespace goes once it has exited.
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
   const code = await new Promise((res) => child.on('exit', (c, s) => res(c ?? (s ? 130 : 1))));
   spawnSync('ip', ['netns', 'del', netns]);
@@ -133,21 +134,28 @@ async function makeZone(name, kind, n = 0) {
   if (i.code !== 0) throw new Error(`install ${name}: ${i.stderr}`);
 }
 
-let cleaned = false;
-async function cleanup() {
-  if (cleaned) return;
-  cleaned = true;
-  let names = [];
-  try {
-    names = readdirSync(join(root, 'var/run/zones')).filter((n) => !n.startsWith('.'));
-  } catch {
-    // nothing booted
-  }
-  await pool(names, 8, (z) => runAsync('node', [ZONEADM, '-z', z, 'halt']));
-  rmSync(base, { recursive: true, force: true });
+/**
+ * Halts every zone in the kernel and removes the temporary directory; once, however often it is
+ * called (^C reaches this process twice: from the terminal and forwarded by the outer one). The
+ * halts run in a process group of their own, so that another ^C cannot cut them short.
+ */
+let cleaning;
+function cleanup() {
+  cleaning ??= (async () => {
+    let names = [];
+    try {
+      names = readdirSync(join(root, 'var/run/zones')).filter((n) => !n.startsWith('.'));
+    } catch {
+      // nothing booted
+    }
+    await pool(names, 8, (z) => new Promise((res) => spawn('node', [ZONEADM, '-z', z, 'halt'], { env, stdio: 'ignore', detached: true }).on('exit', res)));
+    rmSync(base, { recursive: true, force: true });
+  })();
+  return cleaning;
 }
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
+    if (cleaning) return; // already on its way out
     log(`${sig}: cleaning up`);
     cleanup().finally(() => process.exit(130));
   });
