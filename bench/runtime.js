@@ -23,6 +23,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, re
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { f1, memAvailableKiB, median, pool, rssKiB } from './measure.js';
 import { runDir } from '../packages/core/dist/store/paths.js';
 import { RUN_FILES } from '../packages/core/dist/runtime/run-files.js';
 
@@ -93,31 +94,6 @@ function runAsync(cmd, args) {
     );
   });
 }
-async function pool(items, n, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(n, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i], i);
-      }
-    }),
-  );
-  return out;
-}
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
-};
-const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
-const rssKiB = (pid) => {
-  try {
-    return Number(/^VmRSS:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
-  } catch {
-    return NaN;
-  }
-};
 const runFile = (z, f) => {
   try {
     return readFileSync(join(runDir(z, root), RUN_FILES[f]), 'utf8').trim();
@@ -125,7 +101,6 @@ const runFile = (z, f) => {
     return undefined;
   }
 };
-const memAvailableKiB = () => Number(/^MemAvailable:\s*(\d+)/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? NaN);
 
 const zoneadm = (...a) => run('node', [ZONEADM, ...a]);
 const zoneadmAsync = (...a) => runAsync('node', [ZONEADM, ...a]);

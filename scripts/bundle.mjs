@@ -22,6 +22,7 @@ const targets = [
   { pkg: 'zoneadm', entries: ['main', 'list-main', 'lifecycle-main'] },
   { pkg: 'zlogin', entries: ['main'] },
   { pkg: 'ptools', entries: ['zps', 'zpgrep', 'zpkill', 'zprstat'] },
+  { pkg: 'zonestat', entries: ['main'] },
 ];
 for (const t of targets) {
   const dist = join(repo, 'packages', t.pkg, 'dist');

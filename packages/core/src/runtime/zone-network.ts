@@ -135,3 +135,13 @@ export async function allowSharedIpPing(gid: number, count: number, hostGroups: 
   setPingGroupRange(nlo, nhi);
   return undefined;
 }
+
+/** The host ends of a booted zone's veth pairs, from its `.net` record (zonestat reads their counters). */
+export function zoneHostLinks(name: string, root: string): string[] {
+  try {
+    const rec = JSON.parse(readFileSync(netRecordPath(name, root), 'utf8')) as Partial<NetworkRecord> | null;
+    return Array.isArray(rec?.hostIfs) ? rec.hostIfs.filter((s): s is string => typeof s === 'string') : [];
+  } catch {
+    return [];
+  }
+}

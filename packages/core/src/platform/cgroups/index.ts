@@ -19,10 +19,13 @@ import { cpu } from './v1/cpu.js';
 import { cpuset } from './v1/cpuset.js';
 import { devices } from './v1/devices.js';
 import { freezer, setFrozen } from './v1/freezer.js';
-import { V2_CONTROLLERS, V2_SETTERS } from './v2/resources.js';
+import { cpuacct } from './v1/cpuacct.js';
+import { V2_CONTROLLERS, V2_SETTERS, V2_STATS } from './v2/resources.js';
+import type { CgroupStats, StatWant } from './stats.js';
 
 export type { CgroupLimits, DeviceRule, Limit } from './limits.js';
 export { deviceRuleText, limitsFromConfig } from './limits.js';
+export type { CgroupStats, StatGroup } from './stats.js';
 
 /** Host ids of the zone's root (its user namespace's uid 0 and gid 0). */
 export interface CgroupOwner {
@@ -53,6 +56,8 @@ export interface ZoneCgroup {
   anyExists(): boolean;
   /** (Re)writes the resource limits of the zone's level; returns warnings as create does. */
   apply(limits: CgroupLimits): string[];
+  /** The zone's use and caps as the kernel has them now (zonestat), of the groups in `want` (default all); {} when its cgroup is gone. */
+  stats(want?: StatWant): CgroupStats;
   /** Moves a process (and its future children) into the zone's payload. */
   join(pid: number): void;
   /** Every process of the zone, in the payload or any cgroup below it. */
@@ -99,7 +104,7 @@ export function zoneCgroup(name: string, opts: CgroupOptions = {}): ZoneCgroup {
   return version === 2 ? new V2Cgroup(root, parent, name) : new V1Cgroup(root, parent, name);
 }
 
-const V1_CONTROLLERS: readonly V1Controller[] = [pids, memory, cpu, cpuset, devices, freezer];
+const V1_CONTROLLERS: readonly V1Controller[] = [pids, memory, cpu, cpuset, devices, freezer, cpuacct];
 
 /**
  * v1 hierarchies without which a zone is not contained: its processes (pids, freezer for halt),
@@ -155,6 +160,21 @@ function delegate(dir: string, files: readonly string[], owner: CgroupOwner): vo
 function v2DelegateFiles(): string[] {
   const listed = readValue('/sys/kernel/cgroup', 'delegate');
   return listed ? listed.split('\n').filter(Boolean) : ['cgroup.procs', 'cgroup.threads', 'cgroup.subtree_control'];
+}
+
+/**
+ * The zone's stats from each v1 hierarchy: a hierarchy mounted for several controllers
+ * (`cpu,cpuacct`) reads each one's files.
+ */
+function statsV1(controllers: readonly V1Controller[], paths: readonly string[], want: StatWant): CgroupStats {
+  const out: CgroupStats = {};
+  controllers.forEach((c, i) => {
+    for (const name of c.name.split(',')) {
+      const stat = V1_CONTROLLERS.find((k) => k.name === name)?.stat;
+      if (stat) for (const [k, v] of Object.entries(stat(paths[i]!, want))) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+    }
+  });
+  return out;
 }
 
 abstract class BaseCgroup {
@@ -283,6 +303,10 @@ class V1Cgroup extends BaseCgroup implements ZoneCgroup {
     for (const p of this.payloadPaths) writeValue(p, 'cgroup.procs', pid);
   }
 
+  stats(want?: StatWant): CgroupStats {
+    return statsV1(this.controllers, this.paths, want);
+  }
+
   protected freeze(frozen: boolean): void {
     const i = this.controllers.indexOf(freezer);
     if (i >= 0 && existsSync(this.paths[i]!)) setFrozen(this.paths[i]!, frozen);
@@ -342,6 +366,10 @@ class V2Cgroup extends BaseCgroup implements ZoneCgroup {
 
   join(pid: number): void {
     writeValue(this.payloadPaths[0]!, 'cgroup.procs', pid);
+  }
+
+  stats(want?: StatWant): CgroupStats {
+    return Object.assign({}, ...V2_STATS.map((stat) => stat(this.paths[0]!, want))) as CgroupStats;
   }
 
   async killAll(timeoutMs = 5000): Promise<void> {

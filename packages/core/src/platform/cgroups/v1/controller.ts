@@ -1,4 +1,5 @@
 import type { CgroupLimits } from '../limits.js';
+import type { CgroupStats, StatWant } from '../stats.js';
 
 /** A cgroup v1 controller: its hierarchy name and how it writes its part of the limits. */
 export interface V1Controller {
@@ -11,4 +12,6 @@ export interface V1Controller {
   init?(dir: string, parentDir: string, limits?: CgroupLimits): void;
   /** Writes this controller's limits; returns warnings for limits the host cannot enforce. */
   apply(dir: string, limits: CgroupLimits): string[];
+  /** Reads this controller's part of the zone's use and caps back from the kernel (zonestat). */
+  stat?(dir: string, want?: StatWant): CgroupStats;
 }

@@ -1,3 +1,4 @@
+import { counterValue, cpuCapOf, wants, type CgroupStats, type StatWant } from '../stats.js';
 import { writeValue } from '../common.js';
 import type { V1Controller } from './controller.js';
 
@@ -6,6 +7,7 @@ const MIN_SHARES = 2;
 
 export const cpu: V1Controller = {
   name: 'cpu',
+  stat: statCpu,
   apply(dir, limits) {
     const q = limits.cpuQuota;
     if (q === 'max') writeValue(dir, 'cpu.cfs_quota_us', -1);
@@ -17,3 +19,15 @@ export const cpu: V1Controller = {
     return [];
   },
 };
+
+/** The zone's CPU cap (cfs quota / period) and shares, as the kernel has them now. */
+export function statCpu(dir: string, want?: StatWant): CgroupStats {
+  const out: CgroupStats = {};
+  if (wants(want, 'cpu')) {
+    const quota = counterValue(dir, 'cpu.cfs_quota_us');
+    // the period only matters under a quota (-1: none)
+    out.cpuCap = quota === undefined || quota < 0 ? undefined : cpuCapOf(quota, counterValue(dir, 'cpu.cfs_period_us'));
+  }
+  if (wants(want, 'shares')) out.cpuShares = counterValue(dir, 'cpu.shares');
+  return out;
+}

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeValue } from '../common.js';
+import { counterValue, cpuCapOf, cpuList, keyedValues, limitValue, readStat, wants, type CgroupStats, type StatWant } from '../stats.js';
 import type { CgroupLimits } from '../limits.js';
 
 export function setMemory(dir: string, l: CgroupLimits): string[] {
@@ -42,3 +43,55 @@ export function setPids(dir: string, l: CgroupLimits): string[] {
 
 export const V2_SETTERS = [setMemory, setCpu, setCpuset, setPids];
 export const V2_CONTROLLERS = ['memory', 'cpu', 'cpuset', 'pids'];
+
+// ---- reading back: the zone's use and caps (zonestat), one function per resource.
+
+/** cpu.weight back to shares, the inverse of {@link sharesToWeight}. */
+export function weightToShares(weight: number): number {
+  return 2 + Math.round(((weight - 1) * 262142) / 9999);
+}
+
+export function statCpu(dir: string, want?: StatWant): CgroupStats {
+  const out: CgroupStats = {};
+  if (wants(want, 'cpu')) {
+    const usageUs = keyedValues(dir, 'cpu.stat').get('usage_usec');
+    const [quota, period] = (readStat(dir, 'cpu.max') ?? 'max').split(/\s+/);
+    out.cpuUsageNs = usageUs === undefined ? undefined : usageUs * 1000;
+    out.cpuCap = quota === 'max' ? undefined : cpuCapOf(Number(quota), Number(period));
+  }
+  if (wants(want, 'shares')) {
+    const weight = counterValue(dir, 'cpu.weight');
+    out.cpuShares = weight === undefined ? undefined : weightToShares(weight);
+  }
+  return out;
+}
+
+export function statCpuset(dir: string, want?: StatWant): CgroupStats {
+  if (!wants(want, 'cpuset')) return {};
+  // An empty cpuset.cpus inherits the parent's CPUs: the effective list is what the zone has.
+  return { cpus: cpuList(readStat(dir, 'cpuset.cpus.effective') || readStat(dir, 'cpuset.cpus')) };
+}
+
+/** memory.current minus the inactive file cache (docs/reference.md#9-zonestat); swap counted on its own on v2. */
+export function statMemory(dir: string, want?: StatWant): CgroupStats {
+  if (!wants(want, 'memory')) return {};
+  const current = counterValue(dir, 'memory.current');
+  if (current === undefined) return {};
+  const used = Math.max(0, current - (keyedValues(dir, 'memory.stat').get('inactive_file') ?? 0));
+  const swap = counterValue(dir, 'memory.swap.current');
+  const max = limitValue(readStat(dir, 'memory.max'));
+  const swapMax = limitValue(readStat(dir, 'memory.swap.max'));
+  return {
+    memoryBytes: used,
+    memoryLimitBytes: max,
+    memorySwapBytes: swap === undefined ? undefined : used + swap,
+    memorySwapLimitBytes: max !== undefined && swapMax !== undefined ? max + swapMax : undefined,
+  };
+}
+
+export function statPids(dir: string, want?: StatWant): CgroupStats {
+  if (!wants(want, 'pids')) return {};
+  return { tasks: counterValue(dir, 'pids.current'), tasksMax: limitValue(readStat(dir, 'pids.max')) };
+}
+
+export const V2_STATS = [statCpu, statCpuset, statMemory, statPids];
