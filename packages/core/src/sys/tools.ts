@@ -20,6 +20,7 @@ export const TOOL_PACKAGES: Readonly<Record<string, string>> = {
   openssl: 'openssl',
   ip: 'iproute2',
   nsenter: 'util-linux',
+  prlimit: 'util-linux',
 };
 
 export class MissingToolError extends Error {

@@ -1,8 +1,6 @@
 import { writeValue } from '../common.js';
+import { V1_DEFAULT_SHARES, v1Shares } from '../limits.js';
 import type { V1Controller } from './controller.js';
-
-/** cpu.shares has a floor of 2 in the kernel. */
-const MIN_SHARES = 2;
 
 export const cpu: V1Controller = {
   name: 'cpu',
@@ -13,7 +11,8 @@ export const cpu: V1Controller = {
       writeValue(dir, 'cpu.cfs_period_us', q.periodUs);
       writeValue(dir, 'cpu.cfs_quota_us', q.quotaUs);
     }
-    if (limits.cpuShares !== undefined) writeValue(dir, 'cpu.shares', Math.max(MIN_SHARES, limits.cpuShares));
+    const shares = limits.cpuShares;
+    if (shares !== undefined) writeValue(dir, 'cpu.shares', shares === 'default' ? V1_DEFAULT_SHARES : v1Shares(shares));
     return [];
   },
 };

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeValue } from '../common.js';
-import type { CgroupLimits } from '../limits.js';
+import { V2_DEFAULT_WEIGHT, v2Weight, type CgroupLimits } from '../limits.js';
 
 export function setMemory(dir: string, l: CgroupLimits): string[] {
   if (l.memoryBytes !== undefined) writeValue(dir, 'memory.max', l.memoryBytes);
@@ -16,17 +16,11 @@ export function setMemory(dir: string, l: CgroupLimits): string[] {
   return [];
 }
 
-/** cpu.shares (2..262144, default 1024) to cpu.weight (1..10000, default 100), as runc converts. */
-export function sharesToWeight(shares: number): number {
-  const s = Math.min(262144, Math.max(2, shares));
-  return 1 + Math.floor(((s - 2) * 9999) / 262142);
-}
-
 export function setCpu(dir: string, l: CgroupLimits): string[] {
   const q = l.cpuQuota;
   if (q === 'max') writeValue(dir, 'cpu.max', 'max');
   else if (q) writeValue(dir, 'cpu.max', `${q.quotaUs} ${q.periodUs}`);
-  if (l.cpuShares !== undefined) writeValue(dir, 'cpu.weight', sharesToWeight(l.cpuShares));
+  if (l.cpuShares !== undefined) writeValue(dir, 'cpu.weight', l.cpuShares === 'default' ? V2_DEFAULT_WEIGHT : v2Weight(l.cpuShares));
   return [];
 }
 

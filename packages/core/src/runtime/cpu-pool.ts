@@ -1,0 +1,167 @@
+/**
+ * dedicated-cpu as Solaris' temporary pools (docs/resource-controls.md#dedicated-cpu): a zone
+ * asking for N or N-M CPUs gets a cpuset of host CPUs no other running zone has, at least one CPU
+ * always stays out of every dedicated set (Solaris' default pool), and every other zone of this
+ * ZONES_ROOT runs on what is left. One record for the ZONES_ROOT (`var/run/zones/.cpu-pools`),
+ * read and written under its lock, so two boots never hand out the same CPU; an entry whose zone
+ * has no cgroup any more (it halted by itself) is dropped whenever the record is read.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runDir } from '../store/paths.js';
+import { withLock } from '../store/lock.js';
+import { formatCpuList, hostCpus, zoneCgroupNames, type DedicatedCpuRequest } from '../platform/cgroups/index.js';
+import { ZoneRuntimeError } from './errors.js';
+import { zoneCgroupFor, zoneCgroupOptions, type RuntimeOptions } from './state.js';
+
+export interface PoolEntry extends DedicatedCpuRequest {
+  name: string;
+  cpus: number[];
+}
+
+export type PoolPlan =
+  | { ok: true; dedicated: Map<string, number[]>; shared: number[] }
+  | { ok: false; why: string };
+
+/**
+ * Where every dedicated zone's CPUs go, from scratch. Each zone is guaranteed its minimum (a
+ * new zone whose minimum does not fit is refused, never a running one); CPUs beyond the minimums
+ * go by importance (higher first; equal: the earlier boot), up to each zone's maximum, so a more
+ * important N-M zone may take CPUs a less important one holds above its minimum. A zone keeps the
+ * CPUs it has where it can; new ones are taken from the highest number down (CPU 0 stays with the
+ * host as long as possible).
+ */
+export function planPools(host: readonly number[], zones: readonly PoolEntry[]): PoolPlan {
+  const budget = host.length - 1;
+  const wanted = zones.reduce((n, z) => n + z.min, 0);
+  if (wanted > budget) {
+    const last = zones[zones.length - 1];
+    const others = zones.slice(0, -1).filter((z) => z.min > 0);
+    const held = others.map((z) => `${z.min} dedicated to zone ${z.name}`).join(', ');
+    return {
+      ok: false,
+      why:
+        `dedicated-cpu ncpus ${last ? last.min : 0} does not fit: the host has ${host.length} CPUs` +
+        (held ? `, ${held}` : '') +
+        ', and 1 stays in the default pool',
+    };
+  }
+  const order = zones.map((z, i) => ({ z, i })).sort((a, b) => b.z.importance - a.z.importance || a.i - b.i).map((x) => x.z);
+  const count = new Map(zones.map((z) => [z.name, z.min]));
+  let extra = budget - wanted;
+  for (const z of order) {
+    const more = Math.min(z.max - z.min, extra);
+    count.set(z.name, z.min + more);
+    extra -= more;
+  }
+  const taken = new Set<number>();
+  const dedicated = new Map<string, number[]>();
+  for (const z of order) {
+    const keep = z.cpus.filter((c) => host.includes(c) && !taken.has(c)).slice(0, count.get(z.name));
+    keep.forEach((c) => taken.add(c));
+    dedicated.set(z.name, keep);
+  }
+  const free = () => [...host].reverse().filter((c) => !taken.has(c));
+  for (const z of order) {
+    const have = dedicated.get(z.name)!;
+    for (const c of free().slice(0, count.get(z.name)! - have.length)) {
+      have.push(c);
+      taken.add(c);
+    }
+    have.sort((a, b) => a - b);
+  }
+  return { ok: true, dedicated, shared: host.filter((c) => !taken.has(c)) };
+}
+
+const RECORD = '.cpu-pools';
+
+function recordPath(root: string): string {
+  return join(runDir(undefined, root), RECORD);
+}
+
+function readRecord(root: string): PoolEntry[] {
+  try {
+    const parsed = JSON.parse(readFileSync(recordPath(root), 'utf8')) as unknown;
+    if (!Array.isArray(parsed)) return [];
+    return parsed.filter(
+      (e): e is PoolEntry =>
+        typeof e?.name === 'string' && Number.isInteger(e.min) && Number.isInteger(e.max) && Number.isInteger(e.importance) && Array.isArray(e.cpus),
+    );
+  } catch {
+    // absent or damaged: rebuilt from the zones that still run (their cgroups)
+    return [];
+  }
+}
+
+function writeRecord(root: string, entries: readonly PoolEntry[]): void {
+  const path = recordPath(root);
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(entries)}\n`, { mode: 0o644 });
+  renameSync(`${path}.tmp`, path);
+}
+
+/** Moves every zone that has a cgroup onto its CPUs: its dedicated set, or the shared rest. */
+function placeAll(plan: Extract<PoolPlan, { ok: true }>, opts: RuntimeOptions): void {
+  const shared = formatCpuList(plan.shared);
+  for (const name of zoneCgroupNames(zoneCgroupOptions(opts))) {
+    const cg = zoneCgroupFor(name, opts);
+    const want = plan.dedicated.has(name) ? formatCpuList(plan.dedicated.get(name)!) : shared;
+    if (cg.cpus() !== want) cg.setCpus(want);
+  }
+}
+
+/**
+ * Under the record's lock: (re)places zone `name` with its request (none: it shares what is
+ * left), moves the others, and runs `create(cpus)` for a zone whose cgroup is made now, before
+ * anyone else can take its CPUs. Refused (ZoneRuntimeError) when its minimum does not fit; nothing
+ * is changed then.
+ */
+export function placeZoneCpus<T>(
+  name: string,
+  request: DedicatedCpuRequest | undefined,
+  given: RuntimeOptions & { root: string },
+  create: (cpus: string) => T,
+): T {
+  mkdirRunDir(given.root);
+  return withLock(`${recordPath(given.root)}.lock`, () => {
+    const alive = new Set(zoneCgroupNames(zoneCgroupOptions(given)));
+    const entries = readRecord(given.root).filter((e) => e.name !== name && alive.has(e.name));
+    const current = readRecord(given.root).find((e) => e.name === name && alive.has(name));
+    if (request) entries.push({ name, ...request, cpus: current?.cpus ?? [] });
+    const host = hostCpus(zoneCgroupOptions(given));
+    const plan = planPools(host, entries);
+    if (!plan.ok) throw new ZoneRuntimeError('Z_POOL', `Could not create a temporary pool: ${plan.why}.`, name);
+    for (const e of entries) e.cpus = plan.dedicated.get(e.name)!;
+    // Others shrink first, so that no moment has two zones on one dedicated CPU.
+    placeAll(plan, given);
+    const result = create(formatCpuList(request ? plan.dedicated.get(name)! : plan.shared));
+    writeRecord(given.root, entries);
+    return result;
+  });
+}
+
+/** A zone's dedicated CPUs go back to the others (halt, a failed boot): what is in the record for it is dropped. */
+export function releaseZoneCpus(name: string, given: RuntimeOptions & { root: string }): void {
+  // Nothing dedicated anywhere: every zone already shares every CPU.
+  if (readRecord(given.root).length === 0) return;
+  withLock(`${recordPath(given.root)}.lock`, () => {
+    const alive = new Set(zoneCgroupNames(zoneCgroupOptions(given)));
+    alive.delete(name);
+    const kept = readRecord(given.root).filter((e) => alive.has(e.name));
+    const plan = planPools(hostCpus(zoneCgroupOptions(given)), kept);
+    if (plan.ok) {
+      for (const e of kept) e.cpus = plan.dedicated.get(e.name)!;
+      placeAll(plan, given);
+    }
+    writeRecord(given.root, kept);
+  });
+}
+
+/** The CPUs the record gives `name` (tests, zonestat). */
+export function dedicatedCpusOf(name: string, root: string): number[] | undefined {
+  return readRecord(root).find((e) => e.name === name)?.cpus;
+}
+
+function mkdirRunDir(root: string): void {
+  // The record lives beside the run directories, which a first boot may not have made yet.
+  mkdirSync(runDir(undefined, root), { recursive: true, mode: 0o755 });
+}
