@@ -57,7 +57,8 @@ export function planPools(host: readonly number[], zones: readonly PoolEntry[]):
   const taken = new Set<number>();
   const dedicated = new Map<string, number[]>();
   for (const z of order) {
-    const keep = z.cpus.filter((c) => host.includes(c) && !taken.has(c)).slice(0, count.get(z.name));
+    // what it keeps, like what is handed out, from the highest number down
+    const keep = z.cpus.filter((c) => host.includes(c) && !taken.has(c)).sort((a, b) => b - a).slice(0, count.get(z.name));
     keep.forEach((c) => taken.add(c));
     dedicated.set(z.name, keep);
   }

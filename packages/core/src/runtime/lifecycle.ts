@@ -40,6 +40,7 @@ import {
 } from './state.js';
 import { bootRequest, startSupervisor, supervisorArgs } from './supervisor.js';
 import { placeZoneCpus, releaseZoneCpus } from './cpu-pool.js';
+import { grantableMemlock } from './memlock.js';
 import { allowSharedIpPing, prepareZoneNetwork, releaseZoneNetwork } from './zone-network.js';
 
 export interface BootOptions extends RuntimeOptions {
@@ -139,6 +140,8 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
     const limits = { ...limitsFromConfig(cfg), devices: files ? devices.rules : undefined };
     const ipc = ipcSysctls(limits.ipc);
     const warnings = [...configLimitWarnings(cfg), ...cg.unenforced(limits), ...ipc.warnings];
+    const memlock = limits.memlockBytes === undefined ? undefined : grantableMemlock(limits.memlockBytes);
+    if (memlock?.warning) warnings.push(memlock.warning);
     // The zone's CPUs are placed under the host-wide record's lock, its cgroup made meanwhile.
     warnings.push(...placeZoneCpus(name, limits.dedicatedCpu, opts, (c) => cg.create({ ...limits, cpus: c }, { uid: idmap.uid, gid: idmap.gid })));
     faultPoint('boot:cgroup');
@@ -168,7 +171,7 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
       cgroupfs: zoneCgroupOptions(opts).root === undefined ? hostCgroupLayout() : undefined,
       capabilities: priv.capabilities,
       sysctls: ipc.sysctls,
-      memlockBytes: limits.memlockBytes,
+      memlockBytes: memlock?.bytes,
       start: ready ? 'ready' : viaReady ? 'boot-pending' : 'boot',
       bootargs,
     });

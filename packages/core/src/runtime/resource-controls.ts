@@ -16,6 +16,7 @@ import { placeZoneCpus } from './cpu-pool.js';
 import { ZoneRuntimeError } from './errors.js';
 import { zoneCgroupFor, zoneRuntimeInfo, type RuntimeOptions } from './state.js';
 import { setZoneSysctls } from './supervisor.js';
+import { grantableMemlock } from './memlock.js';
 
 /** A limit the configuration dropped goes back to unlimited (or the default weight), as a fresh boot would leave it. */
 function withDefaults(l: CgroupLimits): CgroupLimits {
@@ -64,7 +65,11 @@ export async function applyResourceControls(name: string, cfg: ZoneConfig, given
   } catch (e) {
     throw failed(name, (e as Error).message);
   }
-  if (limits.memlockBytes !== undefined) await setMemlock(name, cg.pids(), limits.memlockBytes);
+  if (limits.memlockBytes !== undefined) {
+    const memlock = grantableMemlock(limits.memlockBytes);
+    if (memlock.warning) warnings.push(memlock.warning);
+    await setMemlock(name, cg.pids(), memlock.bytes);
+  }
   return warnings;
 }
 
