@@ -6,7 +6,7 @@
  * read and written under its lock, so two boots never hand out the same CPU; an entry whose zone
  * has no cgroup any more (it halted by itself) is dropped whenever the record is read.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDir } from '../store/paths.js';
 import { withLock } from '../store/lock.js';
@@ -96,6 +96,11 @@ function readRecord(root: string): PoolEntry[] {
 
 function writeRecord(root: string, entries: readonly PoolEntry[]): void {
   const path = recordPath(root);
+  // Nothing dedicated: no file left beside the run directories.
+  if (entries.length === 0) {
+    rmSync(path, { force: true });
+    return;
+  }
   writeFileSync(`${path}.tmp`, `${JSON.stringify(entries)}\n`, { mode: 0o644 });
   renameSync(`${path}.tmp`, path);
 }

@@ -180,10 +180,14 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
     if (viaReady) await requestBoot(name, join(dir, RUN_FILES.socket), bootargs);
     faultPoint('boot:started');
     rmSync(join(dir, RUN_FILES.booting), { force: true });
-    return { zoneid, initPid: started.initPid, supervisorPid: started.supervisorPid, warnings };
+    return { zoneid, initPid: started.initPid, supervisorPid: started.supervisorPid, warnings: [...new Set(warnings)] };
   } catch (e) {
     await destroyZone(cg).catch(() => undefined);
-    releaseZoneCpus(name, opts);
+    try {
+      releaseZoneCpus(name, opts);
+    } catch {
+      // the record is recomputed from the running zones at the next boot or halt
+    }
     cg.removeEmptyParent();
     await releaseZoneNetwork(name, root);
     rmSync(dir, { recursive: true, force: true });

@@ -70,7 +70,7 @@ export async function applyResourceControls(name: string, cfg: ZoneConfig, given
     if (memlock.warning) warnings.push(memlock.warning);
     await setMemlock(name, cg.pids(), memlock.bytes);
   }
-  return warnings;
+  return [...new Set(warnings)];
 }
 
 /** RLIMIT_MEMLOCK of every process of the zone, as host root (which alone may raise it). */

@@ -353,7 +353,9 @@ describe('cgroup v2, against a cgroup-like tree', () => {
     const cg = zoneCgroup('noswap', { root });
     cg.create();
     mkdirSync(cg.paths[0]!, { recursive: true });
-    expect(cg.apply({ memoryAndSwapBytes: 2 ** 30 })).toEqual(['swap cap not enforced: the kernel has no memory.swap.max']);
+    expect(cg.apply({ memoryAndSwapBytes: 2 ** 30 })).toEqual(['capped-memory swap not enforced: the kernel has no swap accounting (memory.swap.max).']);
+    // a live change that lifts the cap has nothing to say
+    expect(cg.apply({ memoryAndSwapBytes: 'max' })).toEqual([]);
   });
 
   test('join writes the pid to the payload\'s cgroup.procs; pids reads it back', () => {

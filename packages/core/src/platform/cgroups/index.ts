@@ -16,12 +16,12 @@ import { formatCpuList, parseCpuList } from './cpulist.js';
 import { MAX_V2_WEIGHT, type CgroupLimits } from './limits.js';
 import type { V1Controller } from './v1/controller.js';
 import { pids } from './v1/pids.js';
-import { memory } from './v1/memory.js';
+import { memory, NO_SWAP_ACCOUNTING_V1 } from './v1/memory.js';
 import { cpu } from './v1/cpu.js';
 import { cpuset } from './v1/cpuset.js';
 import { devices } from './v1/devices.js';
 import { freezer, setFrozen } from './v1/freezer.js';
-import { V2_CONTROLLERS, V2_SETTERS } from './v2/resources.js';
+import { NO_SWAP_ACCOUNTING_V2, V2_CONTROLLERS, V2_SETTERS } from './v2/resources.js';
 
 export type { CgroupLimits, DedicatedCpuRequest, DeviceRule, IpcLimits, Limit } from './limits.js';
 export { configLimitWarnings, deviceRuleText, limitsFromConfig } from './limits.js';
@@ -302,8 +302,8 @@ class V1Cgroup extends BaseCgroup implements ZoneCgroup {
     if (limits.cpuQuota !== undefined) need('cpu', 'capped-cpu');
     if (limits.cpuShares !== undefined) need('cpu', 'cpu-shares');
     if (limits.dedicatedCpu !== undefined || limits.cpus !== undefined) need('cpuset', 'dedicated-cpu');
-    if (limits.memoryAndSwapBytes !== undefined && have.has('memory') && !existsSync(join(this.root, 'memory', 'memory.memsw.limit_in_bytes'))) {
-      out.push('capped-memory swap not enforced: the kernel has no swap accounting (memory.memsw; boot with swapaccount=1).');
+    if (typeof limits.memoryAndSwapBytes === 'number' && have.has('memory') && !existsSync(join(this.root, 'memory', 'memory.memsw.limit_in_bytes'))) {
+      out.push(NO_SWAP_ACCOUNTING_V1);
     }
     return out;
   }
@@ -414,8 +414,8 @@ class V2Cgroup extends BaseCgroup implements ZoneCgroup {
     }
     if (limits.dedicatedCpu !== undefined || limits.cpus !== undefined) need('cpuset', 'dedicated-cpu');
     const parentDir = join(this.root, this.parent);
-    if (limits.memoryAndSwapBytes !== undefined && existsSync(join(parentDir, 'memory.max')) && !existsSync(join(parentDir, 'memory.swap.max'))) {
-      out.push('capped-memory swap not enforced: the kernel has no swap accounting (memory.swap.max).');
+    if (typeof limits.memoryAndSwapBytes === 'number' && existsSync(join(parentDir, 'memory.max')) && !existsSync(join(parentDir, 'memory.swap.max'))) {
+      out.push(NO_SWAP_ACCOUNTING_V2);
     }
     return out;
   }

@@ -4,10 +4,13 @@ import { join } from 'node:path';
 import { writeValue } from '../common.js';
 import { V2_DEFAULT_WEIGHT, v2Weight, type CgroupLimits } from '../limits.js';
 
+/** Also what ZoneCgroup.unenforced says beforehand: boot prints it once. */
+export const NO_SWAP_ACCOUNTING_V2 = 'capped-memory swap not enforced: the kernel has no swap accounting (memory.swap.max).';
+
 export function setMemory(dir: string, l: CgroupLimits): string[] {
   if (l.memoryBytes !== undefined) writeValue(dir, 'memory.max', l.memoryBytes);
   if (l.memoryAndSwapBytes !== undefined) {
-    if (!existsSync(join(dir, 'memory.swap.max'))) return ['swap cap not enforced: the kernel has no memory.swap.max'];
+    if (!existsSync(join(dir, 'memory.swap.max'))) return l.memoryAndSwapBytes === 'max' ? [] : [NO_SWAP_ACCOUNTING_V2];
     // v2 caps swap on its own; Solaris zone.max-swap caps memory plus swap.
     const mem = typeof l.memoryBytes === 'number' ? l.memoryBytes : 0;
     const swap = l.memoryAndSwapBytes === 'max' ? 'max' : Math.max(0, l.memoryAndSwapBytes - mem);
