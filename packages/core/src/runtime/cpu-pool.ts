@@ -10,7 +10,8 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { runDir } from '../store/paths.js';
 import { withLock } from '../store/lock.js';
-import { formatCpuList, hostCpus, zoneCgroupNames, type DedicatedCpuRequest } from '../platform/cgroups/index.js';
+import { formatCpuList, hostCpus, limitsFromConfig, parseCpuList, zoneCgroupNames, type DedicatedCpuRequest } from '../platform/cgroups/index.js';
+import { ZoneStore } from '../store/zone-store.js';
 import { ZoneRuntimeError } from './errors.js';
 import { zoneCgroupFor, zoneCgroupOptions, type RuntimeOptions } from './state.js';
 
@@ -80,24 +81,46 @@ function recordPath(root: string): string {
   return join(runDir(undefined, root), RECORD);
 }
 
-function readRecord(root: string): PoolEntry[] {
+/** The record's entries; undefined when it is absent or damaged. */
+function readRecord(root: string): PoolEntry[] | undefined {
   try {
     const parsed = JSON.parse(readFileSync(recordPath(root), 'utf8')) as unknown;
-    if (!Array.isArray(parsed)) return [];
+    if (!Array.isArray(parsed)) return undefined;
     return parsed.filter(
       (e): e is PoolEntry =>
         typeof e?.name === 'string' && Number.isInteger(e.min) && Number.isInteger(e.max) && Number.isInteger(e.importance) && Array.isArray(e.cpus),
     );
   } catch {
-    // absent or damaged: rebuilt from the zones that still run (their cgroups)
-    return [];
+    return undefined;
   }
 }
 
-function writeRecord(root: string, entries: readonly PoolEntry[]): void {
+/**
+ * The dedicated zones among `alive` (the zones with a cgroup): the record's, or, when it is lost
+ * or damaged while zones run, what their configurations ask and their cpusets hold now.
+ */
+function dedicatedZones(given: RuntimeOptions & { root: string }, alive: ReadonlySet<string>): PoolEntry[] {
+  const record = readRecord(given.root);
+  if (record) return record.filter((e) => alive.has(e.name));
+  const store = new ZoneStore(given.root);
+  const out: PoolEntry[] = [];
+  for (const name of alive) {
+    let request: DedicatedCpuRequest | undefined;
+    try {
+      const cfg = store.load(name);
+      request = cfg ? limitsFromConfig(cfg).dedicatedCpu : undefined;
+    } catch {
+      request = undefined; // a configuration that cannot be read dedicates nothing
+    }
+    if (request) out.push({ name, ...request, cpus: parseCpuList(zoneCgroupFor(name, given).cpus()) });
+  }
+  return out;
+}
+
+function writeRecord(root: string, entries: readonly PoolEntry[], zonesLeft: boolean): void {
   const path = recordPath(root);
-  // Nothing dedicated: no file left beside the run directories.
-  if (entries.length === 0) {
+  // No zone left: no file beside the run directories.
+  if (!zonesLeft) {
     rmSync(path, { force: true });
     return;
   }
@@ -130,8 +153,9 @@ export function placeZoneCpus<T>(
   mkdirRunDir(given.root);
   return withLock(`${recordPath(given.root)}.lock`, () => {
     const alive = new Set(zoneCgroupNames(zoneCgroupOptions(given)));
-    const entries = readRecord(given.root).filter((e) => e.name !== name && alive.has(e.name));
-    const current = readRecord(given.root).find((e) => e.name === name && alive.has(name));
+    const known = dedicatedZones(given, alive);
+    const entries = known.filter((e) => e.name !== name);
+    const current = known.find((e) => e.name === name);
     if (request) entries.push({ name, ...request, cpus: current?.cpus ?? [] });
     const host = hostCpus(zoneCgroupOptions(given));
     const plan = planPools(host, entries);
@@ -140,31 +164,33 @@ export function placeZoneCpus<T>(
     // Others shrink first, so that no moment has two zones on one dedicated CPU.
     placeAll(plan, given);
     const result = create(formatCpuList(request ? plan.dedicated.get(name)! : plan.shared));
-    writeRecord(given.root, entries);
+    writeRecord(given.root, entries, true);
     return result;
   });
 }
 
 /** A zone's dedicated CPUs go back to the others (halt, a failed boot): what is in the record for it is dropped. */
 export function releaseZoneCpus(name: string, given: RuntimeOptions & { root: string }): void {
-  // Nothing dedicated anywhere: every zone already shares every CPU.
-  if (readRecord(given.root).length === 0) return;
+  const record = readRecord(given.root);
+  const others = zoneCgroupNames(zoneCgroupOptions(given)).some((n) => n !== name);
+  // Nothing recorded and no zone left, or nothing dedicated among the zones that run: nothing to give back.
+  if ((record === undefined && !others) || (record?.length === 0 && others)) return;
   withLock(`${recordPath(given.root)}.lock`, () => {
     const alive = new Set(zoneCgroupNames(zoneCgroupOptions(given)));
     alive.delete(name);
-    const kept = readRecord(given.root).filter((e) => alive.has(e.name));
+    const kept = dedicatedZones(given, alive);
     const plan = planPools(hostCpus(zoneCgroupOptions(given)), kept);
     if (plan.ok) {
       for (const e of kept) e.cpus = plan.dedicated.get(e.name)!;
       placeAll(plan, given);
     }
-    writeRecord(given.root, kept);
+    writeRecord(given.root, kept, alive.size > 0);
   });
 }
 
 /** The CPUs the record gives `name` (tests, zonestat). */
 export function dedicatedCpusOf(name: string, root: string): number[] | undefined {
-  return readRecord(root).find((e) => e.name === name)?.cpus;
+  return readRecord(root)?.find((e) => e.name === name)?.cpus;
 }
 
 function mkdirRunDir(root: string): void {
