@@ -10,9 +10,7 @@
  */
 import { chownSync, existsSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { readPids, readValue, sleep, writeValue } from './common.js';
-import { cpus as osCpus } from 'node:os';
-import { formatCpuList, parseCpuList } from './cpulist.js';
+import { formatCpuList, parseCpuList, readPids, readValue, sleep, writeValue } from './common.js';
 import { MAX_V2_WEIGHT, type CgroupLimits } from './limits.js';
 import type { V1Controller } from './v1/controller.js';
 import { pids } from './v1/pids.js';
@@ -25,7 +23,7 @@ import { NO_SWAP_ACCOUNTING_V2, V2_CONTROLLERS, V2_SETTERS } from './v2/resource
 
 export type { CgroupLimits, DedicatedCpuRequest, DeviceRule, IpcLimits, Limit } from './limits.js';
 export { configLimitWarnings, deviceRuleText, limitsFromConfig } from './limits.js';
-export { formatCpuList, parseCpuList } from './cpulist.js';
+export { formatCpuList, parseCpuList } from './common.js';
 
 /** Host ids of the zone's root (its user namespace's uid 0 and gid 0). */
 export interface CgroupOwner {
@@ -445,13 +443,13 @@ class V2Cgroup extends BaseCgroup implements ZoneCgroup {
   }
 }
 
-/** The CPUs zones may be given: the root cpuset's (v1 cpuset.cpus, v2 cpuset.cpus.effective), else every CPU Node sees. */
+/** The CPUs zones may be given: the root cpuset's (v1 cpuset.cpus, v2 cpuset.cpus.effective), else the online ones. */
 export function hostCpus(opts: CgroupOptions = {}): number[] {
   const root = opts.root ?? DEFAULT_ROOT;
   const version = opts.version ?? detectCgroupVersion(root);
   const text = version === 2 ? readValue(root, 'cpuset.cpus.effective') : readValue(join(root, 'cpuset'), 'cpuset.cpus');
   const list = parseCpuList(text);
-  return list.length > 0 ? list : osCpus().map((_, i) => i);
+  return list.length > 0 ? list : parseCpuList(readValue('/sys/devices/system/cpu', 'online'));
 }
 
 /** The zones that have a cgroup under the parent (their cpuset's, on v1): running, or left by a crash. */

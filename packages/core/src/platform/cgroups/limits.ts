@@ -5,7 +5,18 @@
  * this record. What each control means on Linux: docs/resource-controls.md.
  */
 import type { RctlValue, ZoneConfig } from '../../model/types.js';
-import { parseRctlLimit } from '../../model/rctl.js';
+
+/**
+ * A stored rctl limit (zonecfg accepted it: strtoull base 0, model/rctl.ts parseRctlLimit). Not
+ * imported from there: this module is on the path of zoneadm list and zlogin, which must not load
+ * the schema.
+ */
+function limitValue(text: string): bigint | undefined {
+  const m = /^\s*\+?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
+  if (!m) return undefined;
+  const d = m[1]!;
+  return /^0[0-7]+$/.test(d) ? BigInt(`0o${d.slice(1)}`) : BigInt(d);
+}
 
 export type Limit = number | 'max';
 
@@ -120,7 +131,7 @@ function rctlValues(cfg: ZoneConfig, name: string): RctlValue[] {
 function rctlLimit(cfg: ZoneConfig, name: string, action: 'deny' | 'none' = 'deny'): number | undefined {
   const limits = rctlValues(cfg, name)
     .filter((v) => v.priv === 'privileged' && v.action === action)
-    .map((v) => parseRctlLimit(v.limit))
+    .map((v) => limitValue(v.limit))
     .filter((n): n is bigint => n !== undefined);
   if (limits.length === 0) return undefined;
   const min = limits.reduce((a, b) => (b < a ? b : a));
