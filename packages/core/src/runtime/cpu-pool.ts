@@ -2,22 +2,23 @@
  * dedicated-cpu as Solaris' temporary pools (docs/resource-controls.md#dedicated-cpu): a zone
  * asking for N or N-M CPUs gets a cpuset of host CPUs no other running zone has, at least one CPU
  * always stays out of every dedicated set (Solaris' default pool), and every other zone of this
- * ZONES_ROOT runs on what is left. One record for the ZONES_ROOT (`var/run/zones/.cpu-pools`),
- * read and written under its lock, so two boots never hand out the same CPU; an entry whose zone
- * has no cgroup any more (it halted by itself) is dropped whenever the record is read.
+ * ZONES_ROOT runs on what is left. Each dedicated zone's share is a file of its run directory,
+ * read and written under one lock for the ZONES_ROOT, so two boots never hand out the same CPU.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDir } from '../store/paths.js';
 import { withLock } from '../store/lock.js';
-import { formatCpuList, hostCpus, limitsFromConfig, parseCpuList, zoneCgroupNames, type DedicatedCpuRequest } from '../platform/cgroups/index.js';
-import { ZoneStore } from '../store/zone-store.js';
+import { formatCpuList, hostCpus, zoneCgroupNames, type DedicatedCpuRequest } from '../platform/cgroups/index.js';
+import { RUN_FILES } from './run-files.js';
 import { ZoneRuntimeError } from './errors.js';
 import { zoneCgroupFor, zoneCgroupOptions, type RuntimeOptions } from './state.js';
 
 export interface PoolEntry extends DedicatedCpuRequest {
   name: string;
   cpus: number[];
+  /** When the zone first got its CPUs (ms): the earlier boot wins among equal importance. */
+  since?: number;
 }
 
 export type PoolPlan =
@@ -75,56 +76,43 @@ export function planPools(host: readonly number[], zones: readonly PoolEntry[]):
   return { ok: true, dedicated, shared: host.filter((c) => !taken.has(c)) };
 }
 
-const RECORD = '.cpu-pools';
+/**
+ * The allocation is the `dedicated-cpus` file of each dedicated zone's run directory: a zone that
+ * halts by itself takes its entry with it (its supervisor removes the run directory), so what is
+ * read is always what the running zones hold. One lock for the ZONES_ROOT serialises the changes.
+ */
+const LOCK = '.cpu-pools.lock';
 
-function recordPath(root: string): string {
-  return join(runDir(undefined, root), RECORD);
+function lockPath(root: string): string {
+  return join(runDir(undefined, root), LOCK);
 }
 
-/** The record's entries; undefined when it is absent or damaged. */
-function readRecord(root: string): PoolEntry[] | undefined {
+function readEntry(name: string, root: string): PoolEntry | undefined {
   try {
-    const parsed = JSON.parse(readFileSync(recordPath(root), 'utf8')) as unknown;
-    if (!Array.isArray(parsed)) return undefined;
-    return parsed.filter(
-      (e): e is PoolEntry =>
-        typeof e?.name === 'string' && Number.isInteger(e.min) && Number.isInteger(e.max) && Number.isInteger(e.importance) && Array.isArray(e.cpus),
-    );
+    const e = JSON.parse(readFileSync(join(runDir(name, root), RUN_FILES.dedicatedCpus), 'utf8')) as Partial<PoolEntry>;
+    const ok = Number.isInteger(e.min) && Number.isInteger(e.max) && Number.isInteger(e.importance) && Array.isArray(e.cpus);
+    return ok ? { name, min: e.min!, max: e.max!, importance: e.importance!, cpus: e.cpus!.filter(Number.isInteger), since: Number(e.since) || 0 } : undefined;
   } catch {
     return undefined;
   }
 }
 
-/**
- * The dedicated zones among `alive` (the zones with a cgroup): the record's, or, when it is lost
- * or damaged while zones run, what their configurations ask and their cpusets hold now.
- */
-function dedicatedZones(given: RuntimeOptions & { root: string }, alive: ReadonlySet<string>): PoolEntry[] {
-  const record = readRecord(given.root);
-  if (record) return record.filter((e) => alive.has(e.name));
-  const store = new ZoneStore(given.root);
+/** The dedicated zones among `alive` (the zones with a cgroup), in the order they got their CPUs. */
+function dedicatedZones(root: string, alive: ReadonlySet<string>): PoolEntry[] {
   const out: PoolEntry[] = [];
   for (const name of alive) {
-    let request: DedicatedCpuRequest | undefined;
-    try {
-      const cfg = store.load(name);
-      request = cfg ? limitsFromConfig(cfg).dedicatedCpu : undefined;
-    } catch {
-      request = undefined; // a configuration that cannot be read dedicates nothing
-    }
-    if (request) out.push({ name, ...request, cpus: parseCpuList(zoneCgroupFor(name, given).cpus()) });
+    const e = readEntry(name, root);
+    if (e) out.push(e);
   }
-  return out;
+  return out.sort((a, b) => (a.since ?? 0) - (b.since ?? 0));
 }
 
-function writeRecord(root: string, entries: readonly PoolEntry[], zonesLeft: boolean): void {
-  const path = recordPath(root);
-  // No zone left: no file beside the run directories.
-  if (!zonesLeft) {
-    rmSync(path, { force: true });
-    return;
-  }
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(entries)}\n`, { mode: 0o644 });
+function writeEntry(root: string, e: PoolEntry): void {
+  const dir = runDir(e.name, root);
+  if (!existsSync(dir)) return;
+  const path = join(dir, RUN_FILES.dedicatedCpus);
+  const { name: _n, ...rest } = e;
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(rest)}\n`, { mode: 0o644 });
   renameSync(`${path}.tmp`, path);
 }
 
@@ -151,12 +139,13 @@ export function placeZoneCpus<T>(
   create: (cpus: string) => T,
 ): T {
   mkdirRunDir(given.root);
-  return withLock(`${recordPath(given.root)}.lock`, () => {
+  return withLock(lockPath(given.root), () => {
     const alive = new Set(zoneCgroupNames(zoneCgroupOptions(given)));
-    const known = dedicatedZones(given, alive);
+    alive.add(name);
+    const known = dedicatedZones(given.root, alive);
     const entries = known.filter((e) => e.name !== name);
     const current = known.find((e) => e.name === name);
-    if (request) entries.push({ name, ...request, cpus: current?.cpus ?? [] });
+    if (request) entries.push({ name, ...request, cpus: current?.cpus ?? [], since: current?.since ?? Date.now() });
     const host = hostCpus(zoneCgroupOptions(given));
     const plan = planPools(host, entries);
     if (!plan.ok) throw new ZoneRuntimeError('Z_POOL', `Could not create a temporary pool: ${plan.why}.`, name);
@@ -164,33 +153,33 @@ export function placeZoneCpus<T>(
     // Others shrink first, so that no moment has two zones on one dedicated CPU.
     placeAll(plan, given);
     const result = create(formatCpuList(request ? plan.dedicated.get(name)! : plan.shared));
-    writeRecord(given.root, entries, true);
+    for (const e of entries) if (e.name !== name || request) writeEntry(given.root, e);
+    if (!request) rmSync(join(runDir(name, given.root), RUN_FILES.dedicatedCpus), { force: true });
     return result;
   });
 }
 
 /** A zone's dedicated CPUs go back to the others (halt, a failed boot): what is in the record for it is dropped. */
 export function releaseZoneCpus(name: string, given: RuntimeOptions & { root: string }): void {
-  const record = readRecord(given.root);
-  const others = zoneCgroupNames(zoneCgroupOptions(given)).some((n) => n !== name);
-  // Nothing recorded and no zone left, or nothing dedicated among the zones that run: nothing to give back.
-  if ((record === undefined && !others) || (record?.length === 0 && others)) return;
-  withLock(`${recordPath(given.root)}.lock`, () => {
-    const alive = new Set(zoneCgroupNames(zoneCgroupOptions(given)));
-    alive.delete(name);
-    const kept = dedicatedZones(given, alive);
+  const others = new Set(zoneCgroupNames(zoneCgroupOptions(given)));
+  others.delete(name);
+  // No zone left, or none dedicated: every zone already may use every CPU it had.
+  if (others.size === 0 || !existsSync(runDir(undefined, given.root))) return;
+  withLock(lockPath(given.root), () => {
+    const kept = dedicatedZones(given.root, others);
     const plan = planPools(hostCpus(zoneCgroupOptions(given)), kept);
-    if (plan.ok) {
-      for (const e of kept) e.cpus = plan.dedicated.get(e.name)!;
-      placeAll(plan, given);
+    if (!plan.ok) return;
+    for (const e of kept) {
+      e.cpus = plan.dedicated.get(e.name)!;
+      writeEntry(given.root, e);
     }
-    writeRecord(given.root, kept, alive.size > 0);
+    placeAll(plan, given);
   });
 }
 
-/** The CPUs the record gives `name` (tests, zonestat). */
+/** The CPUs dedicated to `name` (tests, zonestat). */
 export function dedicatedCpusOf(name: string, root: string): number[] | undefined {
-  return readRecord(root)?.find((e) => e.name === name)?.cpus;
+  return readEntry(name, root)?.cpus;
 }
 
 function mkdirRunDir(root: string): void {
