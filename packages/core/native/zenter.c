@@ -54,6 +54,11 @@
  *   -T SOCK   the supervisor's socket: the filter's clock calls go to it (a zone with sys_time)
  *   -W        the target may share zenter's user namespace (namespaces made without one: tests);
  *             without it such a target is refused, as its root would be the host's
+ *   -m BYTES  RLIMIT_MEMLOCK of the command, soft = hard (the zone's zone.max-locked-memory), set
+ *             while zenter is still host root: nothing in the zone can raise it again
+ *   -S N=V    (repeatable) instead of running a command: join only the target's IPC and user
+ *             namespaces, become the zone's root and write V to /proc/sys/N (the IPC rctls of a
+ *             running zone, runtime/resource-controls.ts), then exit 0
  * The environment of the command is built from scratch: PATH, HOME, USER, LOGNAME, SHELL, and
  * TERM when zenter has one.
  * Exit status: the command's; 1 when entering the zone failed (message on stderr); 126/127
@@ -67,6 +72,7 @@
 #include <stdarg.h>
 #include <strings.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -95,6 +101,9 @@ static char **cmd;
 static const char *filterpath, *timesock;
 static struct sock_filter filter[MAXINSNS];
 static int nfilter, timefd = -1, sharedusers;
+static long long memlock = -1;
+static const char *sysctls[64];
+static int nsysctl;
 
 extern char **environ;
 
@@ -110,7 +119,7 @@ static void fail(const char *fmt, ...) {
 }
 
 static void usage(void) {
-  dprintf(2, "usage: %s -t PID [-g CGDIR]... [-c MASK] [-u USER] [-n] [-X FD]... [-F FILTER [-T SOCK]] [-W] [-i [-s FD] [-e C | -E]] [--] [command [args ...]]\n",
+  dprintf(2, "usage: %s -t PID [-g CGDIR]... [-c MASK] [-u USER] [-n] [-X FD]... [-F FILTER [-T SOCK]] [-W] [-m BYTES] [-S N=V]... [-i [-s FD] [-e C | -E]] [--] [command [args ...]]\n",
           prog);
   exit(2);
 }
@@ -135,7 +144,7 @@ static int parse_byte(const char *spec) {
 
 static void parse_args(int argc, char **argv) {
   int c;
-  while ((c = getopt(argc, argv, "+t:g:c:u:nX:is:e:EF:T:W")) != -1) {
+  while ((c = getopt(argc, argv, "+t:g:c:u:nX:is:e:EF:T:Wm:S:")) != -1) {
     switch (c) {
     case 't': target = (pid_t)atoi(optarg); break;
     case 'g':
@@ -158,6 +167,17 @@ static void parse_args(int argc, char **argv) {
     case 'F': filterpath = optarg; break;
     case 'T': timesock = optarg; break;
     case 'W': sharedusers = 1; break;
+    case 'm': {
+      char *end;
+      errno = 0;
+      memlock = strtoll(optarg, &end, 10);
+      if (errno || *end || end == optarg || memlock < 0) fail("bad locked-memory limit %s", optarg);
+      break;
+    }
+    case 'S':
+      if (nsysctl == 64) fail("too many sysctls");
+      sysctls[nsysctl++] = optarg;
+      break;
     default: usage();
     }
   }
@@ -192,6 +212,28 @@ static void prepare_kernel_surface(void) {
   timefd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (timefd < 0 || connect(timefd, (struct sockaddr *)&sa, sizeof sa) < 0)
     fail("could not reach the zone's supervisor at %s: %s", timesock, strerror(errno));
+}
+
+/* -S: the zone's IPC namespace, through its user namespace (which owns it), and nothing else. */
+static int write_zone_sysctls(void) {
+  static const char *const which[] = { "ipc", "user" };
+  int fds[2];
+  char p[64];
+  for (int i = 0; i < 2; i++) {
+    snprintf(p, sizeof p, "/proc/%d/ns/%s", (int)target, which[i]);
+    fds[i] = open(p, O_RDONLY | O_CLOEXEC);
+    if (fds[i] < 0) fail("could not enter zone (process %d): %s: %s", (int)target, p, strerror(errno));
+  }
+  snprintf(p, sizeof p, "/proc/self/ns/user");
+  int own = open(p, O_RDONLY | O_CLOEXEC);
+  if (own < 0 || same_ns(fds[1], own)) fail("could not enter zone (process %d): it has no user namespace of its own", (int)target);
+  for (int i = 0; i < 2; i++)
+    if (setns(fds[i], 0) < 0) fail("could not enter the zone's %s namespace: %s", which[i], strerror(errno));
+  if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+    fail("could not become the zone's root: %s", strerror(errno));
+  for (int i = 0; i < nsysctl; i++)
+    if (write_sysctl(sysctls[i]) < 0) fail("could not set %s in the zone: %s", sysctls[i], strerror(errno));
+  return 0;
 }
 
 static void enter_zone(void) {
@@ -640,6 +682,11 @@ int main(int argc, char **argv) {
   const char *b = strrchr(argv[0], '/');
   prog = b ? b + 1 : argv[0];
   parse_args(argc, argv);
+  if (nsysctl > 0) return write_zone_sysctls();
+  if (memlock >= 0) {
+    struct rlimit rl = { (rlim_t)memlock, (rlim_t)memlock };
+    if (setrlimit(RLIMIT_MEMLOCK, &rl) < 0) fail("could not set the zone's locked-memory limit: %s", strerror(errno));
+  }
   if (statusfd >= 0) fcntl(statusfd, F_SETFD, FD_CLOEXEC);
   if (nullin) {
     int fd = open("/dev/null", O_RDONLY);

@@ -37,6 +37,7 @@
 #include <stdarg.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -72,6 +73,8 @@ static const char *joins[MAXLIST]; static int njoin;    /* its payload cgroups: 
 static const char *cgparents[MAXLIST]; static int ncgparent; /* removed at teardown once empty */
 static const char *releases[MAXLIST]; static int nrelease;   /* files removed at teardown (the zone id) */
 static const char *onhalts[MAXLIST]; static int nonhalt;     /* commands run at teardown: argv, tab-separated */
+static const char *sysctls[MAXLIST]; static int nsysctl;     /* name=value under /proc/sys, written in the zone's namespaces */
+static long long memlock = -1;                               /* RLIMIT_MEMLOCK of the zone's processes (soft = hard) */
 static const char *ipds[MAXLIST]; static int nipd;
 static struct fsres fss[MAXLIST]; static int nfs;
 static const char *devs[MAXLIST]; static int ndev;      /* host device nodes the zone's /dev gets */
@@ -113,7 +116,7 @@ static void die(const char *fmt, ...) {
 
 static void usage(void) {
   die("usage: zoneadmd --zone NAME --rundir DIR --log FILE --root DIR --idmap UID:GID:COUNT [--cgroup DIR]... [--join DIR]... [--cgroup-parent DIR]... [--release FILE]... [--on-halt ARGV]... "
-      "[--ipd DIR]... [--fs TYPE SPECIAL DIR MSFLAGS DATA]... [--device PATH]... [--devrule T:MAJ:MIN:ACC]... [--device-filter DIR] "
+      "[--sysctl NAME=VALUE]... [--memlock BYTES] [--ipd DIR]... [--fs TYPE SPECIAL DIR MSFLAGS DATA]... [--device PATH]... [--devrule T:MAJ:MIN:ACC]... [--device-filter DIR] "
       "[--cgroupfs NAME:TYPE:OPTS]... [--cgroupfs-link NAME:TARGET]... [--syscall RULE]... [--caps HEX] [--log-max BYTES] "
       "[--netns] [--ready | --boot-pending] [--init PATH]... [--bootargs TEXT] [-- ARGS...]");
 }
@@ -558,6 +561,9 @@ static void zone_main(int gord) {
   /* Into the root while still host uid 0: the zonepath (mode 0700, host root's) is not the zone's to traverse. */
   if (chdir(rootreal) < 0) fail("chdir %s", rootreal);
   if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) fail("become the zone's root");
+  /* The zone's IPC limits, as its root (the IPC namespace's owner) and before anything of the zone
+   * runs: afterwards /proc/sys is read-only in the zone. */
+  for (int i = 0; i < nsysctl; i++) if (write_sysctl(sysctls[i]) < 0) fail("sysctl %s", sysctls[i]);
   /* The console (owned by the zone's root) on 0-2 of a new session, but not as its controlling
    * terminal: as the kernel starts init. A ^C typed on the console must not reach PID 1 (the
    * minimal init halts on SIGINT, systemd takes it for ctrl-alt-del); a getty or shell started on
@@ -1134,6 +1140,8 @@ static void parse_args(int argc, char **argv) {
     else if (!strcmp(a, "--cgroup-parent")) ADD(cgparents, ncgparent);
     else if (!strcmp(a, "--release")) ADD(releases, nrelease);
     else if (!strcmp(a, "--on-halt")) ADD(onhalts, nonhalt);
+    else if (!strcmp(a, "--sysctl")) ADD(sysctls, nsysctl);
+    else if (!strcmp(a, "--memlock")) memlock = atoll(NEXT());
     else if (!strcmp(a, "--ipd")) ADD(ipds, nipd);
     else if (!strcmp(a, "--device")) ADD(devs, ndev);
     else if (!strcmp(a, "--devrule")) {
@@ -1279,6 +1287,12 @@ int main(int argc, char **argv) {
   }
   initpid = c;
   close(st[1]); close(go[0]);
+  /* Set from here, by host root: the zone process (no capability outside its user namespace) could
+   * not raise its hard limit, and no process of the zone ever can. */
+  if (memlock >= 0) {
+    struct rlimit rl = { (rlim_t)memlock, (rlim_t)memlock };
+    if (prlimit(initpid, RLIMIT_MEMLOCK, &rl, NULL) < 0) fail("set the zone's locked-memory limit");
+  }
   stfd = st[0]; gofd = go[1];
   /* The zone's ids: 0..count-1 inside are the zone's block of host ids. */
   write_map("uid_map", idu);

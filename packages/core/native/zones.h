@@ -55,6 +55,25 @@ static inline int send_fd(int sock, const void *msg, size_t len, int fd) {
   return sendmsg(sock, &m, MSG_NOSIGNAL) < 0 ? -1 : 0;
 }
 
+/* `name=value`: writes value to /proc/sys/name, in the caller's namespaces (the zone's IPC and
+ * user namespace: the IPC rctls, docs/resource-controls.md). 0, or -1 with errno (EINVAL: a name
+ * that is not a plain sysctl path). */
+static inline int write_sysctl(const char *spec) {
+  const char *eq = strchr(spec, '=');
+  char path[256];
+  if (!eq || eq == spec || (size_t)(eq - spec) > 128 || strstr(spec, "..")) { errno = EINVAL; return -1; }
+  for (const char *c = spec; c < eq; c++)
+    if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '/')) { errno = EINVAL; return -1; }
+  snprintf(path, sizeof path, "/proc/sys/%.*s", (int)(eq - spec), spec);
+  int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return -1;
+  int r = write_all(fd, eq + 1, strlen(eq + 1));
+  int e = errno;
+  close(fd);
+  errno = e;
+  return r;
+}
+
 /* The PATH of a zone's root: its init's, and a zlogin as root. */
 #define ZONE_ROOT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 

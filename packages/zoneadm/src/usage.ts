@@ -102,6 +102,12 @@ const HELP: Record<Subcommand, SubcommandHelp> = {
       'administratively if some activity has rendered\n\tthe zone permanently unusable.  The only valid ' +
       "state that may be\n\tspecified is 'incomplete'.",
   },
+  apply: {
+    short: 'apply [-n] [-q]',
+    long:
+      'Apply the resource controls of the committed configuration to the\n\trunning zone (caps, shares, ' +
+      'dedicated CPUs, IPC limits, locked\n\tmemory).  The -n option only checks them; -q prints no warnings.',
+  },
 };
 
 /**

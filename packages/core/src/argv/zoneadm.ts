@@ -69,6 +69,7 @@ export const SUBCOMMANDS = {
     options: [bool('F', 'force', 'attach without validation'), valued('n', 'dryRun', "validate a manifest only (path, or '-' for stdin)")],
   },
   mark: { options: [bool('F', 'force', undefined, true)] },
+  apply: { options: [bool('n', 'dryRun', 'check only, change nothing'), bool('q', 'quiet', 'no warnings')] },
 } as const satisfies Record<string, SubcommandSpec>;
 
 export type Subcommand = keyof typeof SUBCOMMANDS;

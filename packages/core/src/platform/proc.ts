@@ -73,6 +73,19 @@ export function capabilityBoundingSet(pid: number): bigint | undefined {
   return hex !== undefined && /^[0-9a-f]+$/.test(hex) ? BigInt(`0x${hex}`) : undefined;
 }
 
+/** The hard RLIMIT_MEMLOCK of `pid` in bytes (/proc/PID/limits), `unlimited`, or undefined when it is gone. */
+export function processMemlockLimit(pid: number): number | 'unlimited' | undefined {
+  const m = /^Max locked memory\s+\S+\s+(\S+)/m.exec(readProc(pid, 'limits') ?? '');
+  if (!m) return undefined;
+  return m[1] === 'unlimited' ? 'unlimited' : /^\d+$/.test(m[1]!) ? Number(m[1]) : undefined;
+}
+
+/** CAP_SYS_RESOURCE (bit 24) in this process's effective set: whether it may raise a hard rlimit. */
+export function canRaiseRlimits(): boolean {
+  const hex = processStatusField(process.pid, 'CapEff');
+  return hex !== undefined && /^[0-9a-f]+$/.test(hex) && ((BigInt(`0x${hex}`) >> 24n) & 1n) === 1n;
+}
+
 /** What /proc/PID/status (readable by every user) says of a live process, or undefined when it is gone or a zombie. */
 export interface ProcessStatus {
   /** Its pid in each pid namespace from the reader's down to its own (`NSpid`): one entry for a host process. */

@@ -20,7 +20,10 @@ export type ZoneRuntimeErrorCode =
   | 'Z_HALT_FAILED'
   | 'Z_NETWORK'
   | 'Z_NO_CGROUP'
-  | 'Z_IDMAP';
+  | 'Z_IDMAP'
+  | 'Z_POOL'
+  | 'Z_NOT_RUNNING'
+  | 'Z_LIMITS';
 
 export class ZoneRuntimeError extends Error {
   constructor(

@@ -9,13 +9,13 @@
  * nothing escapes by double-forking and a dead supervisor never leaves an unstoppable zone.
  */
 import { chmodSync, existsSync, lstatSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { faultPoint } from '../fault-points.js';
 import { ZoneStore } from '../store/zone-store.js';
 import { consoleLogPath, logDir, runDir, zonesRoot } from '../store/paths.js';
 import { parseLimitpriv, type IpType } from '../model/privileges.js';
-import { limitsFromConfig, type ZoneCgroup } from '../platform/cgroups/index.js';
+import { configLimitWarnings, limitsFromConfig, type ZoneCgroup } from '../platform/cgroups/index.js';
+import { ipcSysctls } from '../platform/ipc-limits.js';
 import { hostCgroupLayout } from '../platform/cgroups/mounts.js';
 import { filesystemOf } from '../platform/mounts.js';
 import { isSupervisor, processAlive } from '../platform/proc.js';
@@ -39,6 +39,8 @@ import {
   type RuntimeState,
 } from './state.js';
 import { bootRequest, startSupervisor, supervisorArgs } from './supervisor.js';
+import { placeZoneCpus, releaseZoneCpus } from './cpu-pool.js';
+import { grantableMemlock } from './memlock.js';
 import { allowSharedIpPing, prepareZoneNetwork, releaseZoneNetwork } from './zone-network.js';
 
 export interface BootOptions extends RuntimeOptions {
@@ -135,8 +137,13 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
     writeFileSync(join(dir, RUN_FILES.zoneid), `${zoneid}\n`, { mode: RUN_FILE_MODE });
     faultPoint('boot:rundir');
     const files = cg.devicePolicy === 'files';
-    const limits = { ...limitsFromConfig(cfg, cpus().length), devices: files ? devices.rules : undefined };
-    const warnings = cg.create(limits, { uid: idmap.uid, gid: idmap.gid });
+    const limits = { ...limitsFromConfig(cfg), devices: files ? devices.rules : undefined };
+    const ipc = ipcSysctls(limits.ipc);
+    const warnings = [...configLimitWarnings(cfg), ...cg.unenforced(limits), ...ipc.warnings];
+    const memlock = limits.memlockBytes === undefined ? undefined : grantableMemlock(limits.memlockBytes);
+    if (memlock?.warning) warnings.push(memlock.warning);
+    // The zone's CPUs are placed under the host-wide record's lock, its cgroup made meanwhile.
+    warnings.push(...placeZoneCpus(name, limits.dedicatedCpu, opts, (c) => cg.create({ ...limits, cpus: c }, { uid: idmap.uid, gid: idmap.gid })));
     faultPoint('boot:cgroup');
     if (ipType === 'shared' && priv.capabilities.includes('CAP_NET_RAW')) {
       const w = await allowSharedIpPing(idmap.gid, idmap.count, hostGroupIds());
@@ -163,6 +170,8 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
       // The host's own hierarchies; a test's cgroup-like tree has none to show.
       cgroupfs: zoneCgroupOptions(opts).root === undefined ? hostCgroupLayout() : undefined,
       capabilities: priv.capabilities,
+      sysctls: ipc.sysctls,
+      memlockBytes: memlock?.bytes,
       start: ready ? 'ready' : viaReady ? 'boot-pending' : 'boot',
       bootargs,
     });
@@ -171,9 +180,14 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
     if (viaReady) await requestBoot(name, join(dir, RUN_FILES.socket), bootargs);
     faultPoint('boot:started');
     rmSync(join(dir, RUN_FILES.booting), { force: true });
-    return { zoneid, initPid: started.initPid, supervisorPid: started.supervisorPid, warnings };
+    return { zoneid, initPid: started.initPid, supervisorPid: started.supervisorPid, warnings: [...new Set(warnings)] };
   } catch (e) {
     await destroyZone(cg).catch(() => undefined);
+    try {
+      releaseZoneCpus(name, opts);
+    } catch {
+      // the record is recomputed from the running zones at the next boot or halt
+    }
     cg.removeEmptyParent();
     await releaseZoneNetwork(name, root);
     rmSync(dir, { recursive: true, force: true });
@@ -201,6 +215,7 @@ export async function releaseZoneRecords(name: string, given: RuntimeOptions = {
 async function releaseRecords(name: string, opts: RuntimeOptions & { root: string }, cg: ZoneCgroup): Promise<void> {
   if (zoneBooting(name, opts.root)) throw runtimeError.busy(name);
   if (cg.anyExists()) await destroyZone(cg);
+  releaseZoneCpus(name, opts);
   cleanStaleRuntime(name, opts);
   await releaseZoneNetwork(name, opts.root);
 }

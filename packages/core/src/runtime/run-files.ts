@@ -22,6 +22,8 @@ export const RUN_FILES = {
   pidns: 'pidns',
   /** The zone's seccomp filter (BPF instructions), which zlogin installs too (supervisor). */
   seccomp: 'seccomp',
+  /** dedicated-cpu: what the zone asked and the CPUs it holds, JSON (runtime/cpu-pool.ts, under the pool lock). */
+  dedicatedCpus: 'dedicated-cpus',
   /** The pid of the boot holding the run directory until the supervisor has answered (runtime). */
   booting: '.booting',
 } as const;

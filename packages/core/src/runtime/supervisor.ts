@@ -57,6 +57,10 @@ export interface SupervisorSpec {
   /** The cgroup hierarchies to show at the zone's /sys/fs/cgroup. */
   cgroupfs?: CgroupLayout;
   capabilities: readonly string[];
+  /** `[name under /proc/sys, value]` written in the zone's IPC and user namespaces before its init runs (platform/ipc-limits.ts). */
+  sysctls?: readonly (readonly [string, string])[];
+  /** RLIMIT_MEMLOCK of the zone's processes, soft = hard (zone.max-locked-memory). */
+  memlockBytes?: number;
   /**
    * `boot`: exec the init at once; `ready`: stop once the zone is set up (zoneadm ready); `boot-pending`:
    * stop there too, until the runtime's `boot` request (the network is set up meanwhile; console
@@ -140,6 +144,8 @@ export function supervisorArgs(cfg: ZoneConfig, spec: SupervisorSpec): string[] 
   for (const p of spec.payloadPaths) args.push('--join', p);
   for (const p of spec.cgroupParents ?? []) args.push('--cgroup-parent', p);
   for (const p of spec.release ?? []) args.push('--release', p);
+  for (const [n, v] of spec.sysctls ?? []) args.push('--sysctl', `${n}=${v}`);
+  if (spec.memlockBytes !== undefined) args.push('--memlock', String(spec.memlockBytes));
   for (const c of spec.onHalt ?? []) if (c.length > 0 && !c.some((w) => /[\t\n]/.test(w) || w === '')) args.push('--on-halt', c.join('\t'));
   for (const r of cfg.resources) {
     if (r.type === 'inherit-pkg-dir' && str(r.props.dir)) args.push('--ipd', str(r.props.dir));
@@ -183,6 +189,22 @@ export function startSupervisor(name: string, args: readonly string[]): Promise<
       }
       const why = stderr.trim().replace(/^zoneadmd: (zone '[^']*': )?/, '') || err?.message || 'no answer';
       reject(runtimeError.bootFailed(name, why));
+    });
+  });
+}
+
+/**
+ * Writes sysctls in a running zone's IPC namespace (its IPC rctls): zenter -S joins only the zone's
+ * user and IPC namespaces, as the zone's root (the supervisor's zone process, which wrote them at
+ * boot, is the zone's init by now). Nothing to write: nothing run.
+ */
+export function setZoneSysctls(initPid: number, sysctls: readonly (readonly [string, string])[]): Promise<void> {
+  if (sysctls.length === 0) return Promise.resolve();
+  const args = ['-t', String(initPid), ...sysctls.flatMap(([n, v]) => ['-S', `${n}=${v}`])];
+  return new Promise((resolve, reject) => {
+    execFile(nativeBinPath('zenter'), args, { encoding: 'utf8', timeout: 10_000 }, (err, _stdout, stderr) => {
+      if (err) reject(new Error(stderr.trim().replace(/^zenter: /, '') || err.message));
+      else resolve();
     });
   });
 }

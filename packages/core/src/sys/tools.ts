@@ -22,6 +22,7 @@ export const TOOL_PACKAGES: Readonly<Record<string, string>> = {
   nsenter: 'util-linux',
   systemctl: 'systemd',
   'update-rc.d': 'init-system-helpers',
+  prlimit: 'util-linux',
 };
 
 export class MissingToolError extends Error {

@@ -10,7 +10,7 @@ import { RUN_FILES, zoneCgroupFor, zoneRuntimeInfo, type RuntimeOptions, type Zo
 import { spawn } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { capabilityBoundingSet, inNonGlobalZone, standsInForClosedFd } from '../platform/proc.js';
+import { capabilityBoundingSet, inNonGlobalZone, processMemlockLimit, standsInForClosedFd } from '../platform/proc.js';
 import { nativeBinPath } from '../platform/native.js';
 import { DEFAULT_ESCAPE } from './escape.js';
 /** zlogin's failures: the exact illumos wording (docs/reference.md#5-zlogin); the CLI prefixes `zlogin: `, exits 1. */
@@ -191,6 +191,10 @@ export function zenterArgs(target: ZloginTarget, spec: LoginSpec, capMask: bigin
   // The zone's own kernel surface; with sys_time its supervisor sets the clock for this process too.
   args.push('-F', join(rt.runDir, RUN_FILES.seccomp));
   if ((capMask >> CAP_SYS_TIME) & 1n) args.push('-T', rt.socket);
+  // The zone's locked-memory limit (zone.max-locked-memory), as the supervisor gave its init: a
+  // zlogin process gets no more than the zone's own processes (docs/resource-controls.md).
+  const memlock = processMemlockLimit(rt.initPid);
+  if (typeof memlock === 'number') args.push('-m', String(memlock));
   if (!spec.failsafe) args.push('-u', spec.user ?? 'root');
   if (spec.nullStdin) args.push('-n');
   for (const fd of spec.interactive ? [] : (spec.closedFds ?? [])) if (fd !== 0 || !spec.nullStdin) args.push('-X', String(fd));

@@ -13,7 +13,7 @@ import { lockHeldByOther } from '../store/lock.js';
 
 export type ZoneadmCommand =
   | 'verify' | 'install' | 'uninstall' | 'clone' | 'move' | 'detach' | 'attach' | 'mark'
-  | 'ready' | 'boot' | 'halt' | 'reboot' | 'shutdown';
+  | 'ready' | 'boot' | 'halt' | 'reboot' | 'shutdown' | 'apply';
 
 /** The state of a zone that is present in the kernel (ready, running, ...), or undefined. */
 export type KernelStateLookup = (zone: string) => ZoneState | undefined;
@@ -80,6 +80,7 @@ export const STATE_RULES: Readonly<Partial<Record<ZoneadmCommand, StateRule>>> =
   halt: { unsafeWhenRunning: false, refuse: (s, c) => (stateNum(s) < stateNum('installed') ? invalidIn(s, c) : undefined) },
   reboot: { unsafeWhenRunning: false, refuse: needsRunning },
   shutdown: { unsafeWhenRunning: false, refuse: needsRunning },
+  apply: { unsafeWhenRunning: false, refuse: needsRunning },
 });
 
 /** The zone's index entry, or the exact "No such zone configured" error. */

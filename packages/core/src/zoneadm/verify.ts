@@ -19,6 +19,7 @@ import { sanityCheck, type OpContext, type ZoneadmCommand } from './sanity.js';
 import { deviceMatchProblems } from '../runtime/devices.js';
 import { acquireOpLocks } from './oplock.js';
 import { moveJournalPath } from './move-journal.js';
+import { resourceControlWarnings } from './limits-check.js';
 
 const TMPFS_MAGIC = 0x01021994;
 const NFS_SUPER_MAGIC = 0x6969;
@@ -341,6 +342,8 @@ export function verifyDetails(
     ok = false;
   }
   if (!verifyHandle(ctx, cfg)) ok = false;
+  // Boot and apply print these as they enforce the controls; verify says them beforehand.
+  if (cmd === 'verify') for (const w of resourceControlWarnings(zone, cfg, ctx.store.root)) ctx.io.err(`WARNING: ${w}\n`);
   if (!ok) ctx.io.err(`zoneadm: zone ${zone} failed to verify\n`);
   return ok;
 }

@@ -10,14 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectCgroupVersion, zoneCgroup, type ZoneCgroup } from '../../src/platform/cgroups/index.js';
 import { cpuList, keepStatFilesOpen, limitValue, readStat, sweepStatFiles } from '../../src/platform/cgroups/stats.js';
-import { sharesToWeight, weightToShares } from '../../src/platform/cgroups/v2/resources.js';
+import { sharesOfV1, sharesOfV2, v1Shares, v2Weight } from '../../src/platform/cgroups/limits.js';
 
 describe('helpers', () => {
   test('cpuset lists, kernel "no limit" values, weight back to shares', () => {
     expect(cpuList('0-2,5')).toEqual([0, 1, 2, 5]);
     expect(cpuList('')).toEqual([]);
     expect([limitValue('max'), limitValue('9223372036854771712'), limitValue('-1'), limitValue('1024')]).toEqual([undefined, undefined, undefined, 1024]);
-    for (const s of [2, 1024, 3072, 262144]) expect(Math.abs(weightToShares(sharesToWeight(s)) - s)).toBeLessThan(30);
+    for (const s of [1, 3, 1024, 10000]) expect([sharesOfV1(v1Shares(s)), sharesOfV2(v2Weight(s))]).toEqual([s, s]);
   });
 });
 
@@ -37,7 +37,7 @@ describe('v2, against a cgroup-like tree', () => {
     const files: Record<string, string> = {
       'cpu.stat': 'usage_usec 2500000\nuser_usec 2000000\nsystem_usec 500000\n',
       'cpu.max': '50000 100000\n',
-      'cpu.weight': `${sharesToWeight(1024)}\n`,
+      'cpu.weight': `${v2Weight(30)}\n`,
       'cpuset.cpus': '',
       'cpuset.cpus.effective': '0-1\n',
       'memory.current': String(300 * 2 ** 20),
@@ -60,7 +60,7 @@ describe('v2, against a cgroup-like tree', () => {
       tasks: 7,
       tasksMax: 300,
     });
-    expect(Math.abs(cg.stats().cpuShares! - 1024)).toBeLessThan(30);
+    expect(cg.stats().cpuShares).toBe(30);
     // No cap: `max` everywhere
     for (const [f, v] of [['cpu.max', 'max 100000'], ['memory.max', 'max'], ['pids.max', 'max']]) writeFileSync(join(dir, f!), v!);
     const s = cg.stats();

@@ -13,7 +13,8 @@ import {
   type DeviceRule,
   type ZoneCgroup,
 } from '../../src/platform/cgroups/index.js';
-import { sharesToWeight } from '../../src/platform/cgroups/v2/resources.js';
+import { configLimitWarnings, v1Shares, v2Weight } from '../../src/platform/cgroups/limits.js';
+import { ipcSysctls } from '../../src/platform/ipc-limits.js';
 import type { ZoneConfig } from '../../src/model/types.js';
 import { defaultGlobals } from '../../src/model/schema.js';
 
@@ -30,29 +31,91 @@ describe('limits from a zone configuration', () => {
       resources: [
         { type: 'capped-memory', props: { physical: String(512 * 2 ** 20) } },
         rctl('zone.max-swap', 2 ** 30),
+        rctl('zone.max-locked-memory', 2 ** 20),
         rctl('zone.cpu-cap', 150),
         rctl('zone.cpu-shares', 20, 'none'),
         rctl('zone.max-lwps', 500),
         rctl('zone.max-processes', 300),
-        { type: 'dedicated-cpu', props: { ncpus: '2-4' } },
+        rctl('zone.max-shm-memory', 2 ** 24),
+        rctl('zone.max-shm-ids', 8),
+        rctl('zone.max-msg-ids', 9),
+        rctl('zone.max-sem-ids', 10),
+        { type: 'dedicated-cpu', props: { ncpus: '2-4', importance: '5' } },
       ],
     };
-    expect(limitsFromConfig(cfg, 2)).toEqual({
+    expect(limitsFromConfig(cfg)).toEqual({
       memoryBytes: 512 * 2 ** 20,
       memoryAndSwapBytes: 2 ** 30,
+      memlockBytes: 2 ** 20,
       cpuQuota: { quotaUs: 150_000, periodUs: 100_000 },
       cpuShares: 20,
-      cpus: '0-1',
+      dedicatedCpu: { min: 2, max: 4, importance: 5 },
       pidsMax: 300,
+      ipc: { shmMemoryBytes: 2 ** 24, shmIds: 8, msgIds: 9, semIds: 10 },
     });
   });
   test('nothing configured leaves every limit unset', () => {
-    expect(limitsFromConfig({ globals: { ...globals }, resources: [] }, 2)).toEqual({});
+    expect(limitsFromConfig({ globals: { ...globals }, resources: [] })).toEqual({});
   });
-  test('cpu.shares to cpu.weight', () => {
-    expect(sharesToWeight(1024)).toBe(39);
-    expect(sharesToWeight(2)).toBe(1);
-    expect(sharesToWeight(262144)).toBe(10000);
+  test('an explicit rctl is its alias: the smallest deny value caps, a none value only notifies', () => {
+    const explicit = (values: { limit: string; action: string }[]) =>
+      limitsFromConfig({ globals: { ...globals }, resources: [{ type: 'rctl', props: { name: 'zone.max-lwps', value: values.map((v) => ({ priv: 'privileged', ...v })) } }] });
+    expect(explicit([{ limit: '300', action: 'deny' }])).toEqual(limitsFromConfig({ globals: { ...globals }, resources: [rctl('zone.max-lwps', 300)] }));
+    expect(explicit([{ limit: '900', action: 'deny' }, { limit: '0x12c', action: 'deny' }, { limit: '100', action: 'none' }]).pidsMax).toBe(300);
+    expect(explicit([{ limit: '100', action: 'none' }]).pidsMax).toBeUndefined();
+  });
+  test('max-lwps and max-processes: the man page fills in the one not set', () => {
+    const only = (name: string, n: number) => limitsFromConfig({ globals: { ...globals }, resources: [rctl(name, n)] }).pidsMax;
+    expect(only('zone.max-lwps', 300)).toBe(300);
+    expect(only('zone.max-processes', 300)).toBe(3000);
+  });
+  test('shares: FSS alone means 1 share; the scale keeps 1:3 on both versions', () => {
+    expect(limitsFromConfig({ globals: { ...globals, 'scheduling-class': 'FSS' }, resources: [] })).toEqual({ cpuShares: 1 });
+    expect(limitsFromConfig({ globals: { ...globals, 'scheduling-class': 'TS' }, resources: [] })).toEqual({});
+    expect([v1Shares(1), v1Shares(3)]).toEqual([2, 6]);
+    expect([v2Weight(1), v2Weight(3)]).toEqual([1, 3]);
+    // the whole Solaris range fits v1 (ceiling 262144); v2 saturates at 10000
+    expect(v1Shares(65535)).toBe(131070);
+    expect(v2Weight(65535)).toBe(10000);
+    expect(v1Shares(0)).toBe(2);
+  });
+  test('capped-cpu: the smallest cap is the kernel\'s 1 ms quota', () => {
+    expect(limitsFromConfig({ globals: { ...globals }, resources: [rctl('zone.cpu-cap', 1)] }).cpuQuota).toEqual({ quotaUs: 1000, periodUs: 100_000 });
+  });
+  test('what no host enforces as asked is a warning, never silence', () => {
+    const cfg: ZoneConfig = {
+      globals: { ...globals },
+      resources: [rctl('zone.max-lofi', 4), rctl('zone.max-foo', 1), rctl('zone.max-lwps', 500), rctl('zone.max-processes', 200), rctl('zone.cpu-shares', 0, 'none')],
+    };
+    expect(configLimitWarnings(cfg)).toEqual([
+      "Ignoring unrecognized rctl 'zone.max-foo'.",
+      'rctl zone.max-lofi is not enforced: a zone gets no loop (lofi) devices on Linux.',
+      'rctl zone.max-processes (200) also caps threads: Linux counts processes and lwps together (pids.max 200).',
+      'rctl zone.cpu-shares 0 is enforced as 1 share: Linux has no zero weight.',
+    ]);
+  });
+  test('IPC rctls as the sysctls of the zone\'s IPC namespace, nested IPC namespaces refused', () => {
+    expect(ipcSysctls({ shmMemoryBytes: 2 ** 24, shmIds: 8, msgIds: 40000, semIds: 10 })).toEqual({
+      sysctls: [
+        ['kernel/shmmni', '8'],
+        ['kernel/msgmni', '32768'],
+        ['kernel/sem', '32000 1024000000 500 10'],
+        ['kernel/shmall', '4096'],
+        ['kernel/shmmax', String(2 ** 24)],
+        ['user/max_ipc_namespaces', '0'],
+      ],
+      warnings: ["rctl zone.max-msg-ids 40000 is beyond the kernel's 32768 ids: 32768 is enforced."],
+    });
+    expect(ipcSysctls(undefined)).toEqual({ sysctls: [], warnings: [] });
+    // a live change puts a dropped control back to the namespace's default
+    expect(ipcSysctls({ shmIds: 8 }, true).sysctls.map(([n, v]) => `${n}=${v}`)).toEqual([
+      'kernel/msgmni=32000',
+      'kernel/sem=32000 1024000000 500 32000',
+      'kernel/shmall=18446744073692774399',
+      'kernel/shmmax=18446744073692774399',
+      'kernel/shmmni=8',
+      'user/max_ipc_namespaces=0',
+    ]);
   });
 });
 
@@ -89,18 +152,31 @@ describe('cgroup v1, for real', () => {
   };
 
   (isRootOnV1 ? test : test.skip)('limits are written where the kernel reads them', () => {
-    const { cg, warnings } = openWith('limits', { pidsMax: 64, memoryBytes: 64 * 2 ** 20, cpuQuota: { quotaUs: 50_000, periodUs: 100_000 }, cpuShares: 512, cpus: '0' });
+    const { cg, warnings } = openWith('limits', { pidsMax: 64, memoryBytes: 64 * 2 ** 20, cpuQuota: { quotaUs: 50_000, periodUs: 100_000 }, cpuShares: 256, cpus: '0' });
     expect(cg.version).toBe(1);
     expect(warnings).toEqual([]);
     const read = (ctrl: string, file: string) => readFileSync(join('/sys/fs/cgroup', ctrl, `zones-${tag}`, 'limits', file), 'utf8').trim();
     expect(read('pids', 'pids.max')).toBe('64');
     expect(read('memory', 'memory.limit_in_bytes')).toBe(String(64 * 2 ** 20));
     expect(read('cpu', 'cpu.cfs_quota_us')).toBe('50000');
-    expect(read('cpu', 'cpu.shares')).toBe('512');
+    expect(read('cpu', 'cpu.shares')).toBe('512'); // 2 x 256 Solaris shares
     expect(read('cpuset', 'cpuset.cpus')).toBe('0');
     // the payload below takes the zone's cpus, and hands them on to what the zone makes in it
     expect(read('cpuset', 'payload/cpuset.cpus')).toBe('0');
     expect(read('cpuset', 'payload/cgroup.clone_children')).toBe('1');
+  });
+
+  (isRootOnV1 ? test : test.skip)('setCpus moves the whole subtree, deepest first when shrinking, top first when growing', () => {
+    const { cg } = openWith('cpus', {});
+    const dir = cg.paths.find((p) => p.includes('/cpuset/'))!;
+    mkdirSync(join(dir, 'payload', 'init.scope'));
+    cg.setCpus('0');
+    const read = (rel: string) => readFileSync(join(dir, rel, 'cpuset.cpus'), 'utf8').trim();
+    expect([read(''), read('payload'), read('payload/init.scope')]).toEqual(['0', '0', '0']);
+    cg.setCpus('1');
+    expect([read(''), read('payload'), read('payload/init.scope')]).toEqual(['1', '1', '1']);
+    cg.setCpus('0-1');
+    expect([read(''), read('payload'), read('payload/init.scope')]).toEqual(['0-1', '0-1', '0-1']);
   });
 
   (isRootOnV1 ? test : test.skip)('the payload belongs to the zone root: it may add cgroups there, never touch the limits above', () => {
@@ -232,22 +308,54 @@ describe('cgroup v2, against a cgroup-like tree', () => {
     expect(ZONE_MAX_DESCENDANTS).toBe(1024);
     // The files the kernel would create in a new cgroup.
     for (const f of ['memory.max', 'memory.swap.max', 'cpu.max', 'cpu.weight', 'cpuset.cpus', 'pids.max', 'cgroup.procs']) writeFileSync(join(dir, f), '');
-    const warnings = cg.apply({ memoryBytes: 512 * 2 ** 20, memoryAndSwapBytes: 2 ** 30, cpuQuota: { quotaUs: 150_000, periodUs: 100_000 }, cpuShares: 1024, cpus: '0-1', pidsMax: 'max' });
+    const warnings = cg.apply({ memoryBytes: 512 * 2 ** 20, memoryAndSwapBytes: 2 ** 30, cpuQuota: { quotaUs: 150_000, periodUs: 100_000 }, cpuShares: 3, cpus: '0-1', pidsMax: 'max' });
     expect(warnings).toEqual([]);
     const read = (f: string) => readFileSync(join(dir, f), 'utf8');
     expect(read('memory.max')).toBe(String(512 * 2 ** 20));
     expect(read('memory.swap.max')).toBe(String(2 ** 30 - 512 * 2 ** 20));
     expect(read('cpu.max')).toBe('150000 100000');
-    expect(read('cpu.weight')).toBe('39');
+    expect(read('cpu.weight')).toBe('3');
     expect(read('cpuset.cpus')).toBe('0-1');
     expect(read('pids.max')).toBe('max');
+  });
+
+  test('a live change puts dropped limits back to the kernel defaults; the CPUs are set at the zone level', () => {
+    const cg = zoneCgroup('live', { root });
+    cg.create();
+    const dir = cg.paths[0]!;
+    for (const f of ['memory.max', 'cpu.max', 'cpu.weight', 'cpuset.cpus', 'pids.max']) writeFileSync(join(dir, f), '');
+    cg.apply({ memoryBytes: 'max', cpuQuota: 'max', cpuShares: 'default', pidsMax: 'max' });
+    const read = (f: string) => readFileSync(join(dir, f), 'utf8');
+    expect([read('memory.max'), read('cpu.max'), read('cpu.weight'), read('pids.max')]).toEqual(['max', 'max', '100', 'max']);
+    cg.setCpus('1');
+    expect(cg.cpus()).toBe('1');
+  });
+
+  test('what this host cannot enforce is said, nothing written', () => {
+    const cg = zoneCgroup('unenforced', { root });
+    expect(cg.unenforced({ cpuShares: 20000, cpuQuota: { quotaUs: 1000, periodUs: 100_000 } })).toEqual([
+      "cpu-shares 20000 saturates cgroup v2's cpu.weight: 10000 is enforced.",
+    ]);
+    expect(existsSync(cg.paths[0]!)).toBe(false);
+    const bare = mkdtempSync(join(tmpdir(), 'cg-nocpu-'));
+    try {
+      writeFileSync(join(bare, 'cgroup.controllers'), 'memory pids\n');
+      expect(zoneCgroup('z', { root: bare }).unenforced({ cpuShares: 1, dedicatedCpu: { min: 1, max: 1, importance: 1 } })).toEqual([
+        "cpu-shares not enforced: this host's cgroup2 has no cpu controller.",
+        "dedicated-cpu not enforced: this host's cgroup2 has no cpuset controller.",
+      ]);
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
   });
 
   test('no swap controller file: the swap cap is reported, not silently dropped', () => {
     const cg = zoneCgroup('noswap', { root });
     cg.create();
     mkdirSync(cg.paths[0]!, { recursive: true });
-    expect(cg.apply({ memoryAndSwapBytes: 2 ** 30 })).toEqual(['swap cap not enforced: the kernel has no memory.swap.max']);
+    expect(cg.apply({ memoryAndSwapBytes: 2 ** 30 })).toEqual(['capped-memory swap not enforced: the kernel has no swap accounting (memory.swap.max).']);
+    // a live change that lifts the cap has nothing to say
+    expect(cg.apply({ memoryAndSwapBytes: 'max' })).toEqual([]);
   });
 
   test('join writes the pid to the payload\'s cgroup.procs; pids reads it back', () => {

@@ -10,21 +10,22 @@
  */
 import { chownSync, existsSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { readPids, readValue, sleep, writeValue } from './common.js';
-import type { CgroupLimits } from './limits.js';
+import { formatCpuList, parseCpuList, readPids, readValue, sleep, writeValue } from './common.js';
+import { MAX_V2_WEIGHT, type CgroupLimits } from './limits.js';
 import type { V1Controller } from './v1/controller.js';
 import { pids } from './v1/pids.js';
-import { memory } from './v1/memory.js';
+import { memory, NO_SWAP_ACCOUNTING_V1 } from './v1/memory.js';
 import { cpu } from './v1/cpu.js';
 import { cpuset } from './v1/cpuset.js';
 import { devices } from './v1/devices.js';
 import { freezer, setFrozen } from './v1/freezer.js';
 import { cpuacct } from './v1/cpuacct.js';
-import { V2_CONTROLLERS, V2_SETTERS, V2_STATS } from './v2/resources.js';
+import { NO_SWAP_ACCOUNTING_V2, V2_CONTROLLERS, V2_SETTERS, V2_STATS } from './v2/resources.js';
 import type { CgroupStats, StatWant } from './stats.js';
 
-export type { CgroupLimits, DeviceRule, Limit } from './limits.js';
-export { deviceRuleText, limitsFromConfig } from './limits.js';
+export type { CgroupLimits, DedicatedCpuRequest, DeviceRule, IpcLimits, Limit } from './limits.js';
+export { configLimitWarnings, deviceRuleText, limitsFromConfig } from './limits.js';
+export { formatCpuList, parseCpuList } from './common.js';
 export type { CgroupStats, StatGroup } from './stats.js';
 
 /** Host ids of the zone's root (its user namespace's uid 0 and gid 0). */
@@ -58,6 +59,15 @@ export interface ZoneCgroup {
   apply(limits: CgroupLimits): string[];
   /** The zone's use and caps as the kernel has them now (zonestat), of the groups in `want` (default all); {} when its cgroup is gone. */
   stats(want?: StatWant): CgroupStats;
+  /** What of `limits` this host cannot enforce (no swap accounting, a hierarchy missing, a value it saturates), without writing anything. */
+  unenforced(limits: CgroupLimits): string[];
+  /** The CPUs the zone may run on now (cpuset list syntax); undefined without a cpuset. */
+  cpus(): string | undefined;
+  /**
+   * Moves the zone onto these CPUs, the cgroups below it included (v1 only: a v2 child's
+   * effective set follows its parent's). Used by runtime/cpu-pool.ts for dedicated-cpu.
+   */
+  setCpus(cpus: string): void;
   /** Moves a process (and its future children) into the zone's payload. */
   join(pid: number): void;
   /** Every process of the zone, in the payload or any cgroup below it. */
@@ -296,7 +306,56 @@ class V1Cgroup extends BaseCgroup implements ZoneCgroup {
   }
 
   apply(limits: CgroupLimits): string[] {
-    return this.controllers.flatMap((c, i) => c.apply(this.paths[i]!, limits));
+    const warnings = this.controllers.flatMap((c, i) => c.apply(this.paths[i]!, limits));
+    if (limits.cpus !== undefined) this.setCpus(limits.cpus);
+    return warnings;
+  }
+
+  unenforced(limits: CgroupLimits): string[] {
+    const have = new Set(this.controllers.map((c) => c.name));
+    const out: string[] = [];
+    const need = (ctrl: string, what: string) => {
+      if (!have.has(ctrl)) out.push(`${what} not enforced: this host has no ${ctrl} hierarchy (${join(this.root, ctrl)}).`);
+    };
+    if (limits.cpuQuota !== undefined) need('cpu', 'capped-cpu');
+    if (limits.cpuShares !== undefined) need('cpu', 'cpu-shares');
+    if (limits.dedicatedCpu !== undefined || limits.cpus !== undefined) need('cpuset', 'dedicated-cpu');
+    if (typeof limits.memoryAndSwapBytes === 'number' && have.has('memory') && !existsSync(join(this.root, 'memory', 'memory.memsw.limit_in_bytes'))) {
+      out.push(NO_SWAP_ACCOUNTING_V1);
+    }
+    return out;
+  }
+
+  private get cpusetDir(): string | undefined {
+    const i = this.controllers.indexOf(cpuset);
+    return i >= 0 ? this.paths[i] : undefined;
+  }
+
+  cpus(): string | undefined {
+    const dir = this.cpusetDir;
+    return dir ? readValue(dir, 'cpuset.cpus') : undefined;
+  }
+
+  /**
+   * v1 refuses a cpuset holding a CPU its parent lacks, so: first every cgroup of the zone that
+   * followed the zone's set grows to old + new (top down), then each shrinks to its part of the new
+   * set (deepest first). A cgroup the zone's root narrowed itself keeps what it chose of the new set.
+   */
+  setCpus(cpus: string): void {
+    const dir = this.cpusetDir;
+    if (!dir || !existsSync(dir)) return;
+    const old = parseCpuList(readValue(dir, 'cpuset.cpus'));
+    const next = parseCpuList(cpus);
+    const oldText = formatCpuList(old);
+    const union = formatCpuList([...old, ...next]);
+    const deepestFirst = subtree(dir);
+    const followers = new Set(deepestFirst.filter((d) => d === dir || readValue(d, 'cpuset.cpus') === oldText));
+    for (const d of [...deepestFirst].reverse()) if (followers.has(d)) writeValue(d, 'cpuset.cpus', union);
+    for (const d of deepestFirst) {
+      const own = parseCpuList(readValue(d, 'cpuset.cpus'));
+      const kept = own.filter((c) => next.includes(c));
+      writeValue(d, 'cpuset.cpus', followers.has(d) || kept.length === 0 ? formatCpuList(next) : formatCpuList(kept));
+    }
   }
 
   join(pid: number): void {
@@ -364,6 +423,33 @@ class V2Cgroup extends BaseCgroup implements ZoneCgroup {
     return V2_SETTERS.flatMap((set) => set(this.paths[0]!, limits));
   }
 
+  unenforced(limits: CgroupLimits): string[] {
+    const have = this.available();
+    const out: string[] = [];
+    const need = (ctrl: string, what: string) => {
+      if (!have.includes(ctrl)) out.push(`${what} not enforced: this host's cgroup2 has no ${ctrl} controller.`);
+    };
+    if (limits.cpuQuota !== undefined) need('cpu', 'capped-cpu');
+    if (limits.cpuShares !== undefined) need('cpu', 'cpu-shares');
+    if (typeof limits.cpuShares === 'number' && limits.cpuShares > MAX_V2_WEIGHT) {
+      out.push(`cpu-shares ${limits.cpuShares} saturates cgroup v2's cpu.weight: ${MAX_V2_WEIGHT} is enforced.`);
+    }
+    if (limits.dedicatedCpu !== undefined || limits.cpus !== undefined) need('cpuset', 'dedicated-cpu');
+    const parentDir = join(this.root, this.parent);
+    if (typeof limits.memoryAndSwapBytes === 'number' && existsSync(join(parentDir, 'memory.max')) && !existsSync(join(parentDir, 'memory.swap.max'))) {
+      out.push(NO_SWAP_ACCOUNTING_V2);
+    }
+    return out;
+  }
+
+  cpus(): string | undefined {
+    return readValue(this.paths[0]!, 'cpuset.cpus');
+  }
+
+  setCpus(cpus: string): void {
+    if (existsSync(this.paths[0]!)) writeValue(this.paths[0]!, 'cpuset.cpus', cpus);
+  }
+
   join(pid: number): void {
     writeValue(this.payloadPaths[0]!, 'cgroup.procs', pid);
   }
@@ -382,5 +468,26 @@ class V2Cgroup extends BaseCgroup implements ZoneCgroup {
 
   protected freeze(frozen: boolean): void {
     if (existsSync(join(this.paths[0]!, 'cgroup.freeze'))) writeValue(this.paths[0]!, 'cgroup.freeze', frozen ? 1 : 0);
+  }
+}
+
+/** The CPUs zones may be given: the root cpuset's (v1 cpuset.cpus, v2 cpuset.cpus.effective), else the online ones. */
+export function hostCpus(opts: CgroupOptions = {}): number[] {
+  const root = opts.root ?? DEFAULT_ROOT;
+  const version = opts.version ?? detectCgroupVersion(root);
+  const text = version === 2 ? readValue(root, 'cpuset.cpus.effective') : readValue(join(root, 'cpuset'), 'cpuset.cpus');
+  const list = parseCpuList(text);
+  return list.length > 0 ? list : parseCpuList(readValue('/sys/devices/system/cpu', 'online'));
+}
+
+/** The zones that have a cgroup under the parent (their cpuset's, on v1): running, or left by a crash. */
+export function zoneCgroupNames(opts: CgroupOptions = {}): string[] {
+  const root = opts.root ?? DEFAULT_ROOT;
+  const version = opts.version ?? detectCgroupVersion(root);
+  const dir = version === 2 ? join(root, opts.parent ?? DEFAULT_PARENT) : join(root, 'cpuset', opts.parent ?? DEFAULT_PARENT);
+  try {
+    return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  } catch {
+    return [];
   }
 }

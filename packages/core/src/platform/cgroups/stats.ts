@@ -12,7 +12,7 @@ export interface CgroupStats {
   cpuUsageNs?: number;
   /** CPU cap as CPUs (quota / period: 0.5 = half of one CPU); undefined = uncapped. */
   cpuCap?: number;
-  /** cpu.shares (v1) or cpu.weight converted back to shares (v2). */
+  /** zone.cpu-shares as the kernel holds it, in Solaris shares (v1 cpu.shares / 2, v2 cpu.weight: platform/cgroups/limits.ts). */
   cpuShares?: number;
   /** The host CPUs the zone may run on (its cpuset), as a list of CPU numbers. */
   cpus?: number[];

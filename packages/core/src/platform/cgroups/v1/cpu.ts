@@ -1,9 +1,7 @@
 import { counterValue, cpuCapOf, wants, type CgroupStats, type StatWant } from '../stats.js';
 import { writeValue } from '../common.js';
+import { sharesOfV1, V1_DEFAULT_SHARES, v1Shares } from '../limits.js';
 import type { V1Controller } from './controller.js';
-
-/** cpu.shares has a floor of 2 in the kernel. */
-const MIN_SHARES = 2;
 
 export const cpu: V1Controller = {
   name: 'cpu',
@@ -15,7 +13,8 @@ export const cpu: V1Controller = {
       writeValue(dir, 'cpu.cfs_period_us', q.periodUs);
       writeValue(dir, 'cpu.cfs_quota_us', q.quotaUs);
     }
-    if (limits.cpuShares !== undefined) writeValue(dir, 'cpu.shares', Math.max(MIN_SHARES, limits.cpuShares));
+    const shares = limits.cpuShares;
+    if (shares !== undefined) writeValue(dir, 'cpu.shares', shares === 'default' ? V1_DEFAULT_SHARES : v1Shares(shares));
     return [];
   },
 };
@@ -28,6 +27,9 @@ export function statCpu(dir: string, want?: StatWant): CgroupStats {
     // the period only matters under a quota (-1: none)
     out.cpuCap = quota === undefined || quota < 0 ? undefined : cpuCapOf(quota, counterValue(dir, 'cpu.cfs_period_us'));
   }
-  if (wants(want, 'shares')) out.cpuShares = counterValue(dir, 'cpu.shares');
+  if (wants(want, 'shares')) {
+    const shares = counterValue(dir, 'cpu.shares');
+    out.cpuShares = shares === undefined ? undefined : sharesOfV1(shares);
+  }
   return out;
 }

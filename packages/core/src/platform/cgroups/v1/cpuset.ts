@@ -13,8 +13,9 @@ export const cpuset: V1Controller = {
     }
     writeValue(dir, 'cgroup.clone_children', 1);
   },
-  apply(dir, limits) {
-    if (limits.cpus !== undefined) writeValue(dir, 'cpuset.cpus', limits.cpus);
+  // The CPUs go through V1Cgroup.setCpus: on v1 a cpuset can never hold a CPU its parent lacks, so
+  // a change walks the zone's whole subtree in an order the kernel accepts.
+  apply() {
     return [];
   },
 };

@@ -6,6 +6,9 @@ import type { V1Controller } from './controller.js';
 
 const UNLIMITED = -1;
 
+/** Also what ZoneCgroup.unenforced says beforehand: boot prints it once. */
+export const NO_SWAP_ACCOUNTING_V1 = 'capped-memory swap not enforced: the kernel has no swap accounting (memory.memsw; boot with swapaccount=1).';
+
 export const memory: V1Controller = {
   name: 'memory',
   stat: statMemory,
@@ -15,7 +18,7 @@ export const memory: V1Controller = {
     let memsw = limits.memoryAndSwapBytes === 'max' ? UNLIMITED : limits.memoryAndSwapBytes;
     const hasSwapAccounting = existsSync(join(dir, 'memory.memsw.limit_in_bytes'));
     if (memsw !== undefined && !hasSwapAccounting) {
-      warnings.push('swap cap not enforced: the kernel has no memory.memsw (boot with swapaccount=1)');
+      if (memsw !== UNLIMITED) warnings.push(NO_SWAP_ACCOUNTING_V1);
       memsw = undefined;
     }
     // memsw can never be below the memory limit; a swap cap smaller than physical caps both.

@@ -3,12 +3,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeValue } from '../common.js';
 import { counterValue, cpuCapOf, cpuList, keyedValues, limitValue, readStat, wants, type CgroupStats, type StatWant } from '../stats.js';
-import type { CgroupLimits } from '../limits.js';
+import { sharesOfV2, V2_DEFAULT_WEIGHT, v2Weight, type CgroupLimits } from '../limits.js';
+
+/** Also what ZoneCgroup.unenforced says beforehand: boot prints it once. */
+export const NO_SWAP_ACCOUNTING_V2 = 'capped-memory swap not enforced: the kernel has no swap accounting (memory.swap.max).';
 
 export function setMemory(dir: string, l: CgroupLimits): string[] {
   if (l.memoryBytes !== undefined) writeValue(dir, 'memory.max', l.memoryBytes);
   if (l.memoryAndSwapBytes !== undefined) {
-    if (!existsSync(join(dir, 'memory.swap.max'))) return ['swap cap not enforced: the kernel has no memory.swap.max'];
+    if (!existsSync(join(dir, 'memory.swap.max'))) return l.memoryAndSwapBytes === 'max' ? [] : [NO_SWAP_ACCOUNTING_V2];
     // v2 caps swap on its own; Solaris zone.max-swap caps memory plus swap.
     const mem = typeof l.memoryBytes === 'number' ? l.memoryBytes : 0;
     const swap = l.memoryAndSwapBytes === 'max' ? 'max' : Math.max(0, l.memoryAndSwapBytes - mem);
@@ -17,17 +20,11 @@ export function setMemory(dir: string, l: CgroupLimits): string[] {
   return [];
 }
 
-/** cpu.shares (2..262144, default 1024) to cpu.weight (1..10000, default 100), as runc converts. */
-export function sharesToWeight(shares: number): number {
-  const s = Math.min(262144, Math.max(2, shares));
-  return 1 + Math.floor(((s - 2) * 9999) / 262142);
-}
-
 export function setCpu(dir: string, l: CgroupLimits): string[] {
   const q = l.cpuQuota;
   if (q === 'max') writeValue(dir, 'cpu.max', 'max');
   else if (q) writeValue(dir, 'cpu.max', `${q.quotaUs} ${q.periodUs}`);
-  if (l.cpuShares !== undefined) writeValue(dir, 'cpu.weight', sharesToWeight(l.cpuShares));
+  if (l.cpuShares !== undefined) writeValue(dir, 'cpu.weight', l.cpuShares === 'default' ? V2_DEFAULT_WEIGHT : v2Weight(l.cpuShares));
   return [];
 }
 
@@ -46,11 +43,6 @@ export const V2_CONTROLLERS = ['memory', 'cpu', 'cpuset', 'pids'];
 
 // ---- reading back: the zone's use and caps (zonestat), one function per resource.
 
-/** cpu.weight back to shares, the inverse of {@link sharesToWeight}. */
-export function weightToShares(weight: number): number {
-  return 2 + Math.round(((weight - 1) * 262142) / 9999);
-}
-
 export function statCpu(dir: string, want?: StatWant): CgroupStats {
   const out: CgroupStats = {};
   if (wants(want, 'cpu')) {
@@ -61,7 +53,7 @@ export function statCpu(dir: string, want?: StatWant): CgroupStats {
   }
   if (wants(want, 'shares')) {
     const weight = counterValue(dir, 'cpu.weight');
-    out.cpuShares = weight === undefined ? undefined : weightToShares(weight);
+    out.cpuShares = weight === undefined ? undefined : sharesOfV2(weight);
   }
   return out;
 }
