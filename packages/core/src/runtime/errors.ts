@@ -20,7 +20,12 @@ export type ZoneRuntimeErrorCode =
   | 'Z_HALT_FAILED'
   | 'Z_NETWORK'
   | 'Z_NO_CGROUP'
-  | 'Z_IDMAP';
+  | 'Z_IDMAP'
+  /** zonecfg -r (runtime/live-apply.ts) */
+  | 'Z_NOT_RUNNING'
+  | 'Z_LIVE_REFUSED'
+  | 'Z_LIVE_CHANGED'
+  | 'Z_LIVE_FAILED';
 
 export class ZoneRuntimeError extends Error {
   constructor(

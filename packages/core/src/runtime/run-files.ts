@@ -24,6 +24,12 @@ export const RUN_FILES = {
   seccomp: 'seccomp',
   /** The pid of the boot holding the run directory until the supervisor has answered (runtime). */
   booting: '.booting',
+  /**
+   * The zone's running configuration, JSON (runtime): what it booted with, then each `zonecfg -r`
+   * commit (docs/reference.md, "Live reconfiguration"); with the fs it mounted live and the index of
+   * each net's interfaces.
+   */
+  liveConfig: 'live.json',
 } as const;
 
 /** A zone id reservation beside the run directories, `var/run/zones/.zoneid.N`, holding the zone's name (N >= 1: 0 is the global zone's). */
