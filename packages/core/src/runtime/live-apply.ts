@@ -22,7 +22,7 @@ const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeo
 
 export const liveError = {
   notRunning: (z: string) =>
-    new ZoneRuntimeError('Z_NOT_RUNNING', `zone is not running: the live configuration (-r) exists only while the zone runs`, z),
+    new ZoneRuntimeError('Z_NOT_RUNNING', `Zone ${z} is not running; -r edits the live configuration of a running zone (without -r, changes take effect at the next boot)`, z),
   refused: (z: string, why: string[]) => new ZoneRuntimeError('Z_LIVE_REFUSED', [...why, 'nothing was changed in the running zone'].join('\n'), z),
   changed: (z: string) =>
     new ZoneRuntimeError('Z_LIVE_CHANGED', 'the running configuration was changed by someone else meanwhile; nothing was changed in the running zone', z),
