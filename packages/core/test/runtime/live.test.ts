@@ -136,6 +136,17 @@ d('zonecfg -r: resource controls, fs and refusals', () => {
     expect(zonecfg('-z', z, 'info', 'max-lwps').stdout).toBe('[max-lwps: 300]\n');
   });
 
+  test('a step that fails midway undoes what was applied before it, and the commit saves nothing', () => {
+    const r = zonecfg('-z', z, '-r', 'set max-lwps=350; add fs; set dir=/mnt/bad; set special=swap; set type=tmpfs; set options=["nosuchoption=1"]; end');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^${z}: add fs /mnt/bad: .*; what had been applied was undone\nConfiguration not saved.\n$`));
+    expect(traceLines(r.stderr)).toEqual([]);
+    expect(cgroupFile(z, 'pids.max')).toBe('300');
+    expect(zoneMounts(z).some((x) => x.point === '/mnt/bad')).toBe(false);
+    expect(zonecfg('-z', z, 'info', 'max-lwps').stdout).toBe('[max-lwps: 300]\n');
+    expect(zonecfg('-z', z, '-r', 'info', 'max-lwps').stdout).toBe('[max-lwps: 300]\n');
+  });
+
   test('a tmpfs added live shows in the zone, its size holds against the zone root, and removing it takes it away', () => {
     const add = zonecfg('-z', z, '-r', 'add fs; set dir=/mnt/live; set special=swap; set type=tmpfs; set options=["size=1m",nodevices]; end');
     expect(add).toMatchObject({ status: 0, stderr: '' });
