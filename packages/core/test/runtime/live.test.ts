@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,6 +147,27 @@ d('zonecfg -r: resource controls, fs and refusals', () => {
     expect(zonecfg('-z', z, '-r', 'info', 'max-lwps').stdout).toBe('[max-lwps: 300]\n');
   });
 
+  test('a commit over a running configuration another commit changed meanwhile is refused', async () => {
+    const { liveRecord, applyLiveChange } = await import('../../src/runtime/live-apply.js');
+    const seen = liveRecord(z, opts).config;
+    expect(zonecfg('-z', z, '-r', 'set max-lwps=310')).toMatchObject({ status: 0 });
+    await expect(applyLiveChange(z, seen, seen, opts)).rejects.toMatchObject({ code: 'Z_LIVE_CHANGED' });
+    expect(cgroupFile(z, 'pids.max')).toBe('310');
+    expect(zonecfg('-z', z, '-r', 'set max-lwps=300')).toMatchObject({ status: 0 });
+  });
+
+  test('a damaged record of the running configuration: the stored one stands in for it', () => {
+    const path = join(root, 'var/run/zones', z, 'live.json');
+    const kept = readFileSync(path, 'utf8');
+    writeFileSync(path, '{"config": 1');
+    try {
+      const r = zonecfg('-z', z, '-r', 'info', 'max-lwps');
+      expect(r).toMatchObject({ status: 0, stdout: '[max-lwps: 300]\n', stderr: '' });
+    } finally {
+      writeFileSync(path, kept);
+    }
+  });
+
   test('a tmpfs added live shows in the zone, its size holds against the zone root, and removing it takes it away', () => {
     const add = zonecfg('-z', z, '-r', 'add fs; set dir=/mnt/live; set special=swap; set type=tmpfs; set options=["size=1m",nodevices]; end');
     expect(add).toMatchObject({ status: 0, stderr: '' });
@@ -237,5 +258,21 @@ d('zonecfg -r: an exclusive-IP net added and removed live', () => {
     expect(inZoneNet(y, 'ip', '-o', 'link').stdout).not.toContain('eth0');
     expect(execFileSync('ip', ['-n', NETNS, '-o', 'link', 'show', 'master', BRIDGE], { encoding: 'utf8' }).trim().split('\n')).toHaveLength(1);
     expect(store.load(y)!.resources.some((r) => r.type === 'net')).toBe(false);
+  });
+
+  test('shared-IP: the address is added to the interface and removed with the net, or with the halt', () => {
+    const s = makeZone('s');
+    expect(inNetns(ZONEADM, ['-z', s, 'boot', '--', '-i', 'zsched'])).toMatchObject({ status: 0 });
+    const addrs = () => execFileSync('ip', ['-n', NETNS, '-o', 'addr', 'show', 'dev', BRIDGE], { encoding: 'utf8' });
+    const add = inNetns(ZONECFG, ['-z', s, '-r', `add net; set physical=${BRIDGE}; set address=198.51.100.7/24; end`]);
+    expect(add).toMatchObject({ status: 0, stderr: '' });
+    expect(addrs()).toMatch(new RegExp(`198\\.51\\.100\\.7/24 .*${BRIDGE}:\\d+`));
+    expect(inNetns(ZONECFG, ['-z', s, '-r', `remove net physical=${BRIDGE}`])).toMatchObject({ status: 0, stderr: '' });
+    expect(addrs()).not.toContain('198.51.100.7');
+    // Added live, then the zone halts: the halt takes the address away too.
+    expect(inNetns(ZONECFG, ['-z', s, '-r', `add net; set physical=${BRIDGE}; set address=198.51.100.8/24; end`])).toMatchObject({ status: 0 });
+    expect(addrs()).toContain('198.51.100.8/24');
+    expect(inNetns(ZONEADM, ['-z', s, 'halt'])).toMatchObject({ status: 0 });
+    expect(addrs()).not.toContain('198.51.100.8');
   });
 });
