@@ -12,7 +12,7 @@ import { MS } from '../platform/syscalls.js';
 import { runDir, zonesRoot } from '../store/paths.js';
 import { ZoneStore } from '../store/zone-store.js';
 import { ZoneRuntimeError } from './errors.js';
-import { bootRecord, planLiveChange, type LivePlan, type LiveRecord } from './live-plan.js';
+import { bootRecord, planLiveChange, withAppliedControls, type LivePlan, type LiveRecord } from './live-plan.js';
 import { applyResourceControls } from './resource-controls.js';
 import { RUN_FILE_MODE, RUN_FILES, zoneRuntimeInfo, type RuntimeOptions, type ZoneRuntimeInfo } from './state.js';
 import { fsMount } from './supervisor.js';
@@ -73,6 +73,15 @@ function writeRecord(name: string, record: LiveRecord, opts: RuntimeOptions): vo
   const path = recordPath(name, opts);
   writeFileSync(`${path}.tmp`, `${JSON.stringify(record)}\n`, { mode: RUN_FILE_MODE });
   renameSync(`${path}.tmp`, path);
+}
+
+/**
+ * For `zoneadm apply`, once it has given the running zone the resource controls of `applied`:
+ * the running configuration says so too, so that `zonecfg -r` starts from what the zone has.
+ */
+export function recordAppliedControls(name: string, applied: ZoneConfig, opts: RuntimeOptions = {}): void {
+  const record = liveRecord(name, opts);
+  writeRecord(name, { ...record, config: withAppliedControls(record.config, applied) }, opts);
 }
 
 /** What the host says against an fs added live (its special's own mount), beyond the plan's rules. */

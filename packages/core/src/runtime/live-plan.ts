@@ -175,17 +175,21 @@ export function planLiveChange(record: LiveRecord, after: ZoneConfig): LivePlan 
   };
 }
 
+/** The running configuration once `zoneadm apply` has given the zone the resource controls of `applied`. */
+export function withAppliedControls(running: ZoneConfig, applied: ZoneConfig): ZoneConfig {
+  const out = structuredClone(running);
+  out.resources = [...out.resources.filter((r) => !RESOURCE_CONTROLS.has(r.type)), ...structuredClone(applied.resources.filter((r) => RESOURCE_CONTROLS.has(r.type)))];
+  for (const g of CONTROL_GLOBALS) out.globals[g as keyof ZoneConfig['globals']] = applied.globals[g as keyof ZoneConfig['globals']];
+  return out;
+}
+
 /**
  * The stored configuration with a live commit's change made to it too (docs/reference.md, "Live
  * reconfiguration": the issue asks `commit` to apply and save). Only what changed is carried over,
  * so an edit of the stored configuration that is waiting for the next boot stays as it is.
  */
 export function persistLiveChange(stored: ZoneConfig, plan: LivePlan, after: ZoneConfig): ZoneConfig {
-  const out = structuredClone(stored);
-  if (plan.resourceControls) {
-    out.resources = [...out.resources.filter((r) => !RESOURCE_CONTROLS.has(r.type)), ...after.resources.filter((r) => RESOURCE_CONTROLS.has(r.type))];
-    for (const g of CONTROL_GLOBALS) out.globals[g as keyof ZoneConfig['globals']] = after.globals[g as keyof ZoneConfig['globals']];
-  }
+  const out = plan.resourceControls ? withAppliedControls(stored, after) : structuredClone(stored);
   for (const gone of [...plan.fsRemoved, ...plan.netRemoved.map((n) => n.resource)]) {
     const i = out.resources.findIndex((r) => key(r) === key(gone));
     if (i !== -1) out.resources.splice(i, 1);

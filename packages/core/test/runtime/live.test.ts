@@ -156,6 +156,16 @@ d('zonecfg -r: resource controls, fs and refusals', () => {
     expect(zonecfg('-z', z, '-r', 'set max-lwps=300')).toMatchObject({ status: 0 });
   });
 
+  test('after zoneadm apply (recordAppliedControls), -r starts from the controls the zone now has', async () => {
+    const { recordAppliedControls } = await import('../../src/runtime/live-apply.js');
+    const { setAlias } = await import('../../src/model/rctl.js');
+    const applied = store.load(z)!;
+    setAlias(applied, 'max-lwps', '320');
+    recordAppliedControls(z, applied, opts);
+    expect(zonecfg('-z', z, '-r', 'info', 'max-lwps').stdout).toBe('[max-lwps: 320]\n');
+    expect(zonecfg('-z', z, '-r', 'set max-lwps=300')).toMatchObject({ status: 0 });
+  });
+
   test('a damaged record of the running configuration: the stored one stands in for it', () => {
     const path = join(root, 'var/run/zones', z, 'live.json');
     const kept = readFileSync(path, 'utf8');
