@@ -98,6 +98,9 @@ function withPrefix(a: string): string {
 }
 
 const exists = (ifname: string) => existsSync(`/sys/class/net/${ifname}`);
+
+/** Whether the interface exists in this network namespace. */
+export const interfaceExists = (ifname: string): boolean => IFNAME.test(ifname) && exists(ifname);
 const isBridge = (ifname: string) => existsSync(`/sys/class/net/${ifname}/bridge`);
 
 /** Runs a tool; a failure says what the tool printed (`RTNETLINK answers: File exists`), a missing tool its package. */

@@ -103,6 +103,25 @@ function hostFsRefusals(plan: LivePlan): string[] {
   return out;
 }
 
+/** A net that cannot be set up (a bad interface name, a shared-IP interface that does not exist), found before anything is applied. */
+async function netRefusals(plan: LivePlan, after: ZoneConfig): Promise<string[]> {
+  if (plan.netAdded.length === 0) return [];
+  const network = await import('../platform/network.js');
+  const out: string[] = [];
+  for (const n of plan.netAdded) {
+    try {
+      if (after.globals['ip-type'] === 'exclusive') network.exclusiveNic(n.resource, '', n.index);
+      else {
+        const a = network.sharedAddress(n.resource);
+        if (a && !network.interfaceExists(a.physical)) out.push(`net ${a.physical}: no such interface`);
+      }
+    } catch (e) {
+      out.push(`net: ${(e as Error).message}`);
+    }
+  }
+  return out;
+}
+
 export interface LiveCommit {
   warnings: string[];
   plan: LivePlan;
@@ -118,10 +137,10 @@ export async function applyLiveChange(name: string, seen: ZoneConfig, after: Zon
   const record = liveRecord(name, opts);
   if (JSON.stringify(record.config) !== JSON.stringify(seen)) throw liveError.changed(name);
   const plan = planLiveChange(record, after);
-  const refused = [...plan.refused, ...hostFsRefusals(plan)];
+  const refused = [...plan.refused, ...hostFsRefusals(plan), ...(await netRefusals(plan, after))];
   if (refused.length > 0) throw liveError.refused(name, refused);
 
-  const { mountInZone, unmountInZone } = await import('../platform/zone-mounts.js');
+  const { mountInZone, unmountInZone, ZoneMountError } = await import('../platform/zone-mounts.js');
   const nets = plan.netAdded.length + plan.netRemoved.length > 0 ? await import('./zone-network.js') : undefined;
   const r = root(opts);
   const pid = info.initPid;
@@ -147,7 +166,9 @@ export async function applyLiveChange(name: string, seen: ZoneConfig, after: Zon
   }
   for (const f of plan.fsRemoved) {
     const m = liveMount(f);
-    await step(`remove fs ${m.dir}`, () => unmountInZone(pid, m.dir), () => mountInZone(pid, m));
+    // Already unmounted by the zone's root: the removal is done.
+    const unmount = () => unmountInZone(pid, m.dir).catch((e) => (e instanceof ZoneMountError && e.notMounted ? undefined : Promise.reject(e)));
+    await step(`remove fs ${m.dir}`, unmount, () => mountInZone(pid, m));
   }
   if (plan.resourceControls) {
     await step(

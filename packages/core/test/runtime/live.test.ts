@@ -205,6 +205,20 @@ d('zonecfg -r: resource controls, fs and refusals', () => {
     expect(store.load(z)!.resources.some((r) => r.type === 'fs' && r.props.dir === '/mnt/live')).toBe(false);
   });
 
+  test("an fs the zone's root unmounted itself is removed without complaint", () => {
+    expect(zonecfg('-z', z, '-r', 'add fs; set dir=/mnt/gone; set special=swap; set type=tmpfs; end')).toMatchObject({ status: 0, stderr: '' });
+    expect(zlogin(z, 'umount /mnt/gone && echo done').stdout).toBe('done\n');
+    expect(zonecfg('-z', z, '-r', 'remove fs dir=/mnt/gone')).toMatchObject({ status: 0, stderr: '' });
+    expect(zonecfg('-z', z, '-r', 'info', 'fs', 'dir=/mnt/gone').stdout).toBe('No such fs resource.\n');
+  });
+
+  test('a net that cannot be set up is refused before anything is applied', () => {
+    const r = zonecfg('-z', z, '-r', `set max-lwps=390; add net; set physical=zln${process.pid % 100000}; set address=192.0.2.50/24; end`);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${z}: net zln${process.pid % 100000}: no such interface\n${z}: nothing was changed in the running zone\n`);
+    expect(cgroupFile(z, 'pids.max')).toBe('300');
+  });
+
   test('an fs whose safety rests on a flag the zone could clear (a read-only lofs) waits for the next boot; a boot fs cannot be removed', () => {
     const shared = join(base, 'hostdir');
     mkdirSync(shared, { recursive: true });
@@ -216,6 +230,27 @@ d('zonecfg -r: resource controls, fs and refusals', () => {
     expect(boot.status).toBe(1);
     expect(boot.stderr).toContain('fs /mnt/boot was mounted when the zone booted');
     expect(zoneMounts(z).some((x) => x.point === '/mnt/boot')).toBe(true);
+  });
+
+  test("a lofs whose special's host mount has a flag, or has mounts below it, waits for the next boot", () => {
+    // The host mounts exist only in a private mount namespace zonecfg (and its zenter) runs in.
+    const dir = join(base, 'lofs-src');
+    mkdirSync(join(dir, 'sub'), { recursive: true });
+    mkdirSync(join(base, 'lofs-ro'), { recursive: true });
+    const script = [
+      `mount --bind ${dir} ${join(base, 'lofs-ro')}`,
+      `mount -o remount,bind,ro ${join(base, 'lofs-ro')}`,
+      `mount -t tmpfs none ${join(dir, 'sub')}`,
+      'exec node "$@"',
+    ].join(' && ');
+    const inPrivateNs = (...args: string[]) => spawnSync('unshare', ['-m', 'sh', '-c', script, 'sh', ZONECFG, ...args], { env, encoding: 'utf8', timeout: 30_000 });
+    const ro = inPrivateNs('-z', z, '-r', `add fs; set dir=/mnt/rov; set special=${join(base, 'lofs-ro')}; set type=lofs; set options=nosub; end`);
+    expect(ro.status).toBe(1);
+    expect(ro.stderr).toContain(`fs /mnt/rov: ${join(base, 'lofs-ro')} is on a ro mount of the host, which the zone's root could undo in a running zone; it takes effect at the next boot`);
+    const rec = inPrivateNs('-z', z, '-r', `add fs; set dir=/mnt/rec; set special=${dir}; set type=lofs; end`);
+    expect(rec.status).toBe(1);
+    expect(rec.stderr).toContain(`fs /mnt/rec: ${dir} has mounts below it`);
+    expect(zoneMounts(z).some((x) => x.point === '/mnt/rov' || x.point === '/mnt/rec')).toBe(false);
   });
 
   test("a writable lofs added live is the host directory, written with the zone's own host ids", () => {
