@@ -654,7 +654,6 @@ static int relay(int master, int sfd) {
   return status;
 }
 
-
 /* ---------------------------------------------------------------- live mounts */
 
 /* The zone's user namespace (its descriptor is kept: an idmapped mount needs it) and mount namespace. */

@@ -201,7 +201,6 @@ static void pj(char *out, const char *fmt, ...) {
   if (n < 0 || n >= PATH_MAX) { errno = ENAMETOOLONG; fail("path %s...", out); }
 }
 
-
 /* ================================ the zone's tree (supervisor, host root) ================================ */
 
 /*

@@ -284,7 +284,9 @@ export class Session extends ResourceCommands {
         this.backend.save(this.config!, this.savedName !== undefined && this.savedName !== this.name ? this.savedName : undefined);
       }
     } catch (e) {
-      this.error(...(e as Error).message.split('\n').map((l) => `${this.name}: ${l}`));
+      // A live refusal names each change on a line of its own.
+      const lines = this.options.live ? (e as Error).message.split('\n') : [(e as Error).message];
+      this.error(...lines.map((l) => `${this.name}: ${l}`));
       return false;
     }
     this.state = this.backend.lookup(this.name)?.state ?? 'configured';

@@ -38,13 +38,12 @@ function zenter(args: string[]): Promise<void> {
   });
 }
 
-/** Mounts `m` in the zone whose init is `pid`. `sharedUserns`: tests whose namespaces have no user namespace of their own. */
-export function mountInZone(pid: number, m: LiveMount, sharedUserns = false): Promise<void> {
-  const opts = ['-t', String(pid), ...(sharedUserns ? ['-W'] : []), '-M', ...(m.idmap ? ['-I'] : [])];
-  return zenter([...opts, '--', m.type, m.special, m.dir, String(m.flags), m.data]);
+/** Mounts `m` in the zone whose init is `pid`. */
+export function mountInZone(pid: number, m: LiveMount): Promise<void> {
+  return zenter(['-t', String(pid), '-M', ...(m.idmap ? ['-I'] : []), '--', m.type, m.special, m.dir, String(m.flags), m.data]);
 }
 
 /** Detaches the mount at `dir` in the zone whose init is `pid`. */
-export function unmountInZone(pid: number, dir: string, sharedUserns = false): Promise<void> {
-  return zenter(['-t', String(pid), ...(sharedUserns ? ['-W'] : []), '-U', '--', dir]);
+export function unmountInZone(pid: number, dir: string): Promise<void> {
+  return zenter(['-t', String(pid), '-U', '--', dir]);
 }

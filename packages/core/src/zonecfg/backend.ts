@@ -115,8 +115,13 @@ export async function liveBackend(name: string, root?: string, schema?: Schema):
     async commitLive(config) {
       const { warnings, plan } = await applyLiveChange(name, seen, config, opts);
       seen = structuredClone(config);
-      const stored = store.load(name);
-      if (stored) store.save(persistLiveChange(stored, plan, config));
+      try {
+        const stored = store.load(name);
+        if (stored) store.save(persistLiveChange(stored, plan, config));
+      } catch (e) {
+        if (!(e instanceof ZoneStoreError)) throw e;
+        throw new Error(`the running zone has the change, but it could not be saved: ${e.message}`);
+      }
       return warnings;
     },
   };
