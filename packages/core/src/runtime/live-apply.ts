@@ -11,7 +11,9 @@ import { mountOf, mountsUnder } from '../platform/mounts.js';
 import { MS } from '../platform/syscalls.js';
 import { runDir, zonesRoot } from '../store/paths.js';
 import { ZoneStore } from '../store/zone-store.js';
-import { ZoneRuntimeError } from './errors.js';
+import { acquireLock, LockTimeoutError } from '../store/lock.js';
+import { opLockPath } from '../zoneadm/paths.js';
+import { runtimeError, ZoneRuntimeError } from './errors.js';
 import { bootRecord, planLiveChange, withAppliedControls, type LivePlan, type LiveRecord } from './live-plan.js';
 import { applyResourceControls } from './resource-controls.js';
 import { RUN_FILE_MODE, RUN_FILES, zoneRuntimeInfo, type RuntimeOptions, type ZoneRuntimeInfo } from './state.js';
@@ -133,6 +135,22 @@ export interface LiveCommit {
  * applied; a step that fails undoes the steps before it.
  */
 export async function applyLiveChange(name: string, seen: ZoneConfig, after: ZoneConfig, opts: RuntimeOptions = {}): Promise<LiveCommit> {
+  // The zone's operation lock (zoneadm's): no boot, halt or other live commit meanwhile.
+  let unlock: () => void;
+  try {
+    unlock = acquireLock(opLockPath(name, root(opts)), { timeoutMs: 3000 });
+  } catch (e) {
+    if (e instanceof LockTimeoutError) throw runtimeError.busy(name);
+    throw e;
+  }
+  try {
+    return await applyLocked(name, seen, after, opts);
+  } finally {
+    unlock();
+  }
+}
+
+async function applyLocked(name: string, seen: ZoneConfig, after: ZoneConfig, opts: RuntimeOptions): Promise<LiveCommit> {
   const info = runningZone(name, opts);
   const record = liveRecord(name, opts);
   if (JSON.stringify(record.config) !== JSON.stringify(seen)) throw liveError.changed(name);

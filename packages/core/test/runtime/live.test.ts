@@ -156,6 +156,20 @@ d('zonecfg -r: resource controls, fs and refusals', () => {
     expect(zonecfg('-z', z, '-r', 'set max-lwps=300')).toMatchObject({ status: 0 });
   });
 
+  test("a commit waits for the zone's operation lock (a boot, a halt, another commit), then gives up: nothing applied", async () => {
+    const { acquireLock } = await import('../../src/store/lock.js');
+    const { opLockPath } = await import('../../src/zoneadm/paths.js');
+    const release = acquireLock(opLockPath(z, root));
+    try {
+      const r = zonecfg('-z', z, '-r', 'set max-lwps=333');
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe(`${z}: another zoneadm may have an operation in progress.\nConfiguration not saved.\n`);
+    } finally {
+      release();
+    }
+    expect(cgroupFile(z, 'pids.max')).toBe('300');
+  });
+
   test('after zoneadm apply (recordAppliedControls), -r starts from the controls the zone now has', async () => {
     const { recordAppliedControls } = await import('../../src/runtime/live-apply.js');
     const { setAlias } = await import('../../src/model/rctl.js');
