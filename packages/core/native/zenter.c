@@ -63,9 +63,21 @@
  * TERM when zenter has one.
  * Exit status: the command's; 1 when entering the zone failed (message on stderr); 126/127
  * when the command cannot be executed.
+ *
+ * Live reconfiguration (`zonecfg -r`, runtime/live-apply.ts decides everything):
+ *   zenter -t PID [-W] -M [-I] -- TYPE SPECIAL DIR MSFLAGS DATA
+ *             mounts an fs in the running zone: a detached mount made here, in the host (MS_BIND:
+ *             a copy of SPECIAL, recursive with MS_REC; else a new TYPE filesystem from SPECIAL
+ *             with DATA's comma-separated options), given the flags of MSFLAGS (-I: idmapped to
+ *             the zone's user namespace), then, in the zone's user and mount namespaces as the
+ *             zone's root, attached onto DIR (made if missing), looked up with the zone's root as
+ *             `/`; prints nothing, exits 0
+ *   zenter -t PID [-W] -U -- DIR
+ *             detaches the mount at DIR in the zone's mount namespace (exit 3: nothing is mounted there)
  */
 #define _GNU_SOURCE
 #include <grp.h>
+#include <limits.h>
 #include <pwd.h>
 #include <sched.h>
 #include <signal.h>
@@ -73,12 +85,14 @@
 #include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/mount.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <linux/openat2.h>
 #include "zones.h"
 
 #ifndef TIOCGPTPEER
@@ -104,6 +118,7 @@ static int nfilter, timefd = -1, sharedusers;
 static long long memlock = -1;
 static const char *sysctls[64];
 static int nsysctl;
+static int livemount, liveumount, liveidmap;
 
 extern char **environ;
 
@@ -119,8 +134,9 @@ static void fail(const char *fmt, ...) {
 }
 
 static void usage(void) {
-  dprintf(2, "usage: %s -t PID [-g CGDIR]... [-c MASK] [-u USER] [-n] [-X FD]... [-F FILTER [-T SOCK]] [-W] [-m BYTES] [-S N=V]... [-i [-s FD] [-e C | -E]] [--] [command [args ...]]\n",
-          prog);
+  dprintf(2, "usage: %s -t PID [-g CGDIR]... [-c MASK] [-u USER] [-n] [-X FD]... [-F FILTER [-T SOCK]] [-W] [-m BYTES] [-S N=V]... [-i [-s FD] [-e C | -E]] [--] [command [args ...]]\n"
+             "       %s -t PID [-W] -M [-I] -- TYPE SPECIAL DIR MSFLAGS DATA\n       %s -t PID [-W] -U -- DIR\n",
+          prog, prog, prog);
   exit(2);
 }
 
@@ -144,7 +160,7 @@ static int parse_byte(const char *spec) {
 
 static void parse_args(int argc, char **argv) {
   int c;
-  while ((c = getopt(argc, argv, "+t:g:c:u:nX:is:e:EF:T:Wm:S:")) != -1) {
+  while ((c = getopt(argc, argv, "+t:g:c:u:nX:is:e:EF:T:Wm:S:MUI")) != -1) {
     switch (c) {
     case 't': target = (pid_t)atoi(optarg); break;
     case 'g':
@@ -178,6 +194,9 @@ static void parse_args(int argc, char **argv) {
       if (nsysctl == 64) fail("too many sysctls");
       sysctls[nsysctl++] = optarg;
       break;
+    case 'M': livemount = 1; break;
+    case 'U': liveumount = 1; break;
+    case 'I': liveidmap = 1; break;
     default: usage();
     }
   }
@@ -677,11 +696,139 @@ static int relay(int master, int sfd) {
   return status;
 }
 
+/* ---------------------------------------------------------------- live mounts */
+
+/* The zone's user namespace (its descriptor is kept: an idmapped mount needs it) and mount namespace. */
+static int zone_userns = -1, zone_mntns = -1;
+
+static void open_zone_mount_ns(void) {
+  char p[64];
+  snprintf(p, sizeof p, "/proc/%d/ns/user", (int)target);
+  zone_userns = open(p, O_RDONLY | O_CLOEXEC);
+  snprintf(p, sizeof p, "/proc/%d/ns/mnt", (int)target);
+  zone_mntns = open(p, O_RDONLY | O_CLOEXEC);
+  if (zone_userns < 0 || zone_mntns < 0) fail("could not enter zone (process %d): %s", (int)target, strerror(errno));
+  int own = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+  if (own < 0) fail("/proc/self/ns/user: %s", strerror(errno));
+  if (same_ns(zone_userns, own) && !sharedusers) fail("could not enter zone (process %d): it has no user namespace of its own", (int)target);
+  close(own);
+}
+
+/* In the zone's user and mount namespaces as its root: `/` is now the zone's root. */
+static void enter_zone_mounts(void) {
+  int own = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+  if (own >= 0 && !same_ns(zone_userns, own) && setns(zone_userns, CLONE_NEWUSER) < 0)
+    fail("could not enter the zone's user namespace: %s", strerror(errno));
+  if (own >= 0) close(own);
+  if (setns(zone_mntns, CLONE_NEWNS) < 0) fail("could not enter the zone's mount namespace: %s", strerror(errno));
+  if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+    fail("could not become the zone's root: %s", strerror(errno));
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (chdir("/") < 0) fail("could not enter the zone's root: %s", strerror(errno));
+}
+
+static int open_beneath_root(int rootfd, const char *rel, int flags) {
+  struct open_how how = { .flags = (uint64_t)(flags | O_CLOEXEC), .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+  return (int)syscall(SYS_openat2, rootfd, rel[0] ? rel : ".", &how, sizeof how);
+}
+
+/* An O_PATH descriptor of directory `zpath` of the zone (its root as `/`: a symlink of the zone's can
+ * only lead inside it); with `create`, the missing directories are made, as the zone's root. */
+static int zone_dir(const char *zpath, int create) {
+  int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0) fail("open the zone's root: %s", strerror(errno));
+  char path[PATH_MAX];
+  const char *rel = zpath;
+  while (*rel == '/') rel++;
+  if ((size_t)snprintf(path, sizeof path, "%s", rel) >= sizeof path) fail("%s: %s", zpath, strerror(ENAMETOOLONG));
+  for (char *p = path; ; p++) {
+    if (*p != '/' && *p != 0) continue;
+    char saved = *p;
+    *p = 0;
+    int fd = open_beneath_root(rootfd, path, O_PATH | O_DIRECTORY);
+    if (fd < 0 && errno == ENOENT && create) {
+      if (mkdirat(rootfd, path, 0755) < 0 && errno != EEXIST) fail("mount point %s in the zone: %s", zpath, strerror(errno));
+      fd = open_beneath_root(rootfd, path, O_PATH | O_DIRECTORY);
+    }
+    if (fd < 0) fail("mount point %s in the zone: %s", zpath, strerror(errno));
+    *p = saved;
+    if (saved == 0) {
+      close(rootfd);
+      return fd;
+    }
+    close(fd);
+  }
+}
+
+/* The detached mount of an fs resource, made in the host as the runtime decided it. */
+static int detached_fs(const char *type, const char *special, unsigned long fl, const char *data) {
+  int mfd;
+  if (fl & MS_BIND) {
+    mfd = open_tree(AT_FDCWD, special, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (fl & MS_REC ? AT_RECURSIVE : 0));
+    if (mfd < 0) fail("copy the mount of %s: %s", special, strerror(errno));
+    struct mount_attr a = { .attr_set = mount_attrs(fl) };
+    if (a.attr_set && mount_setattr(mfd, "", AT_EMPTY_PATH | (fl & MS_REC ? AT_RECURSIVE : 0), &a, sizeof a) < 0)
+      fail("mount flags of %s: %s", special, strerror(errno));
+  } else {
+    int fs = fsopen(type, FSOPEN_CLOEXEC);
+    if (fs < 0) fail("%s: %s", type, strerror(errno));
+    if (special[0] && fsconfig(fs, FSCONFIG_SET_STRING, "source", special, 0) < 0) fail("%s source %s: %s", type, special, strerror(errno));
+    char opts[4096];
+    if ((size_t)snprintf(opts, sizeof opts, "%s", data) >= sizeof opts) fail("%s: options too long", type);
+    for (char *save = NULL, *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+      char *eq = strchr(o, '=');
+      if (eq) *eq = 0;
+      if (fsconfig(fs, eq ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, o, eq ? eq + 1 : NULL, 0) < 0)
+        fail("%s option %s: %s", type, o, strerror(errno));
+    }
+    if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) fail("%s %s: %s", type, special, strerror(errno));
+    mfd = fsmount(fs, FSMOUNT_CLOEXEC, (unsigned)mount_attrs(fl));
+    if (mfd < 0) fail("mount %s %s: %s", type, special, strerror(errno));
+    close(fs);
+  }
+  if (liveidmap) {
+    struct mount_attr a = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)zone_userns };
+    if (mount_setattr(mfd, "", AT_EMPTY_PATH | (fl & MS_REC ? AT_RECURSIVE : 0), &a, sizeof a) < 0)
+      fail("idmap-fs %s %s: %s", type, special, strerror(errno));
+  }
+  return mfd;
+}
+
+static int live_mount(char **a) {
+  if (!a[0] || !a[1] || !a[2] || !a[3] || !a[4] || a[5]) usage();
+  char *end;
+  errno = 0;
+  unsigned long fl = strtoul(a[3], &end, 10);
+  if (errno || *end || end == a[3]) fail("bad mount flags %s", a[3]);
+  open_zone_mount_ns();
+  int mfd = detached_fs(a[0], a[1], fl, a[4]);
+  enter_zone_mounts();
+  int t = zone_dir(a[2], 1);
+  if (move_mount(mfd, "", t, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) fail("mount %s: %s", a[2], strerror(errno));
+  return 0;
+}
+
+static int live_umount(char **a) {
+  if (!a[0] || a[1]) usage();
+  open_zone_mount_ns();
+  enter_zone_mounts();
+  int d = zone_dir(a[0], 0);
+  /* The mount's own root is what "." names there: the top mount at DIR. */
+  if (fchdir(d) < 0) fail("%s: %s", a[0], strerror(errno));
+  if (umount2(".", MNT_DETACH) < 0) {
+    if (errno == EINVAL) { dprintf(2, "%s: %s: not a mount point\n", prog, a[0]); return 3; }
+    fail("unmount %s: %s", a[0], strerror(errno));
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   const char *b = strrchr(argv[0], '/');
   prog = b ? b + 1 : argv[0];
   parse_args(argc, argv);
+  if (livemount) return live_mount(cmd);
+  if (liveumount) return live_umount(cmd);
   if (nsysctl > 0) return write_zone_sysctls();
   if (memlock >= 0) {
     struct rlimit rl = { (rlim_t)memlock, (rlim_t)memlock };

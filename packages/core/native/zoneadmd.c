@@ -204,11 +204,6 @@ static void pj(char *out, const char *fmt, ...) {
   if (n < 0 || n >= PATH_MAX) { errno = ENAMETOOLONG; fail("path %s...", out); }
 }
 
-static uint64_t mount_attrs(unsigned long ms) {
-  return (ms & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0) | (ms & MS_NODEV ? MOUNT_ATTR_NODEV : 0) |
-         (ms & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) | (ms & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0);
-}
-
 /* ================================ the zone's tree (supervisor, host root) ================================ */
 
 /*

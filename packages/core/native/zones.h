@@ -74,6 +74,14 @@ static inline int write_sysctl(const char *spec) {
   return r;
 }
 
+/* The MOUNT_ATTR_* of the MS_* flags the runtime decided (needs <sys/mount.h>). */
+#ifdef MOUNT_ATTR_RDONLY
+static inline uint64_t mount_attrs(unsigned long ms) {
+  return (ms & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0) | (ms & MS_NODEV ? MOUNT_ATTR_NODEV : 0) |
+         (ms & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) | (ms & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0);
+}
+#endif
+
 /* The PATH of a zone's root: its init's, and a zlogin as root. */
 #define ZONE_ROOT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 

@@ -20,6 +20,8 @@ export interface ReplOptions {
   terminal: boolean;
   /** Where terminal history is kept (not used on pipes). */
   historyFile?: string;
+  /** zonecfg -r: the running zone's live configuration. */
+  live?: boolean;
 }
 
 const HISTORY_SIZE = 500;
@@ -50,7 +52,7 @@ export async function runRepl(opts: ReplOptions): Promise<number> {
         return /^y/i.test((answer ?? '').trim());
       },
     },
-    { zonename: opts.zonename, mode: opts.terminal ? 'interactive' : 'stdin' },
+    { zonename: opts.zonename, mode: opts.terminal ? 'interactive' : 'stdin', live: opts.live },
   );
 
   rl = createInterface({

@@ -1,6 +1,7 @@
 /**
  * zonecfg's command line (docs/research/zonecfg-behaviour.md section 3.1): `help` first, else
- * getopt("?f:R:z:"), the first other word starting the commands.
+ * getopt("?f:R:rz:"), the first other word starting the commands. `-r` (Solaris 11 live mode) edits
+ * the running zone's configuration (docs/reference.md, "Live reconfiguration").
  */
 import { getopt, optstring, type OptionSpec } from '../argv.js';
 
@@ -8,6 +9,7 @@ export const ZONECFG_OPTIONS: readonly OptionSpec[] = [
   { char: 'z', name: 'zone', value: true, description: 'the zone to configure' },
   { char: 'f', name: 'file', value: true, description: 'read commands from this file (- for standard input)' },
   { char: 'R', name: 'root', value: true, description: 'alternate root (absolute path to a directory)' },
+  { char: 'r', name: 'live', description: "edit the running zone's live configuration; commit applies it to the zone and saves it" },
 ];
 
 const OPTSTRING = `?${optstring(ZONECFG_OPTIONS)}`;
@@ -16,6 +18,8 @@ export interface ZonecfgArgs {
   zone?: string;
   file?: string;
   root?: string;
+  /** -r: the running zone's live configuration */
+  live?: boolean;
   /** the commands given as arguments */
   words: string[];
 }
@@ -39,8 +43,9 @@ export function zonecfgLine(argv: readonly string[]): ZonecfgLine {
   const args: ZonecfgArgs = { words: [] };
   for (const { char, value } of g.options) {
     if (char === '?') return { kind: 'explicit-usage' };
-    const name = ZONECFG_OPTIONS.find((s) => s.char === char)!.name as 'zone' | 'file' | 'root';
-    args[name] = value;
+    const name = ZONECFG_OPTIONS.find((s) => s.char === char)!.name as 'zone' | 'file' | 'root' | 'live';
+    if (name === 'live') args.live = true;
+    else args[name] = value;
   }
   if (g.error) return { kind: 'usage', complaint: `zonecfg: ${g.error}` };
   args.words = g.operands;

@@ -53,6 +53,12 @@ export interface ConfigBackend {
   save(config: ZoneConfig, previousName: string | undefined): void;
   remove(name: string): void;
   writeFile(path: string, text: string): void;
+  /**
+   * Live mode (`zonecfg -r`): `lookup` gives the running configuration, and commit applies the
+   * edited one to the running zone and saves it; returns warnings, throws an Error whose message
+   * says why nothing was changed (docs/reference.md, "Live reconfiguration").
+   */
+  commitLive?(config: ZoneConfig): Promise<string[]>;
   /** Whether this process may write the zone's configuration (else zonecfg is read-only). */
   writable(name: string): boolean;
   /** `create -a PATH`: the configuration in a detached zonepath's manifest, or why there is none. */
@@ -81,6 +87,8 @@ export interface SessionOptions {
   alternateRoot?: boolean;
   /** The table of properties and resources (this program's, unless a test extends it). */
   schema?: Schema;
+  /** `-r`: the running zone's live configuration (the backend's commitLive commits). */
+  live?: boolean;
 }
 
 export interface Scope {

@@ -127,6 +127,13 @@ export class Session extends ResourceCommands {
 
   // ---------------------------------------------------------------- create / delete / revert
 
+  /** create and delete work on the stored configuration only: a running zone is neither made nor removed by -r. */
+  private refusedLive(command: string): boolean {
+    if (!this.options.live) return false;
+    this.error(`${this.name}: ${command} is not allowed on the live configuration of a running zone (-r)`);
+    return true;
+  }
+
   private async create(cmd: Command): Promise<void> {
     let force = false;
     let template = 'SUNWdefault';
@@ -141,7 +148,7 @@ export class Session extends ResourceCommands {
       else if (a === '-a' && argv.length > 0) attachPath = argv.shift()!;
       else return this.usageError('create');
     }
-    if (this.refusedReadOnly(cmd)) return;
+    if (this.refusedReadOnly(cmd) || this.refusedLive('create')) return;
     if (this.isGlobalZone) return this.error(`${this.name}: Zone state is invalid for the requested operation`);
     if (this.savedName !== undefined) {
       if (this.installed()) return this.notice(`Zone ${this.name} already installed; create not allowed.`);
@@ -175,7 +182,7 @@ export class Session extends ResourceCommands {
 
   private async deleteZone(cmd: Command): Promise<void> {
     const o = this.getopt(cmd, 'F');
-    if (!o || this.refusedReadOnly(cmd)) return;
+    if (!o || this.refusedReadOnly(cmd) || this.refusedLive('delete')) return;
     const force = o.flags.has('F');
     if (this.isGlobalZone) return this.error(`${this.name}: Zone state is invalid for the requested operation`);
     if (!force) {
@@ -256,13 +263,13 @@ export class Session extends ResourceCommands {
     if (error) this.error(`${this.name}: ${error}`);
   }
 
-  private commitCommand(cmd: Command): void {
+  private async commitCommand(cmd: Command): Promise<void> {
     if (!this.getopt(cmd, '') || this.refusedReadOnly(cmd)) return;
-    this.commit();
+    await this.commit();
   }
 
-  /** verify + save. Returns whether the configuration is now on disk. */
-  commit(): boolean {
+  /** verify + save (live mode: verify, apply to the running zone, save). Returns whether the configuration is now on disk. */
+  async commit(): Promise<boolean> {
     if (!this.requireConfig()) return false;
     const { messages, error } = this.verifyProblems();
     if (messages.length > 0) {
@@ -271,9 +278,15 @@ export class Session extends ResourceCommands {
       return false;
     }
     try {
-      this.backend.save(this.config!, this.savedName !== undefined && this.savedName !== this.name ? this.savedName : undefined);
+      if (this.options.live) {
+        for (const w of await this.backend.commitLive!(this.config!)) this.notice(`${this.name}: ${w}`);
+      } else {
+        this.backend.save(this.config!, this.savedName !== undefined && this.savedName !== this.name ? this.savedName : undefined);
+      }
     } catch (e) {
-      this.error(`${this.name}: ${(e as Error).message}`);
+      // A live refusal names each change on a line of its own.
+      const lines = this.options.live ? (e as Error).message.split('\n') : [(e as Error).message];
+      this.error(...lines.map((l) => `${this.name}: ${l}`));
       return false;
     }
     this.state = this.backend.lookup(this.name)?.state ?? 'configured';
@@ -318,7 +331,7 @@ export class Session extends ResourceCommands {
       }
     }
     if (this.needsCommit && this.config) {
-      this.commit();
+      await this.commit();
       if (this.needsCommit) {
         if (this.forceExit || !this.interactive) {
           this.notice('Configuration not saved.');

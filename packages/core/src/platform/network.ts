@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { ZoneConfig } from '../model/types.js';
+import type { Resource, ZoneConfig } from '../model/types.js';
 import { findTool, runTool, ToolFailedError } from '../sys/tools.js';
 
 export interface ExclusiveNic {
@@ -57,23 +57,38 @@ export function planZoneNetwork(cfg: ZoneConfig, key: string): ZoneNetworkPlan {
   const exclusive = cfg.globals['ip-type'] === 'exclusive';
   const nets = cfg.resources.filter((r) => r.type === 'net');
   const plan: ZoneNetworkPlan = { exclusive: [], shared: [] };
-  const tag = createHash('sha256').update(key).digest('hex').slice(0, 8);
   nets.forEach((r, i) => {
-    const physical = str(r.props.physical);
-    if (!IFNAME.test(physical)) throw new ZoneNetworkError(`${physical}: invalid physical interface name`);
-    if (exclusive) {
-      plan.exclusive.push({
-        bridge: physical,
-        hostIf: `zn${tag}${i}`, // HOST_END
-        zoneIf: `eth${i}`,
-        allowedAddress: str(r.props['allowed-address']) || undefined,
-        defrouter: str(r.props.defrouter) || undefined,
-      });
-    } else if (str(r.props.address)) {
-      plan.shared.push({ physical, address: withPrefix(str(r.props.address)) });
+    if (exclusive) plan.exclusive.push(exclusiveNic(r, key, i));
+    else {
+      const a = sharedAddress(r);
+      if (a) plan.shared.push(a);
     }
   });
   return plan;
+}
+
+function physicalOf(r: Resource): string {
+  const physical = str(r.props.physical);
+  if (!IFNAME.test(physical)) throw new ZoneNetworkError(`${physical}: invalid physical interface name`);
+  return physical;
+}
+
+/** The interfaces of an exclusive-IP `net` resource numbered `n` (its position at boot; a live add takes a free number). */
+export function exclusiveNic(r: Resource, key: string, n: number): ExclusiveNic {
+  const tag = createHash('sha256').update(key).digest('hex').slice(0, 8);
+  return {
+    bridge: physicalOf(r),
+    hostIf: `zn${tag}${n}`, // HOST_END
+    zoneIf: `eth${n}`,
+    allowedAddress: str(r.props['allowed-address']) || undefined,
+    defrouter: str(r.props.defrouter) || undefined,
+  };
+}
+
+/** The address a shared-IP `net` resource adds to its interface, if it has one. */
+export function sharedAddress(r: Resource): SharedAddress | undefined {
+  const physical = physicalOf(r);
+  return str(r.props.address) ? { physical, address: withPrefix(str(r.props.address)) } : undefined;
 }
 
 /** An address without a prefix length is a host address (Solaris would consult /etc/netmasks). */
@@ -83,6 +98,9 @@ function withPrefix(a: string): string {
 }
 
 const exists = (ifname: string) => existsSync(`/sys/class/net/${ifname}`);
+
+/** Whether the interface exists in this network namespace. */
+export const interfaceExists = (ifname: string): boolean => IFNAME.test(ifname) && exists(ifname);
 const isBridge = (ifname: string) => existsSync(`/sys/class/net/${ifname}/bridge`);
 
 /** Runs a tool; a failure says what the tool printed (`RTNETLINK answers: File exists`), a missing tool its package. */

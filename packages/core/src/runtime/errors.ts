@@ -22,8 +22,12 @@ export type ZoneRuntimeErrorCode =
   | 'Z_NO_CGROUP'
   | 'Z_IDMAP'
   | 'Z_POOL'
+  | 'Z_LIMITS'
+  /** zonecfg -r (runtime/live-apply.ts) */
   | 'Z_NOT_RUNNING'
-  | 'Z_LIMITS';
+  | 'Z_LIVE_REFUSED'
+  | 'Z_LIVE_CHANGED'
+  | 'Z_LIVE_FAILED';
 
 export class ZoneRuntimeError extends Error {
   constructor(

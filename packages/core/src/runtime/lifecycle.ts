@@ -38,6 +38,7 @@ import {
   type RuntimeOptions,
   type RuntimeState,
 } from './state.js';
+import { bootRecord } from './live-plan.js';
 import { bootRequest, startSupervisor, supervisorArgs } from './supervisor.js';
 import { placeZoneCpus, releaseZoneCpus } from './cpu-pool.js';
 import { grantableMemlock } from './memlock.js';
@@ -135,6 +136,8 @@ async function start(name: string, given: BootOptions, ready: boolean): Promise<
   try {
     zoneid = allocateZoneid(name, root);
     writeFileSync(join(dir, RUN_FILES.zoneid), `${zoneid}\n`, { mode: RUN_FILE_MODE });
+    // What `zonecfg -r` starts from: the configuration this boot runs (docs/reference.md, "Live reconfiguration").
+    writeFileSync(join(dir, RUN_FILES.liveConfig), `${JSON.stringify(bootRecord(cfg))}\n`, { mode: RUN_FILE_MODE });
     faultPoint('boot:rundir');
     const files = cg.devicePolicy === 'files';
     const limits = { ...limitsFromConfig(cfg), devices: files ? devices.rules : undefined };

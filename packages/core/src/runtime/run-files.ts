@@ -24,6 +24,12 @@ export const RUN_FILES = {
   seccomp: 'seccomp',
   /** dedicated-cpu: what the zone asked and the CPUs it holds, JSON (runtime/cpu-pool.ts, under the pool lock). */
   dedicatedCpus: 'dedicated-cpus',
+  /**
+   * The zone's running configuration, JSON (runtime): what it booted with, then each `zonecfg -r`
+   * commit (docs/reference.md, "Live reconfiguration"); with the fs it mounted live and the index of
+   * each net's interfaces.
+   */
+  liveConfig: 'live.json',
   /** The pid of the boot holding the run directory until the supervisor has answered (runtime). */
   booting: '.booting',
 } as const;

@@ -3,9 +3,9 @@
  * the configuration, a record of what the boot made on the host's side, and undoing it. Loaded
  * only for zones with `net` resources.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ZoneConfig } from '../model/types.js';
+import type { Resource, ZoneConfig } from '../model/types.js';
 import { acquireLock } from '../store/lock.js';
 import { runDir } from '../store/paths.js';
 import { runtimeError } from './errors.js';
@@ -138,10 +138,86 @@ export async function allowSharedIpPing(gid: number, count: number, hostGroups: 
 
 /** The host ends of a booted zone's veth pairs, from its `.net` record (zonestat reads their counters). */
 export function zoneHostLinks(name: string, root: string): string[] {
+  return readNetRecord(name, root).hostIfs.filter((s): s is string => typeof s === 'string');
+}
+
+function readNetRecord(name: string, root: string): NetworkRecord {
   try {
-    const rec = JSON.parse(readFileSync(netRecordPath(name, root), 'utf8')) as Partial<NetworkRecord> | null;
-    return Array.isArray(rec?.hostIfs) ? rec.hostIfs.filter((s): s is string => typeof s === 'string') : [];
+    const r = JSON.parse(readFileSync(netRecordPath(name, root), 'utf8')) ?? {};
+    return { shared: Array.isArray(r.shared) ? r.shared : [], hostIfs: Array.isArray(r.hostIfs) ? r.hostIfs : [], bridges: Array.isArray(r.bridges) ? r.bridges : [] };
   } catch {
-    return [];
+    return { shared: [], hostIfs: [], bridges: [] };
+  }
+}
+
+function writeNetRecord(name: string, root: string, record: NetworkRecord): void {
+  const path = netRecordPath(name, root);
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(record)}\n`, { mode: 0o600 });
+  renameSync(`${path}.tmp`, path);
+}
+
+/** One `net` resource of a running zone, numbered as its interfaces are (runtime/live-plan.ts). */
+export interface LiveNic {
+  resource: Resource;
+  index: number;
+}
+
+/**
+ * Gives a running zone a `net` resource (`zonecfg -r`): exclusive-IP, a veth pair whose zone end
+ * goes into the namespace of `pid`, configured as at boot; shared-IP, its address. Recorded first,
+ * so that the halt (or the next zoneadm command) undoes it whatever happens next.
+ */
+export async function addLiveNet(name: string, cfg: ZoneConfig, nic: LiveNic, pid: number, zoneid: number, root: string): Promise<void> {
+  const network = await import('../platform/network.js');
+  const fail = (e: unknown) => Promise.reject(runtimeError.network(name, (e as Error).message));
+  const record = readNetRecord(name, root);
+  if (cfg.globals['ip-type'] === 'exclusive') {
+    let n: import('../platform/network.js').ExclusiveNic;
+    try {
+      n = network.exclusiveNic(nic.resource, `${root}\0${name}`, nic.index);
+    } catch (e) {
+      return fail(e);
+    }
+    writeNetRecord(name, root, { ...record, hostIfs: [...record.hostIfs, n.hostIf], bridges: [...new Set([...(record.bridges ?? []), n.bridge])] });
+    const unlock = acquireLock(bridgesLockPath(root), { timeoutMs: 30_000 });
+    try {
+      await network.setUpExclusive([n], pid, (bridge, ifindex) => writeFileSync(bridgeRecordPath(bridge, root), `${ifindex}\n`, { mode: 0o644 }));
+    } catch (e) {
+      await network.removeInterfaces([n.hostIf]);
+      return fail(e);
+    } finally {
+      unlock();
+    }
+    return;
+  }
+  let a: import('../platform/network.js').SharedAddress | undefined;
+  try {
+    a = network.sharedAddress(nic.resource);
+  } catch (e) {
+    return fail(e);
+  }
+  if (!a) return;
+  writeNetRecord(name, root, { ...record, shared: [...record.shared, a] });
+  await network.addSharedAddresses([a], zoneid).catch(fail);
+}
+
+/** Takes a `net` resource away from a running zone: its veth pair (the zone end goes with it), or its address. */
+export async function removeLiveNet(name: string, cfg: ZoneConfig, nic: LiveNic, root: string): Promise<void> {
+  const network = await import('../platform/network.js');
+  const record = readNetRecord(name, root);
+  try {
+    if (cfg.globals['ip-type'] === 'exclusive') {
+      const n = network.exclusiveNic(nic.resource, `${root}\0${name}`, nic.index);
+      await network.removeInterfaces([n.hostIf]);
+      writeNetRecord(name, root, { ...record, hostIfs: record.hostIfs.filter((h) => h !== n.hostIf) });
+      return;
+    }
+    const a = network.sharedAddress(nic.resource);
+    if (!a) return;
+    await network.removeSharedAddresses([a]);
+    const i = record.shared.findIndex((s) => s.address === a.address && s.physical === a.physical);
+    writeNetRecord(name, root, { ...record, shared: record.shared.filter((_, j) => j !== i) });
+  } catch (e) {
+    throw runtimeError.network(name, (e as Error).message);
   }
 }

@@ -28,8 +28,12 @@ export async function zoneadmApply(given: OpContext, req: ApplyRequest = {}): Pr
     if (req.dryRun) warnings = resourceControlWarnings(zone, cfg, ctx.store.root);
     else {
       const { applyResourceControls } = await import('../runtime/resource-controls.js');
+      const { recordAppliedControls } = await import('../runtime/live-apply.js');
+      const opts = { root: resolve(ctx.store.root) };
       try {
-        warnings = await applyResourceControls(zone, cfg, { root: resolve(ctx.store.root) });
+        warnings = await applyResourceControls(zone, cfg, opts);
+        // zonecfg -r then starts from the controls the zone has now, not the ones it booted with.
+        recordAppliedControls(zone, cfg, opts);
       } catch (e) {
         if (e instanceof ZoneRuntimeError) throw new ZoneadmError(e.message);
         throw e;

@@ -92,3 +92,37 @@ export function storeBackend(root?: string, schema?: Schema): ConfigBackend {
     },
   };
 }
+
+/**
+ * `zonecfg -r`: the store's backend, but the zone's configuration is its running one, and commit
+ * applies the edit to the running zone, then saves the same change to the stored configuration
+ * (docs/reference.md, "Live reconfiguration"). Throws the runtime's refusal (not running).
+ */
+export async function liveBackend(name: string, root?: string, schema?: Schema): Promise<ConfigBackend> {
+  const base = storeBackend(root, schema);
+  const store = new ZoneStore(root, { schema });
+  const { liveRecord, applyLiveChange } = await import('../runtime/live-apply.js');
+  const { persistLiveChange } = await import('../runtime/live-plan.js');
+  const opts = { root: store.root };
+  let seen = liveRecord(name, opts).config;
+  return {
+    ...base,
+    lookup(n) {
+      const stored = base.lookup(n);
+      if (n !== name || !stored?.config) return stored;
+      return { ...stored, config: structuredClone(seen), state: 'running' };
+    },
+    async commitLive(config) {
+      const { warnings, plan } = await applyLiveChange(name, seen, config, opts);
+      seen = structuredClone(config);
+      try {
+        const stored = store.load(name);
+        if (stored) store.save(persistLiveChange(stored, plan, config));
+      } catch (e) {
+        if (!(e instanceof ZoneStoreError)) throw e;
+        throw new Error(`the running zone has the change, but it could not be saved: ${e.message}`);
+      }
+      return warnings;
+    },
+  };
+}

@@ -7,7 +7,8 @@ import { altRootProblem } from '../argv.js';
 import { zonecfgLine, type ZonecfgArgs } from '../argv/zonecfg.js';
 import { isValidZoneName } from '../lang/zonename.js';
 import { SYNTAX_BLOCK, USAGE_BLOCK, helpFor, subcommandsBlock, META_BLOCK } from '../lang/help.js';
-import { storeBackend } from './backend.js';
+import { liveBackend, storeBackend } from './backend.js';
+import type { ConfigBackend } from '../lang/session.js';
 import { runArgvCommands, runCommandFile } from './run.js';
 import { ZoneStoreError } from '../store/errors.js';
 
@@ -67,11 +68,19 @@ export async function zonecfgMain(args: ZonecfgArgs): Promise<number> {
 }
 
 async function runSession(zone: string, args: ZonecfgArgs): Promise<number> {
-  const backend = storeBackend(args.root);
+  let backend = storeBackend(args.root);
+  if (args.live) {
+    const refused = zone === 'global' ? 'the global zone has no live configuration (-r)' : await openLive(zone, args, (b) => (backend = b));
+    if (refused) {
+      err(`${zone}: ${refused}`);
+      return 1;
+    }
+  }
   const streams = { out, err };
   const alternateRoot = args.root !== undefined;
-  if (args.words.length > 0) return runArgvCommands(zone, args.words, backend, streams, alternateRoot);
-  if (args.file !== undefined) return runCommandFile(zone, args.file, backend, streams, alternateRoot);
+  const live = args.live === true;
+  if (args.words.length > 0) return runArgvCommands(zone, args.words, backend, streams, alternateRoot, live);
+  if (args.file !== undefined) return runCommandFile(zone, args.file, backend, streams, alternateRoot, undefined, live);
   const { runRepl } = await import('../repl.js');
   const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const home = process.env.HOME;
@@ -83,5 +92,19 @@ async function runSession(zone: string, args: ZonecfgArgs): Promise<number> {
     errorOutput: process.stderr,
     terminal,
     historyFile: home ? `${home}/.zonecfg_history` : undefined,
+    live,
   });
+}
+
+/** The live backend of a running zone, or why there is none (a zone that is not running, not configured). */
+async function openLive(zone: string, args: ZonecfgArgs, use: (b: ConfigBackend) => void): Promise<string | undefined> {
+  if (!storeBackend(args.root).lookup(zone)) return 'No such zone configured';
+  try {
+    use(await liveBackend(zone, args.root));
+    return undefined;
+  } catch (e) {
+    const { ZoneRuntimeError } = await import('../runtime/errors.js');
+    if (e instanceof ZoneRuntimeError) return e.message;
+    throw e;
+  }
 }

@@ -27,8 +27,9 @@ export async function runArgvCommands(
   backend: ConfigBackend,
   streams: OutputStreams,
   alternateRoot = false,
+  live = false,
 ): Promise<number> {
-  const session = new Session(backend, nonInteractiveIO(streams), { zonename, mode: 'argv', alternateRoot });
+  const session = new Session(backend, nonInteractiveIO(streams), { zonename, mode: 'argv', alternateRoot, live });
   await session.run(words.join(' ') + '\n');
   return session.finish();
 }
@@ -40,6 +41,7 @@ export async function runCommandFile(
   streams: OutputStreams,
   alternateRoot = false,
   readStdin: () => string = () => readFileSync(0, 'utf8'),
+  live = false,
 ): Promise<number> {
   let text: string;
   try {
@@ -53,7 +55,7 @@ export async function runCommandFile(
     streams.err(`could not open file ${file}: ${errnoText(err)}`);
     return 1;
   }
-  const session = new Session(backend, nonInteractiveIO(streams), { zonename, mode: 'file', fileName: file, alternateRoot });
+  const session = new Session(backend, nonInteractiveIO(streams), { zonename, mode: 'file', fileName: file, alternateRoot, live });
   // Processing stops at the first error; what was read so far is still committed at the end.
   await session.run(text.endsWith('\n') ? text : text + '\n');
   return session.finish();

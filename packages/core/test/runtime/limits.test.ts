@@ -65,6 +65,11 @@ function zlogin(name: string, cmd: string, timeout = 20_000) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - t0 };
 }
 
+function zonecfg(...args: string[]) {
+  const r = spawnSync('node', [join(REPO, 'packages/zonecfg/bin/run.js'), ...args], { encoding: 'utf8', env: { ...process.env, ZONES_ROOT: root }, timeout: 20_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
 function zoneadm(...args: string[]) {
   const r = spawnSync('node', [ZONEADM, ...args], { encoding: 'utf8', env: { ...process.env, ZONES_ROOT: root }, timeout: 20_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -237,6 +242,8 @@ d('resource controls on cgroup v1, for real', () => {
     expect(cgFile(general, 'cpu', 'cpu.cfs_quota_us')).toBe('150000');
     expect(zlogin(general, 'cat /proc/sys/kernel/shmmni; ulimit -l').stdout).toBe('16\n512\n');
     expect(readFileSync(`/proc/${generalInit}/limits`, 'utf8')).toMatch(/^Max locked memory\s+524288\s+524288 /m);
+    // zonecfg -r starts from what the zone has now, not from what it booted with
+    expect(zonecfg('-z', general, '-r', 'info capped-cpu')).toMatchObject({ status: 0, stdout: expect.stringContaining('[ncpus: 1.50]') });
     // a cap dropped from the configuration is lifted
     cfg.resources = cfg.resources.filter((x) => !(x.type === 'rctl' && x.props.name === 'zone.cpu-cap'));
     store.save(cfg);
