@@ -22,7 +22,7 @@ const own = (rel: string) => realpathSync(fileURLToPath(new URL(rel, import.meta
 
 function printReport(r: ServiceReport): void {
   for (const l of r.done) io.out(`zonesvc: ${l}\n`);
-  for (const l of r.todo) io.out(`${l}\n`);
+  for (const l of r.adminSteps) io.out(`${l}\n`);
 }
 
 async function run(req: ZonesvcRequest): Promise<number> {

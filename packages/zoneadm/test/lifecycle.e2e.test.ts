@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { haltZone, zoneCgroupFor, zoneadmdPath } from '@zones/core/runtime/index';
 import { processAlive } from '@zones/core/platform/proc';
 import { ZoneStore } from '@zones/core/store/zone-store';
+import { zoneRunFiles } from './run-files.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repo = resolve(here, '../../..');
@@ -36,15 +37,7 @@ const zonecfg = (...args: string[]) => execa(ZONECFG, args, { env: env(), reject
 const zoneadm = (...args: string[]) => execa(ZONEADM, args, { env: env(), reject: false, input: '' });
 const zerr = (z: string, m: string) => `zoneadm: zone '${z}': ${m}`;
 
-function runFile(z: string, f: string): string | undefined {
-  try {
-    return readFileSync(join(root, 'var/run/zones', z, f), 'utf8').trim();
-  } catch {
-    return undefined;
-  }
-}
-const initPid = (z: string) => Number(runFile(z, 'init.pid'));
-const supervisorPid = (z: string) => Number(runFile(z, 'zoneadmd.pid'));
+const { runFile, initPid, supervisorPid } = zoneRunFiles(root);
 const argv0 = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0];
 const cgroup = (z: string) => zoneCgroupFor(z, { root });
 const persisted = (z: string) => new ZoneStore(root).get(z)?.state;

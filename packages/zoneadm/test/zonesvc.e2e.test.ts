@@ -17,6 +17,7 @@ import { parse } from 'ini';
 import { haltZone, zoneCgroupFor, zoneadmdPath } from '@zones/core/runtime/index';
 import { processAlive } from '@zones/core/platform/proc';
 import { traceLines } from '../../core/test/faults/trace.js';
+import { zoneRunFiles } from './run-files.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repo = resolve(here, '../../..');
@@ -36,15 +37,7 @@ const env = { ZONES_ROOT: root };
 const run = (t: string, ...args: string[]) => execa(bin(t), args, { env, reject: false, input: '' });
 const zonesvc = (...args: string[]) => run('zonesvc', ...args);
 
-function runFile(z: string, f: string): string | undefined {
-  try {
-    return readFileSync(join(root, 'var/run/zones', z, f), 'utf8').trim();
-  } catch {
-    return undefined;
-  }
-}
-const initPid = (z: string) => Number(runFile(z, 'init.pid'));
-const supervisorPid = (z: string) => Number(runFile(z, 'zoneadmd.pid'));
+const { runFile, initPid, supervisorPid } = zoneRunFiles(root);
 
 /** The zones zoneadm lists as in the kernel, global left out. */
 async function up(): Promise<string[]> {

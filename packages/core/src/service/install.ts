@@ -63,7 +63,7 @@ const systemWide = (t: ServiceTarget, host: HostInit): boolean => t.dir === unde
 export interface ServiceReport {
   path: string;
   done: string[];
-  todo: string[];
+  adminSteps: string[];
 }
 
 async function tool(name: string, args: string[], report: ServiceReport, host: HostInit): Promise<void> {
@@ -84,7 +84,7 @@ export async function installService(target: ServiceTarget, spec: ServiceSpec, h
   }
   const path = servicePath(target, host);
   const ours = systemWide(target, host);
-  const report: ServiceReport = { path, done: [], todo: [] };
+  const report: ServiceReport = { path, done: [], adminSteps: [] };
   try {
     // mkdir -p says EEXIST of a file in the way; what is wrong is that it is not a directory
     if (existsSync(dirname(path)) && !statSync(dirname(path)).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
@@ -100,14 +100,14 @@ export async function installService(target: ServiceTarget, spec: ServiceSpec, h
     const steps = [['daemon-reload'], ['enable', '--now', UNIT_NAME]];
     if (ours && host.systemdIsInit()) for (const s of steps) await tool('systemctl', s, report, host);
     else {
-      report.todo.push(ours ? 'PID 1 is not systemd: on a host booted with systemd, run:' : `${dirname(path)} is not ${host.dirs.systemd}: nothing enabled; once the unit is there, run:`);
-      report.todo.push(...steps.map((s) => `  systemctl ${s.join(' ')}`));
-      if (ours) report.todo.push('on a host without systemd: zonesvc install --init sysv');
+      report.adminSteps.push(ours ? 'PID 1 is not systemd: on a host booted with systemd, run:' : `${dirname(path)} is not ${host.dirs.systemd}: nothing enabled; once the unit is there, run:`);
+      report.adminSteps.push(...steps.map((s) => `  systemctl ${s.join(' ')}`));
+      if (ours) report.adminSteps.push('on a host without systemd: zonesvc install --init sysv');
     }
   } else if (ours && host.has('update-rc.d')) {
     await tool('update-rc.d', [SCRIPT_NAME, 'defaults'], report, host);
   } else {
-    report.todo.push(`link it into the runlevels (update-rc.d ${SCRIPT_NAME} defaults, or chkconfig --add ${SCRIPT_NAME}); start it: ${path} start`);
+    report.adminSteps.push(`link it into the runlevels (update-rc.d ${SCRIPT_NAME} defaults, or chkconfig --add ${SCRIPT_NAME}); start it: ${path} start`);
   }
   return report;
 }
@@ -115,7 +115,7 @@ export async function installService(target: ServiceTarget, spec: ServiceSpec, h
 /** Disables and removes the unit or the script; nothing installed is not an error. The zones keep running. */
 export async function removeService(target: ServiceTarget, host: HostInit = THIS_HOST): Promise<ServiceReport> {
   const path = servicePath(target, host);
-  const report: ServiceReport = { path, done: [], todo: [] };
+  const report: ServiceReport = { path, done: [], adminSteps: [] };
   if (!existsSync(path)) return report;
   const systemd = target.init === 'systemd' && systemWide(target, host) && host.systemdIsInit();
   if (systemd) await tool('systemctl', ['disable', UNIT_NAME], report, host);

@@ -40,7 +40,7 @@ describe('zonesvc install / remove on the init system', () => {
     expect(r).toEqual({
       path: unit,
       done: [`wrote ${unit}`, 'ran systemctl daemon-reload', 'ran systemctl enable --now zones.service'],
-      todo: [],
+      adminSteps: [],
     });
     expect(readFileSync(unit, 'utf8')).toContain('ExecStart=');
     ran = [];
@@ -53,7 +53,7 @@ describe('zonesvc install / remove on the init system', () => {
   test('PID 1 is not systemd: the unit written, nothing run, the admin told what to run', async () => {
     const r = await installService({ init: 'systemd' }, spec, host({ systemd: false }));
     expect(ran).toEqual([]);
-    expect(r.todo).toEqual([
+    expect(r.adminSteps).toEqual([
       'PID 1 is not systemd: on a host booted with systemd, run:',
       '  systemctl daemon-reload',
       '  systemctl enable --now zones.service',
@@ -66,7 +66,7 @@ describe('zonesvc install / remove on the init system', () => {
   test('another directory than the system one: nothing enabled, even under systemd', async () => {
     const r = await installService({ init: 'systemd', dir: join(base, 'image') }, spec, host({ systemd: true }));
     expect(ran).toEqual([]);
-    expect(r.todo[0]).toBe(`${join(base, 'image')} is not ${join(base, 'etc/systemd/system')}: nothing enabled; once the unit is there, run:`);
+    expect(r.adminSteps[0]).toBe(`${join(base, 'image')} is not ${join(base, 'etc/systemd/system')}: nothing enabled; once the unit is there, run:`);
   });
 
   test('sysv: update-rc.d defaults where it exists, update-rc.d remove after the script goes', async () => {
@@ -76,7 +76,7 @@ describe('zonesvc install / remove on the init system', () => {
     const rm = await removeService({ init: 'sysv' }, h);
     expect(rm.done).toEqual([`removed ${join(base, 'etc/init.d/zones')}`, 'ran update-rc.d zones remove']);
     const without = await installService({ init: 'sysv' }, spec, host({ systemd: false }));
-    expect(without.todo).toEqual([`link it into the runlevels (update-rc.d zones defaults, or chkconfig --add zones); start it: ${join(base, 'etc/init.d/zones')} start`]);
+    expect(without.adminSteps).toEqual([`link it into the runlevels (update-rc.d zones defaults, or chkconfig --add zones); start it: ${join(base, 'etc/init.d/zones')} start`]);
   });
 
   test('systemctl failing is a ServiceError naming the command; the unit is already in place', async () => {
