@@ -22,7 +22,7 @@ const ALLOWED: readonly { path: string; may: readonly Rule[]; why: string }[] = 
 ];
 
 /** Source trees checked: core and the CLIs (tests are not: they may look at the kernel directly). */
-const TREES = ['core/src', 'zoneadm/src', 'zlogin/src', 'zonecfg/src', 'ptools/src', 'zonestat/src'];
+const TREES = ['core/src', 'zoneadm/src', 'zlogin/src', 'zonecfg/src', 'ptools/src', 'zonestat/src', 'zonelab/src'];
 
 /** Tools that change the kernel's mounts, namespaces or links: only platform/ may run them. */
 const KERNEL_TOOLS = ['mount', 'umount', 'losetup', 'ip', 'nsenter', 'unshare', 'brctl', 'sysctl', 'setpriv'];

@@ -55,3 +55,8 @@ export function consoleLogPath(name: string, root: string = zonesRoot()): string
 export function cacheDir(root: string = zonesRoot()): string {
   return join(root, 'var', 'cache', 'zones');
 }
+
+/** `$ZONES_ROOT/var/lib/zones/labs`: the answers students record with `zonelab answer` (docs/labs/). */
+export function labAnswersDir(root: string = zonesRoot()): string {
+  return join(root, 'var', 'lib', 'zones', 'labs');
+}

@@ -1,0 +1,13 @@
+/** Every lab, in sheet order (docs/labs/README.md lists the same). */
+import type { Lab } from './lab.js';
+import { processesBetweenZones } from './checks/01-processes-between-zones.js';
+
+export const LABS: readonly Lab[] = [
+  processesBetweenZones,
+].sort((a, b) => a.id - b.id);
+
+/** The lab `word` names: its number (`1`, `01`) or its slug. */
+export function findLab(word: string): Lab | undefined {
+  if (/^\d{1,2}$/.test(word)) return LABS.find((l) => l.id === Number(word));
+  return LABS.find((l) => l.slug === word);
+}
