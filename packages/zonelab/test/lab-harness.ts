@@ -8,7 +8,7 @@
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,10 +45,23 @@ function haltAll(root: string, env: NodeJS.ProcessEnv): void {
 }
 
 /**
- * The three steps of lab `id` as one describe block. `solutionMs`: how long the solution may take
- * (installs, boots); `extra(run)` adds the lab's own tests after the check passed.
+ * The bootstrap cache the debootstrap tests share (docs/brands.md#fixtures-and-tests): a lab whose
+ * solution installs whole-root zones links its root's cache to it, as bench/systemd.js does, so a
+ * machine pays the ~30 s bootstrap once and every later run unpacks the cached root (~1 s).
  */
-export function labSuite(id: number, opts: { solutionMs?: number; extra?: (run: () => LabRun) => void } = {}): void {
+function shareBootstrapCache(root: string): void {
+  const shared = process.env.ZONES_TEST_CACHE ?? '/var/cache/zones-test';
+  mkdirSync(shared, { recursive: true, mode: 0o755 });
+  mkdirSync(join(root, 'var', 'cache'), { recursive: true, mode: 0o755 });
+  symlinkSync(shared, join(root, 'var', 'cache', 'zones'));
+}
+
+/**
+ * The three steps of lab `id` as one describe block. `solutionMs`: how long the solution may take
+ * (installs, boots); `bootstrapCache`: the solution installs whole-root zones, from the shared
+ * bootstrap cache; `extra(run)` adds the lab's own tests after the check passed.
+ */
+export function labSuite(id: number, opts: { solutionMs?: number; bootstrapCache?: boolean; extra?: (run: () => LabRun) => void } = {}): void {
   const nn = String(id).padStart(2, '0');
   const d = canRunLabs ? describe : describe.skip;
   if (!canRunLabs) console.warn(`lab ${nn} skipped: needs root and the native helpers (npm run build:native)`);
@@ -80,6 +93,7 @@ export function labSuite(id: number, opts: { solutionMs?: number; extra?: (run: 
     });
 
     test("the lab's solution runs, then the check passes and list shows the lab done", () => {
+      if (opts.bootstrapCache) shareBootstrapCache(root);
       const s = spawnSync('bash', [solution], { env, encoding: 'utf8', timeout: opts.solutionMs ?? 120_000 });
       if (s.status !== 0) throw new Error(`solution ${solution} failed (${s.status ?? s.signal}):\n${s.stdout}\n${s.stderr}`);
       const r = zonelab(['check', nn]);

@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { acquireLock, LockTimeoutError } from '../store/lock.js';
 import { requireTool, runTool } from '../sys/tools.js';
 import { fsyncDir } from '../store/atomic.js';
+import { looksLikeRoot } from './fsutil.js';
 import { compressionArgs, unpackArchive } from './tarball.js';
 import type { InstallContext } from './types.js';
 
@@ -130,6 +131,8 @@ export async function installCached(
         return 'cached' as const;
       }
       await build(ctx.root);
+      // a bootstrapper that exits 0 having built nothing (rinse without its mirror) is no entry
+      if (!looksLikeRoot(ctx.root)) return 'built' as const;
       ctx.progress.step(`Saving the ${describe} in the cache`);
       try {
         await writeCache(ctx.root, file, ctx);

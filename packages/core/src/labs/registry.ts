@@ -1,9 +1,15 @@
 /** Every lab, in sheet order (docs/labs/README.md lists the same). */
 import type { Lab } from './lab.js';
 import { processesBetweenZones } from './checks/01-processes-between-zones.js';
+import { bigZone } from './checks/04-big-zone.js';
+import { memoryOfZones } from './checks/08-performance.js';
+import { debootstrapRinse } from './checks/14-debootstrap-rinse.js';
 
 export const LABS: readonly Lab[] = [
   processesBetweenZones,
+  bigZone,
+  memoryOfZones,
+  debootstrapRinse,
 ].sort((a, b) => a.id - b.id);
 
 /** The lab `word` names: its number (`1`, `01`) or its slug. */

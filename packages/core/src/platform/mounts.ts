@@ -39,6 +39,11 @@ export function readMounts(mountinfo = '/proc/self/mountinfo'): MountEntry[] {
   return out;
 }
 
+/** The mount table process `pid` sees (its mount namespace: a zone's init shows the zone's). */
+export function processMounts(pid: number): MountEntry[] {
+  return Number.isInteger(pid) && pid > 0 ? readMounts(`/proc/${pid}/mountinfo`) : [];
+}
+
 function isUnder(p: string, dir: string): boolean {
   return p === dir || p.startsWith(dir.endsWith(sep) ? dir : dir + sep);
 }

@@ -4,10 +4,10 @@
  * rinse would have built the distribution (docs/brands.md).
  */
 import { test, expect, describe, beforeAll, afterAll } from '@jest/globals';
-import { cpSync, existsSync, lstatSync, readFileSync, readlinkSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ToolRunner } from '../../src/brands/debootstrap.js';
-import { RinseInstaller, planRinse, rinseArgv } from '../../src/brands/rinse.js';
+import { RinseInstaller, planRinse, rinseArgv, rinseConfigDir, rinseFailure } from '../../src/brands/rinse.js';
 import { InstallError } from '../../src/brands/types.js';
 import { buildBusybox, config, makeCtx, tempDir } from './helpers.js';
 
@@ -30,6 +30,17 @@ describe('argv', () => {
       'amd64',
     ]);
     expect(rinseArgv({ distribution: 'fedora-core-6', directory: '/r' })).toEqual(['--distribution', 'fedora-core-6', '--directory', '/r']);
+    expect(rinseArgv({ distribution: 'rocky-9', directory: '/r', configDir: '/etc/rinse' })).toEqual([
+      '--distribution', 'rocky-9', '--directory', '/r', '--config', '/etc/rinse/rinse.conf', '--pkgs-dir', '/etc/rinse',
+    ]);
+  });
+
+  test("the host's /etc/rinse is named explicitly (rinse would prefer a /usr/etc next to its bin)", () => {
+    const host = join(t.dir, 'host-rinse');
+    expect(rinseConfigDir(host)).toBeUndefined();
+    mkdirSync(join(host, 'etc/rinse'), { recursive: true });
+    writeFileSync(join(host, 'etc/rinse/rinse.conf'), '[rocky-9]\n');
+    expect(rinseConfigDir(host)).toBe('/etc/rinse');
   });
 
   test('the distribution is required and checked; arch is amd64 or i386', async () => {
@@ -56,7 +67,7 @@ describe('the steps after rinse', () => {
   test('runs rinse with the exact argv, applies the profile, caches the root', async () => {
     const fake = fakeRinse();
     const base = join(t.dir, 'zones');
-    const ctx = makeCtx(base, 'linux', config('linux', 'rpm'), { release: 'centos-7', arch: 'amd64' });
+    const ctx = makeCtx(base, 'linux', config('linux', 'rpm'), { release: 'centos-7', arch: 'amd64' }, { hostRoot: join(t.dir, 'no-rinse-host') });
     await new RinseInstaller(fake.run).install(ctx);
     expect(fake.calls).toEqual([{ tool: 'rinse', args: ['--distribution', 'centos-7', '--directory', ctx.root, '--arch', 'amd64'] }]);
     const r = ctx.root;
@@ -82,5 +93,18 @@ describe('the steps after rinse', () => {
     const empty: ToolRunner = async () => ({ exitCode: 0, signal: null, stdout: '', stderr: '' });
     const ctx = makeCtx(join(t.dir, 'zones2'), 'broken', config('broken', 'rpm'), { release: 'centos-7', arch: 'amd64' });
     await expect(new RinseInstaller(empty).install(ctx)).rejects.toThrow(/rinse left no root file system/);
+  });
+
+  test('rinse that cannot reach its mirror exits 0: the error names the mirror, nothing is cached', async () => {
+    const unreachable: ToolRunner = async (_tool, _args, opts) => {
+      opts?.onOutput?.('Failed to fetch : http://download.rockylinux.org/pub/rocky/9/BaseOS/x86_64/os/Packages/\n\t500 Can\'t connect to download.rockylinux.org:80 (Name or service not known)\n\n');
+      return { exitCode: 0, signal: null, stdout: '', stderr: '' };
+    };
+    const ctx = makeCtx(join(t.dir, 'zones3'), 'offline', config('offline', 'rpm'), { release: 'rocky-9', arch: 'amd64' });
+    await expect(new RinseInstaller(unreachable).install(ctx)).rejects.toThrow(
+      "rinse could not download its packages from http://download.rockylinux.org/pub/rocky/9/BaseOS/x86_64/os/Packages/ (500 Can't connect to download.rockylinux.org:80 (Name or service not known)): rinse left no root file system in",
+    );
+    expect(readdirSync(ctx.cacheDir)).toEqual([]);
+    expect(rinseFailure('\n  The package list for the distribution centos-7 was not found.\n')).toBe("rinse has no package list for 'centos-7' (rinse --list-distributions)");
   });
 });
