@@ -4,6 +4,7 @@
  */
 import { renderMarkdown } from './markdown.js';
 import type { Manual } from './model.js';
+import { ptoolsManuals } from './ptools.js';
 import { renderRoff } from './roff.js';
 import { zloginManual } from './zlogin.js';
 import { zoneadmManual } from './zoneadm.js';
@@ -14,7 +15,7 @@ export { renderMarkdown, renderRoff };
 export type { Manual };
 
 export function manuals(): Manual[] {
-  return [zonecfgManual(), zoneadmManual(), zloginManual(), zonestatManual()];
+  return [zonecfgManual(), zoneadmManual(), zloginManual(), zonestatManual(), ...ptoolsManuals()];
 }
 
 /** man/NAME.SECTION, repository-relative. */

@@ -7,13 +7,10 @@ import { differences, exitStatus, seeAlso } from './common.js';
 import { item, items, para, pre, type Manual } from './model.js';
 import { optionItems } from './options.js';
 
-/** The synopsis lines of zonestat's usage, joined into one command line. */
-function synopsis(usage: string): string {
+/** The synopsis lines of zonestat's usage, as it indents them. */
+function synopsis(usage: string): string[] {
   const lines = usage.split('\n');
-  return lines
-    .slice(1, lines.indexOf(''))
-    .map((l) => l.trim())
-    .join(' ');
+  return lines.slice(1, lines.indexOf('')).map((l) => l.replace(/^ {4}/, ''));
 }
 
 /** The lines of the usage that explain one option (`-r` and the lines under it), as printed. */
@@ -43,7 +40,7 @@ export function zonestatManual(): Manual {
     name: 'zonestat',
     section: 1,
     summary: 'report active zone statistics',
-    synopsis: [synopsis(usage).replace(/ interval/, ' [--json] interval')],
+    synopsis: synopsis(usage).map((l) => l.replace(/^( *)interval/, '$1[--json] interval')),
     markdownPath: 'docs/commands/zonestat.md',
     sections: [
       {

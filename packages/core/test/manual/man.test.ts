@@ -12,6 +12,9 @@ import { GLOBAL_OPTIONS, SUBCOMMAND_NAMES, SUBCOMMANDS } from '../../src/argv/zo
 import { ZLOGIN_OPTIONS } from '../../src/argv/zlogin.js';
 import { ZONECFG_OPTIONS } from '../../src/argv/zonecfg.js';
 import { ZONESTAT_OPTIONS } from '../../src/argv/zonestat.js';
+import { ZPGREP_OPTIONS, ZPKILL_OPTIONS } from '../../src/argv/zpgrep.js';
+import { ZPRSTAT_OPTIONS } from '../../src/argv/zprstat.js';
+import { ZPS_OPTIONS } from '../../src/argv/zps.js';
 import { COMMAND_WORDS } from '../../src/lang/lexer.js';
 import { SCHEMA } from '../../src/model/schema.js';
 import { manuals, renderRoff, type Manual } from '../../src/manual/index.js';
@@ -103,6 +106,10 @@ d('each page has every entry of its table', () => {
   test.each([
     ['zlogin', ZLOGIN_OPTIONS],
     ['zonestat', ZONESTAT_OPTIONS],
+    ['zps', ZPS_OPTIONS],
+    ['zpgrep', ZPGREP_OPTIONS],
+    ['zpkill', ZPKILL_OPTIONS],
+    ['zprstat', ZPRSTAT_OPTIONS],
   ] as const)('%s: every option', (name, specs) => {
     const lines = formatted(pageFile(byName(name)));
     expect(visible(specs).filter((o) => !tagged(section(lines, 'OPTIONS'), o))).toEqual([]);
