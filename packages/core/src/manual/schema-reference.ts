@@ -94,7 +94,7 @@ function resourceBlocks(r: ResourceSpec, schema: Schema): Block[] {
     para(`${how} ${r.globalZoneAllowed ? 'Allowed' : 'Refused'} in the global zone's configuration (\`-z global\`).`),
     { kind: 'table', head: ['property', 'syntax', 'required', 'values', 'notes'], rows: r.props.map((p) => propertyRow(r, p, commands)) },
     para('zonecfg\'s `help` in this scope:'),
-    pre(commands),
+    pre(commands.map((l) => l.replace(/^\t/, ''))),
   ];
 }
 
@@ -112,7 +112,12 @@ export function resourcesAndProperties(schema: Schema = SCHEMA): Section {
     subsections: [
       {
         title: 'Global properties',
-        blocks: [para('Set in the global scope (`zonecfg:<zone>>`); `info <property>` shows one.'), globalsTable(schema)],
+        blocks: [
+          para(
+            'Set in the global scope (`zonecfg:<zone>>`); `info <property>` shows one. "export": when `export` writes it; "global zone": what the configuration of the global zone (`zonecfg -z global`) may do with it.',
+          ),
+          globalsTable(schema),
+        ],
       },
       {
         title: 'Resource control aliases',

@@ -26,7 +26,7 @@ export interface GlobalPropSpec {
   readonly export: 'always' | 'unless-default' | 'never';
   /** False for the later additions that illumos's help list never gained; help prints that list as it was. */
   readonly inHelp?: false;
-  /** What it is, one sentence for the reference (docs/commands/zonecfg.md, zonecfg(8)). */
+  /** What it is, one sentence for the reference (docs/commands/zonecfg.md, zonecfg(8)); the markup of manual/model.ts. */
   readonly summary?: string;
   /** The Solaris message for a value refused at `set` time, undefined when acceptable. */
   check(value: string): string | undefined;
@@ -65,7 +65,7 @@ const GLOBAL_ROWS = [
     },
     normalize: normalizePath,
   },
-  { name: 'brand', default: DEFAULT_BRAND, clearable: false, values: BRANDS, globalZone: [], export: 'unless-default', summary: "Which installer builds the zone's root (docs/brands.md).", check: acceptAny },
+  { name: 'brand', default: DEFAULT_BRAND, clearable: false, values: BRANDS, globalZone: [], export: 'unless-default', summary: "Which installer builds the zone's root ([docs/brands.md](docs/brands.md#which-installer)).", check: acceptAny },
   {
     name: 'autoboot',
     default: 'false',
@@ -87,7 +87,7 @@ const GLOBAL_ROWS = [
     check: (v) => (v.startsWith('SUNW') ? 'pool names starting with SUNW are reserved.' : undefined),
   },
   // limitpriv is checked as a whole at verify/boot time (docs/reference.md#7-privileges-limitpriv), as Solaris does.
-  { name: 'limitpriv', default: '', clearable: true, globalZone: [], export: 'unless-default', summary: "The zone's privilege set (docs/reference.md#7-privileges-limitpriv), checked as a whole at verify and boot.", check: acceptAny },
+  { name: 'limitpriv', default: '', clearable: true, globalZone: [], export: 'unless-default', summary: "The zone's privilege set ([docs/reference.md](docs/reference.md#7-privileges-limitpriv)), checked as a whole at verify and boot.", check: acceptAny },
   {
     name: 'scheduling-class',
     default: '',
