@@ -19,6 +19,8 @@ declare -A NEED=(
   [ping]=iputils-ping    # the security tests: ping inside shared- and exclusive-IP zones
   [sudo]=sudo            # the security tests: sudo inside a zone (a setuid binary through idmapped /usr)
   [systemd-analyze]=systemd  # zonesvc's tests: systemd-analyze verify of the zones.service unit it writes
+  [man]=man-db           # core/test/manual/man.test.ts: man --warnings -l on each generated page (man/)
+  [groff]=groff-base     # the formatter man runs, whose warnings that test reads
 )
 
 # debootstrap and rinse live in /usr/sbin, which a non-root PATH may lack

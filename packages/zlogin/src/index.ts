@@ -10,13 +10,13 @@ import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
 import * as Args from '@oclif/core/args';
 import { oclifFlags } from '@zones/core/argv';
-import { ZLOGIN_OPTIONS } from '@zones/core/argv/zlogin';
+import { ZLOGIN_OPTIONS, ZLOGIN_SUMMARY } from '@zones/core/argv/zlogin';
 import { USAGE, zloginMain } from './main.js';
 
 export { USAGE };
 
 export default class Zlogin extends Command {
-  static summary = 'Enter a zone: interactive login, a command, or the zone console.';
+  static summary = ZLOGIN_SUMMARY;
   static usage = '[-nQCESd] [-e cmdchar] [-l user] zonename [command [args ...]]';
   static strict = false;
   static flags = oclifFlags(Flags, ZLOGIN_OPTIONS);

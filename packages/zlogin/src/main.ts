@@ -8,12 +8,12 @@
  * `zlogin: <message>`; exit 2 usage, 1 failure, else the utility's status.
  */
 import { oclifAnswers, type ForOclif } from '@zones/core/argv';
-import { parseZloginArgs } from '@zones/core/argv/zlogin';
+import { parseZloginArgs, USAGE } from '@zones/core/argv/zlogin';
 import { ownArgumentBytes } from '@zones/core/platform/proc';
 import { zlogin, zloginTarget } from '@zones/core/zlogin/login';
 import { deferOutputFaults, guardOutput } from '@zones/core/output';
 
-export const USAGE = 'usage: zlogin [ -nQCES ] [ -e cmdchar ] [-l user] zonename [command [args ...] ]';
+export { USAGE };
 
 function zerror(msg: string): void {
   process.stderr.write(`zlogin: ${msg}\n`);

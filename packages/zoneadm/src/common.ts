@@ -2,7 +2,7 @@
  * zoneadm messages and exit codes, free of oclif so the `list` fast path can use them too.
  */
 import { altRootProblem } from '@zones/core/argv';
-import { subUsageText } from './usage.js';
+import { subUsageText } from '@zones/core/zoneadm/usage';
 
 export const EXIT_OK = 0;
 export const EXIT_ERR = 1;

@@ -7,7 +7,7 @@
 import type { ForOclif } from '@zones/core/argv';
 import { isSubcommand, zoneadmLine } from '@zones/core/argv/zoneadm';
 import { guardOutput } from '@zones/core/output';
-import { subUsageText, usageText } from './usage.js';
+import { subUsageText, usageText } from '@zones/core/zoneadm/usage';
 
 /**
  * list-main or lifecycle-main beside this module. scripts/bundle.mjs bundles each on its own, so a

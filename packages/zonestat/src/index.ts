@@ -10,11 +10,11 @@ import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
 import * as Args from '@oclif/core/args';
 import { oclifFlags } from '@zones/core/argv';
-import { ZONESTAT_OPTIONS } from '@zones/core/argv/zonestat';
+import { ZONESTAT_OPTIONS, ZONESTAT_SUMMARY } from '@zones/core/argv/zonestat';
 import { zonestatMain } from './main.js';
 
 export default class Zonestat extends Command {
-  static summary = 'Report the CPU, memory, process and network use of the running zones against their caps.';
+  static summary = ZONESTAT_SUMMARY;
   static usage = '[-z zonelist] [-r reslist] [-n namelist] [-T u|d|i] [-R reports] [-q] [-p [-P lines]] [-S cols] [--json] interval [duration [report]]';
   static strict = false;
   static flags = { ...oclifFlags(Flags, ZONESTAT_OPTIONS), json: Flags.boolean({ description: 'one JSON object per report, exact numbers' }) };

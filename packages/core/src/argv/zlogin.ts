@@ -21,6 +21,12 @@ export const ZLOGIN_OPTIONS: readonly OptionSpec[] = [
   { char: 'd', name: 'd', description: 'with -C: disconnect when the zone halts' },
 ];
 
+/** The usage line zlogin prints after a usage error (illumos zlogin.c usage()). */
+export const USAGE = 'usage: zlogin [ -nQCES ] [ -e cmdchar ] [-l user] zonename [command [args ...] ]';
+
+/** `zlogin --help`'s summary and the manual page's NAME line. */
+export const ZLOGIN_SUMMARY = 'Enter a zone: interactive login, a command, or the zone console.';
+
 export const ZLOGIN_OPTSTRING = optstring(ZLOGIN_OPTIONS);
 
 export interface ZloginRequest {

@@ -12,6 +12,9 @@ export const ZONECFG_OPTIONS: readonly OptionSpec[] = [
   { char: 'r', name: 'live', description: "edit the running zone's live configuration; commit applies it to the zone and saves it" },
 ];
 
+/** `zonecfg --help`'s description and the manual page's NAME line. */
+export const ZONECFG_SUMMARY = 'Configure a zone (Solaris zonecfg).';
+
 const OPTSTRING = `?${optstring(ZONECFG_OPTIONS)}`;
 
 export interface ZonecfgArgs {

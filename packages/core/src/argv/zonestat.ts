@@ -21,6 +21,9 @@ export const ZONESTAT_OPTIONS: readonly OptionSpec[] = [
   { char: 'x', name: 'extended', description: 'extended network view (accepted; one line per zone either way)' },
 ];
 
+/** `zonestat --help`'s summary and the manual page's NAME line. */
+export const ZONESTAT_SUMMARY = 'Report the CPU, memory, process and network use of the running zones against their caps.';
+
 /** Solaris' getopt string is `:z:r:n:T:R:qpP:S:x?`: the leading ':' makes a missing value a plain usage error. */
 const OPTSTRING = optstring(ZONESTAT_OPTIONS);
 

@@ -26,6 +26,8 @@ export interface GlobalPropSpec {
   readonly export: 'always' | 'unless-default' | 'never';
   /** False for the later additions that illumos's help list never gained; help prints that list as it was. */
   readonly inHelp?: false;
+  /** What it is, one sentence for the reference (docs/commands/zonecfg.md, zonecfg(8)); the markup of manual/model.ts. */
+  readonly summary?: string;
   /** The Solaris message for a value refused at `set` time, undefined when acceptable. */
   check(value: string): string | undefined;
   /** The stored form of an accepted value. */
@@ -46,6 +48,7 @@ const GLOBAL_ROWS = [
     globalZone: ['info'],
     // `-z` names the zone, so export never sets it.
     export: 'never',
+    summary: "The zone's name; `-z` gives it, `set zonename` renames the zone.",
     check: (v) => (/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(v) && v !== 'global' ? undefined : `${v}: Bogus zone name`),
   },
   {
@@ -54,6 +57,7 @@ const GLOBAL_ROWS = [
     clearable: false,
     globalZone: [],
     export: 'unless-default',
+    summary: "Absolute path of the directory under which the zone's root lives; it must be set before install.",
     check: (v) => {
       if (!v.startsWith('/')) return `${v} is not an absolute path.`;
       if (/^\/+$/.test(v)) return '/ is not allowed as a zonepath.';
@@ -61,7 +65,7 @@ const GLOBAL_ROWS = [
     },
     normalize: normalizePath,
   },
-  { name: 'brand', default: DEFAULT_BRAND, clearable: false, values: BRANDS, globalZone: [], export: 'unless-default', check: acceptAny },
+  { name: 'brand', default: DEFAULT_BRAND, clearable: false, values: BRANDS, globalZone: [], export: 'unless-default', summary: "Which installer builds the zone's root ([docs/brands.md](docs/brands.md#which-installer)).", check: acceptAny },
   {
     name: 'autoboot',
     default: 'false',
@@ -69,19 +73,21 @@ const GLOBAL_ROWS = [
     values: ['true', 'false'],
     globalZone: [],
     export: 'always',
+    summary: 'Boot the zone when the host starts, if the zones service is enabled.',
     check: (v) => (v === 'true' || v === 'false' ? undefined : "autoboot value must be 'true' or 'false'."),
   },
-  { name: 'bootargs', default: '', clearable: true, globalZone: [], export: 'unless-default', check: acceptAny },
+  { name: 'bootargs', default: '', clearable: true, globalZone: [], export: 'unless-default', summary: "Arguments given to the zone's init at boot; `zoneadm boot -- args` replaces them.", check: acceptAny },
   {
     name: 'pool',
     default: '',
     clearable: true,
     globalZone: ['set', 'info', 'export'],
     export: 'unless-default',
+    summary: 'The resource pool the zone is bound to; incompatible with dedicated-cpu.',
     check: (v) => (v.startsWith('SUNW') ? 'pool names starting with SUNW are reserved.' : undefined),
   },
   // limitpriv is checked as a whole at verify/boot time (docs/reference.md#7-privileges-limitpriv), as Solaris does.
-  { name: 'limitpriv', default: '', clearable: true, globalZone: [], export: 'unless-default', check: acceptAny },
+  { name: 'limitpriv', default: '', clearable: true, globalZone: [], export: 'unless-default', summary: "The zone's privilege set ([docs/reference.md](docs/reference.md#7-privileges-limitpriv)), checked as a whole at verify and boot.", check: acceptAny },
   {
     name: 'scheduling-class',
     default: '',
@@ -90,6 +96,7 @@ const GLOBAL_ROWS = [
     // Never settable there, yet exported for the global zone (as illumos's export_func does).
     globalZone: ['export'],
     export: 'unless-default',
+    summary: "The scheduling class of the zone's processes.",
     check: acceptAny,
   },
   {
@@ -99,6 +106,7 @@ const GLOBAL_ROWS = [
     values: ['shared', 'exclusive'],
     globalZone: [],
     export: 'always',
+    summary: "`shared`: the host's network stack; `exclusive`: a network namespace of its own.",
     check: (v) => (v === 'shared' || v === 'exclusive' ? undefined : "ip-type value must be 'shared' or 'exclusive'."),
   },
   {
@@ -109,9 +117,10 @@ const GLOBAL_ROWS = [
     export: 'unless-default',
     inHelp: false,
     // Only the length is refused at set; a malformed hostid is reported by verify.
+    summary: "The host id the zone's processes see (hex, up to FFFFFFFE).",
     check: (v) => (v.length > HOSTID_MAX_LENGTH ? `hostid string is too large: ${v}` : undefined),
   },
-  { name: 'fs-allowed', default: '', clearable: true, globalZone: [], export: 'unless-default', inHelp: false, check: acceptAny },
+  { name: 'fs-allowed', default: '', clearable: true, globalZone: [], export: 'unless-default', inHelp: false, summary: 'Extra file system types that may be mounted inside the zone (comma list).', check: acceptAny },
 ] as const satisfies readonly GlobalPropSpec[];
 export const GLOBAL_PROPERTIES: readonly GlobalPropSpec[] = GLOBAL_ROWS;
 

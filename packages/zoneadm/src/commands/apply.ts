@@ -1,9 +1,10 @@
 /** zoneadm -z zone apply [-n] [-q]   (Solaris 11 live zone reconfiguration; docs/resource-controls.md#live-changes) */
 import { flagsOf, ZoneCommand } from '../zone-command.js';
+import { ZONEADM_HELP } from '@zones/core/zoneadm/usage';
 import { runOp, type GlobalFlags } from '../op.js';
 
 export default class Apply extends ZoneCommand {
-  static summary = "Apply the committed configuration's resource controls to the running zone.";
+  static summary = ZONEADM_HELP.apply.summary;
   static usage = ['-z zone apply [-n] [-q]'];
   static flags = flagsOf('apply');
   static strict = true;

@@ -1,9 +1,10 @@
 /** zoneadm -z zone attach [-F] [-n path] */
 import { flagsOf, ZoneCommand } from '../zone-command.js';
+import { ZONEADM_HELP } from '@zones/core/zoneadm/usage';
 import { runOp, type GlobalFlags } from '../op.js';
 
 export default class Attach extends ZoneCommand {
-  static summary = 'Attach a detached zone (configured -> installed).';
+  static summary = ZONEADM_HELP.attach.summary;
   static usage = ['-z zone attach [-F] [-n path]'];
   static flags = flagsOf('attach');
   static strict = true;

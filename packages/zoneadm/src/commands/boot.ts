@@ -1,13 +1,12 @@
 /** zoneadm -z zone boot [-- boot_arguments]   (legacy: boot -s) */
 import { flagsOf, ZoneCommand } from '../zone-command.js';
+import { ZONEADM_HELP } from '@zones/core/zoneadm/usage';
 import type { GlobalFlags } from '../op.js';
 import { runLifecycle } from '../lifecycle-main.js';
 
 export default class Boot extends ZoneCommand {
-  static summary = 'Boot the zone (installed or ready -> running); returns once its init runs.';
-  static description =
-    'Arguments after -- go to the zone (e.g. -i zsched for the built-in minimal init, -i /sbin/init, ' +
-    '-s, -m verbose) and replace the configured bootargs. -s alone is the legacy single-user boot.';
+  static summary = ZONEADM_HELP.boot.summary;
+  static description = ZONEADM_HELP.boot.description;
   static usage = ['-z zone boot [-- boot_arguments]'];
   static flags = flagsOf('boot');
   static strict = false;

@@ -1,10 +1,11 @@
 /** zoneadm -z zone clone [-m copy] source_zone */
 import * as Args from '@oclif/core/args';
+import { ZONEADM_HELP } from '@zones/core/zoneadm/usage';
 import { flagsOf, ZoneCommand } from '../zone-command.js';
 import { runOp, type GlobalFlags } from '../op.js';
 
 export default class Clone extends ZoneCommand {
-  static summary = 'Install the zone as a copy of another installed zone.';
+  static summary = ZONEADM_HELP.clone.summary;
   static usage = ['-z zone clone [-m method] zonename'];
   static flags = flagsOf('clone');
   static args = { source: Args.string({ required: true, description: 'the zone to copy' }) };

@@ -1,9 +1,10 @@
 /** zoneadm -z zone detach [-n] */
 import { flagsOf, ZoneCommand } from '../zone-command.js';
+import { ZONEADM_HELP } from '@zones/core/zoneadm/usage';
 import { runOp, type GlobalFlags } from '../op.js';
 
 export default class Detach extends ZoneCommand {
-  static summary = 'Detach the zone (installed -> configured), writing its manifest.';
+  static summary = ZONEADM_HELP.detach.summary;
   static usage = ['-z zone detach [-n]'];
   static flags = flagsOf('detach');
   static strict = true;

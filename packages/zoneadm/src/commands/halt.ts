@@ -1,10 +1,11 @@
 /** zoneadm -z zone halt */
 import { ZoneCommand } from '../zone-command.js';
+import { ZONEADM_HELP } from '@zones/core/zoneadm/usage';
 import type { GlobalFlags } from '../op.js';
 import { runLifecycle } from '../lifecycle-main.js';
 
 export default class Halt extends ZoneCommand {
-  static summary = 'Halt the zone: kill all its processes, no shutdown scripts (-> installed).';
+  static summary = ZONEADM_HELP.halt.summary;
   static usage = ['-z zone halt'];
   static strict = true;
   protected readonly subcommand = 'halt';

@@ -2,6 +2,7 @@
  * zoneadm -z zone install [-x nodataset] [-c profile] [-d path] [-r release] [-m mirror] [-v variant] [-a arch]
  */
 import { flagsOf, ZoneCommand } from '../zone-command.js';
+import { ZONEADM_HELP } from '@zones/core/zoneadm/usage';
 import { interactive, runOp, type GlobalFlags } from '../op.js';
 
 interface InstallFlags extends GlobalFlags {
@@ -15,7 +16,7 @@ interface InstallFlags extends GlobalFlags {
 }
 
 export default class Install extends ZoneCommand {
-  static summary = 'Install the zone (configured -> installed).';
+  static summary = ZONEADM_HELP.install.summary;
   static usage = ['-z zone install [-x nodataset] [-c profile] [-d path] [-r release] [-m mirror] [-v variant] [-a arch]'];
   static flags = flagsOf('install');
   static strict = true;

@@ -2,14 +2,12 @@
  * zoneadm [-R root] [-z zone] [-u uuid-match] list [-cipv]   (docs/reference.md#43-list)
  */
 import { flagsOf, ZoneCommand } from '../zone-command.js';
+import { ZONEADM_HELP } from '@zones/core/zoneadm/usage';
 import { runList } from '../list-main.js';
 
 export default class List extends ZoneCommand {
-  static summary = 'List zones.';
-  static description =
-    'By default only running zones; -i adds installed zones, -c all configured zones. ' +
-    'With -z/-u, lists that zone regardless of state (-c and -i are not allowed). ' +
-    '-v prints a table, -p colon-separated fields; they are mutually exclusive.';
+  static summary = ZONEADM_HELP.list.summary;
+  static description = ZONEADM_HELP.list.description;
   // oclif always renders `$ zoneadm list ...`; the Solaris-order synopsis is in `zoneadm help`.
   static usage = ['[-cipv]', '[-pv] -z zone', '[-pv] -u uuid-match'];
   static flags = flagsOf('list');

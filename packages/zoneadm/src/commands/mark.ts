@@ -1,11 +1,12 @@
 /** zoneadm -z zone mark incomplete   (private: mark -F configured|installed) */
 import * as Args from '@oclif/core/args';
+import { ZONEADM_HELP } from '@zones/core/zoneadm/usage';
 import { flagsOf, ZoneCommand } from '../zone-command.js';
 import { runOp, type GlobalFlags } from '../op.js';
 import { subUsage } from '../common.js';
 
 export default class Mark extends ZoneCommand {
-  static summary = "Set the zone's state to incomplete.";
+  static summary = ZONEADM_HELP.mark.summary;
   static usage = ['-z zone mark incomplete'];
   static flags = flagsOf('mark');
   static args = { state: Args.string({ required: true, description: 'incomplete' }) };

@@ -1,10 +1,11 @@
 /** zoneadm -z zone move new_zonepath */
 import * as Args from '@oclif/core/args';
+import { ZONEADM_HELP } from '@zones/core/zoneadm/usage';
 import { ZoneCommand } from '../zone-command.js';
 import { runOp, type GlobalFlags } from '../op.js';
 
 export default class Move extends ZoneCommand {
-  static summary = 'Move the zone to a new zonepath.';
+  static summary = ZONEADM_HELP.move.summary;
   static usage = ['-z zone move zonepath'];
   static args = { zonepath: Args.string({ required: true, description: 'the new zonepath' }) };
   static strict = true;

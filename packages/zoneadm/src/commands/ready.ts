@@ -1,10 +1,11 @@
 /** zoneadm -z zone ready */
 import { ZoneCommand } from '../zone-command.js';
+import { ZONEADM_HELP } from '@zones/core/zoneadm/usage';
 import type { GlobalFlags } from '../op.js';
 import { runLifecycle } from '../lifecycle-main.js';
 
 export default class Ready extends ZoneCommand {
-  static summary = 'Prepare the zone (namespaces, cgroup, mounts) without starting its init.';
+  static summary = ZONEADM_HELP.ready.summary;
   static usage = ['-z zone ready'];
   static strict = true;
   protected readonly subcommand = 'ready';

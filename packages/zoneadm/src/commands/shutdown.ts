@@ -1,14 +1,12 @@
 /** zoneadm -z zone shutdown [-r [-- boot_arguments]] */
 import { flagsOf, ZoneCommand } from '../zone-command.js';
+import { ZONEADM_HELP } from '@zones/core/zoneadm/usage';
 import type { GlobalFlags } from '../op.js';
 import { runLifecycle } from '../lifecycle-main.js';
 
 export default class Shutdown extends ZoneCommand {
-  static summary = "Shut the zone down gracefully through its init (-r: boot it again).";
-  static description =
-    'Asks the init to power off (SIGRTMIN+3 for systemd, SIGPWR for sysvinit-style inits, SIGTERM ' +
-    'otherwise), waits up to $ZONES_SHUTDOWN_TIMEOUT seconds (default 30) showing what still runs, ' +
-    'then halts what is left.';
+  static summary = ZONEADM_HELP.shutdown.summary;
+  static description = ZONEADM_HELP.shutdown.description;
   static usage = ['-z zone shutdown [-r [-- boot_arguments]]'];
   static flags = flagsOf('shutdown');
   static strict = false;

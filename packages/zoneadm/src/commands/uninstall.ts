@@ -1,9 +1,10 @@
 /** zoneadm -z zone uninstall [-F] */
 import { flagsOf, ZoneCommand } from '../zone-command.js';
+import { ZONEADM_HELP } from '@zones/core/zoneadm/usage';
 import { runOp, type GlobalFlags } from '../op.js';
 
 export default class Uninstall extends ZoneCommand {
-  static summary = 'Uninstall the zone (installed or incomplete -> configured).';
+  static summary = ZONEADM_HELP.uninstall.summary;
   static usage = ['-z zone uninstall [-F]'];
   static flags = flagsOf('uninstall');
   static strict = true;

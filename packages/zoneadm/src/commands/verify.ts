@@ -1,9 +1,10 @@
 /** zoneadm -z zone verify   (docs/reference.md#31-what-is-validated, docs/reference.md#42-subcommands-and-states) */
 import { ZoneCommand } from '../zone-command.js';
+import { ZONEADM_HELP } from '@zones/core/zoneadm/usage';
 import { runOp, type GlobalFlags } from '../op.js';
 
 export default class Verify extends ZoneCommand {
-  static summary = 'Check that the zone can be instantiated on this system.';
+  static summary = ZONEADM_HELP.verify.summary;
   static usage = ['-z zone verify'];
   static strict = true;
   protected readonly subcommand = 'verify';
