@@ -11,16 +11,13 @@ import { guardOutput } from '@zones/core/output';
 import { inNonGlobalZone } from '@zones/core/platform/proc';
 import { zonesRoot } from '@zones/core/store/paths';
 import { LabHost } from '@zones/core/labs/host';
-import { findLab, LABS } from '@zones/core/labs/registry';
+import { findLab } from '@zones/core/labs/registry';
 import { checkLab, formatListing, formatReport, listLabs } from '@zones/core/labs/run';
 import { answerProblem, recordAnswer } from '@zones/core/labs/answers';
 import { labNumber } from '@zones/core/labs/lab';
+import { zonelabUsage } from '@zones/core/labs/usage';
 
-export const USAGE = `usage:\tzonelab list [--json]
-\tzonelab check <lab> [--json]
-\tzonelab show <lab>
-\tzonelab answer <lab> <name> <value>
-<lab> is a number (1-${LABS.length}) or a lab's name; the sheets are in docs/labs/.`;
+const USAGE = zonelabUsage();
 
 const SHEETS = new URL('../../../docs/labs/', import.meta.url);
 

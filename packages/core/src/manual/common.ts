@@ -11,6 +11,7 @@ export const PAGE_SECTIONS: Readonly<Record<string, 1 | 8>> = {
   zpgrep: 1,
   zpkill: 1,
   zprstat: 1,
+  zonelab: 1,
 };
 
 export function exitStatus(rows: readonly (readonly [string, string])[]): Section {

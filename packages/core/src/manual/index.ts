@@ -10,12 +10,13 @@ import { zloginManual } from './zlogin.js';
 import { zoneadmManual } from './zoneadm.js';
 import { zonecfgManual } from './zonecfg.js';
 import { zonestatManual } from './zonestat.js';
+import { zonelabManual } from './zonelab.js';
 
 export { renderMarkdown, renderRoff };
 export type { Manual };
 
 export function manuals(): Manual[] {
-  return [zonecfgManual(), zoneadmManual(), zloginManual(), zonestatManual(), ...ptoolsManuals()];
+  return [zonecfgManual(), zoneadmManual(), zloginManual(), zonestatManual(), ...ptoolsManuals(), zonelabManual()];
 }
 
 /** man/NAME.SECTION, repository-relative. */
