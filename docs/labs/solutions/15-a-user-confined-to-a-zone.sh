@@ -14,7 +14,7 @@ session=${tag}15
 if [ "${1:-}" = cleanup ]; then
   tmux kill-session -t "$session" 2>/dev/null || true
   # the login's processes end with its terminal; userdel refuses while any is left
-  for _ in $(seq 50); do pgrep -u "$hostuser" >/dev/null 2>&1 || break; sleep 0.1; done
+  for _ in $(seq 50); do pgrep -U "$hostuser" >/dev/null 2>&1 || pgrep -u "$hostuser" >/dev/null 2>&1 || break; sleep 0.1; done
   id "$hostuser" >/dev/null 2>&1 && userdel -r "$hostuser" 2>/dev/null
   rm -f "$rule" "$login"
   exit 0

@@ -3,7 +3,8 @@
  * account tried as a student would try to get out of it: a command given to its login, sudo
  * used for anything but its one command (zlogin itself, the command with other arguments, with
  * another ZONES_ROOT, a root shell), and its login script rewritten. Each attempt ends in the zone
- * as the zone user, or is refused. Last, a login script others may write fails the check.
+ * as the zone user, or is refused. Last, a login script others may write, or the account in
+ * another host group, fails the check.
  */
 import { expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
@@ -61,6 +62,19 @@ labSuite(15, {
         expect(r.stdout).toContain(`${login} is writable by everyone`);
       } finally {
         chmodSync(login, 0o755);
+      }
+      expect(run().zonelab(['check', '15']).status).toBe(0);
+    });
+
+    test('a host account in another host group (adm) fails the check', () => {
+      const { user } = names();
+      expect(spawnSync('usermod', ['-aG', 'adm', user]).status).toBe(0);
+      try {
+        const r = run().zonelab(['check', '15']);
+        expect(r.status).toBe(1);
+        expect(r.stdout).toContain(`${user} is also in the host groups adm`);
+      } finally {
+        spawnSync('gpasswd', ['-d', user, 'adm']);
       }
       expect(run().zonelab(['check', '15']).status).toBe(0);
     });

@@ -70,9 +70,22 @@ export async function sudoRights(user: string): Promise<string[]> {
 interface HostLogin {
   name: string;
   uid: number;
+  gid: number;
   shell: string;
-  /** The zone user the shell's `zlogin -l USER jail` names (in the shell or in the command it runs through sudo). */
-  zoneUser?: string;
+}
+
+/**
+ * The host groups `user` belongs to besides its own: any (sudo, adm, disk, docker...) may give
+ * another way to host root or to other users' files, so the confined account has none.
+ */
+function otherGroups(user: string, gid: number): string[] {
+  const out: string[] = [];
+  for (const line of readFileSync('/etc/group', 'utf8').split('\n')) {
+    const f = line.split(':');
+    if (f.length < 4 || Number(f[2]) === gid) continue;
+    if (f[3]!.split(',').includes(user)) out.push(f[0]!);
+  }
+  return out;
 }
 
 /** Host accounts whose login shell is a script that mentions zlogin and zone jail (directly or through sudo). */
@@ -81,7 +94,7 @@ function hostLogins(): HostLogin[] {
     .filter((a) => a.uid >= FIRST_LOGIN_UID && a.uid !== 65534 && a.shell.startsWith('/'))
     .map((a) => ({ ...a, text: readText(a.shell) }))
     .filter((a) => a.text.startsWith('#!') && (a.text.includes('sudo') || LOGIN_LINE.test(a.text)))
-    .map((a) => ({ name: a.name, uid: a.uid, shell: a.shell, zoneUser: LOGIN_LINE.exec(a.text)?.[2] }));
+    .map((a) => ({ name: a.name, uid: a.uid, gid: a.gid, shell: a.shell }));
 }
 
 /** The sudo right `(root) NOPASSWD: /path ""`: one root-owned command, no arguments. */
@@ -117,6 +130,11 @@ async function confinementItems(zoneUsers: ZoneAccount[]): Promise<{ items: Chec
     const unsafe = [l.shell, cmd, m[1]!.startsWith('/') ? m[1]! : undefined].filter((p): p is string => !!p).map(unsafeBecause).find(Boolean);
     if (unsafe) {
       problems.push(`${unsafe}: ${l.name} or another user could change what root runs`);
+      continue;
+    }
+    const groups = otherGroups(l.name, l.gid);
+    if (groups.length) {
+      problems.push(`${l.name} is also in the host groups ${groups.join(', ')}: a confined account belongs to its own group alone (gpasswd -d ${l.name} GROUP)`);
       continue;
     }
     const zu = zoneUsers.find((u) => u.name === user);

@@ -53,6 +53,7 @@ function unescapeMountPath(p: string): string {
 export interface ZoneAccount {
   name: string;
   uid: number;
+  gid: number;
   shell: string;
 }
 
@@ -67,8 +68,8 @@ export function parsePasswd(text: string): ZoneAccount[] {
   const out: ZoneAccount[] = [];
   for (const line of text.split('\n')) {
     const f = line.split(':');
-    if (f.length < 7 || !/^\d+$/.test(f[2]!)) continue;
-    out.push({ name: f[0]!, uid: Number(f[2]), shell: f[6]! });
+    if (f.length < 7 || !/^\d+$/.test(f[2]!) || !/^\d+$/.test(f[3]!)) continue;
+    out.push({ name: f[0]!, uid: Number(f[2]), gid: Number(f[3]), shell: f[6]! });
   }
   return out;
 }
