@@ -21,7 +21,8 @@ function keptItem(value: string | undefined, byPid: Map<number, Proc>, running: 
   if (pid === undefined) return { it: item(what, false, `${value} is not a pid`) };
   const p = byPid.get(pid);
   if (!p) return { it: item(what, false, `pid ${pid} no longer exists: it was killed too; start it again and record its new pid`) };
-  if (p.zone === undefined || !running.includes(p.zone)) {
+  if (p.zone === undefined) return { it: item(what, false, `pid ${pid} (${commandOf(p)}) is in a zone of another ZONES_ROOT: export the ZONES_ROOT of your zones`) };
+  if (!running.includes(p.zone)) {
     return { it: item(what, false, `pid ${pid} (${commandOf(p)}) is a process of the global zone: record the host pid zps -efZ shows for the zone's process`) };
   }
   return { it: item(what, true, `pid ${pid}, ${commandOf(p)}, in zone ${p.zone}`), proc: p };
