@@ -15,8 +15,8 @@ for z in red blue; do
 done
 tmux new-session -d -s "$session" -x 120 -y 30 "zlogin red"
 tmux new-window -t "$session" "zlogin blue"
-# the two shells' prompts: each terminal is logged in once its shell runs
+# each terminal is logged in once its shell runs: a bash with a terminal in each zone
 for i in $(seq 50); do
-  [ "$(zps -z red,blue -o comm= -t pts/0,pts/1 2>/dev/null | grep -c bash)" -ge 2 ] && break
+  [ "$(zps -z red,blue -o zone= -o tty= -o comm= 2>/dev/null | awk '$2 != "?" && $3 ~ /bash$/ {print $1}' | sort -u | wc -l)" -ge 2 ] && break
   sleep 0.2
 done

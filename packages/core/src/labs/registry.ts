@@ -1,15 +1,25 @@
 /** Every lab, in sheet order (docs/labs/README.md lists the same). */
 import type { Lab } from './lab.js';
 import { processesBetweenZones } from './checks/01-processes-between-zones.js';
+import { administeringFromTheGlobalZone } from './checks/02-administering-from-the-global-zone.js';
+import { installASmallZone } from './checks/03-install-a-small-zone.js';
 import { bigZone } from './checks/04-big-zone.js';
 import { memoryOfZones } from './checks/08-performance.js';
+import { processesBehindAZone } from './checks/09-processes-behind-a-zone.js';
+import { linuxRootFromAnArchive } from './checks/10-linux-root-from-an-archive.js';
 import { debootstrapRinse } from './checks/14-debootstrap-rinse.js';
+import { aUserConfinedToAZone } from './checks/15-a-user-confined-to-a-zone.js';
 
 export const LABS: readonly Lab[] = [
   processesBetweenZones,
+  administeringFromTheGlobalZone,
+  installASmallZone,
   bigZone,
   memoryOfZones,
+  processesBehindAZone,
+  linuxRootFromAnArchive,
   debootstrapRinse,
+  aUserConfinedToAZone,
 ].sort((a, b) => a.id - b.id);
 
 /** The lab `word` names: its number (`1`, `01`) or its slug. */

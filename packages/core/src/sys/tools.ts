@@ -23,6 +23,7 @@ export const TOOL_PACKAGES: Readonly<Record<string, string>> = {
   systemctl: 'systemd',
   'update-rc.d': 'init-system-helpers',
   prlimit: 'util-linux',
+  sudo: 'sudo',
 };
 
 export class MissingToolError extends Error {
