@@ -1,9 +1,13 @@
 /** Every lab, in sheet order (docs/labs/README.md lists the same). */
 import type { Lab } from './lab.js';
 import { processesBetweenZones } from './checks/01-processes-between-zones.js';
+import { bridges } from './checks/13-bridges.js';
+import { nginxBetweenZones } from './checks/16-nginx-between-zones.js';
 
 export const LABS: readonly Lab[] = [
   processesBetweenZones,
+  bridges,
+  nginxBetweenZones,
 ].sort((a, b) => a.id - b.id);
 
 /** The lab `word` names: its number (`1`, `01`) or its slug. */
