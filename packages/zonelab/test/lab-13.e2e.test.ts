@@ -11,16 +11,12 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readAnswers } from '@zones/core/labs/answers';
-import { labSuite, REPO, type LabRun } from './lab-harness.js';
+import { labSuite, REPO } from './lab-harness.js';
+import { zlogin } from './lab-zlogin.js';
 
 const hostSysctl = (name: string) => readFileSync(`/proc/sys/${name}`, 'utf8').trim();
 const HOST_WIDE = ['net/ipv4/ip_forward', 'kernel/panic_on_oops', 'vm/overcommit_memory'];
 const before = Object.fromEntries(HOST_WIDE.map((n) => [n, hostSysctl(n)]));
-
-function zlogin(run: LabRun, zone: string, cmd: string) {
-  const r = spawnSync(join(REPO, 'bin', 'zlogin'), [zone, cmd], { env: run.env, encoding: 'utf8', input: '', timeout: 20_000 });
-  return { code: r.status, out: r.stdout.trim(), err: r.stderr.trim() };
-}
 
 labSuite(13, {
   solutionMs: 60_000,

@@ -9,12 +9,8 @@ import { expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { labSuite, REPO, type LabRun } from './lab-harness.js';
-
-function zlogin(run: LabRun, zone: string, cmd: string) {
-  const r = spawnSync(join(REPO, 'bin', 'zlogin'), [zone, cmd], { env: run.env, encoding: 'utf8', input: '', timeout: 20_000 });
-  return { code: r.status, out: r.stdout.trim(), err: r.stderr.trim() };
-}
+import { labSuite, REPO } from './lab-harness.js';
+import { zlogin } from './lab-zlogin.js';
 
 labSuite(16, {
   solutionMs: 60_000,

@@ -5,6 +5,7 @@
  * bridges (the router) and reads its net.ipv4.ip_forward inside it, then, from inside the end
  * zones, their routes and one ping on the LAN and one across the router: reachability now.
  */
+import { existsSync } from 'node:fs';
 import type { Lab } from '../lab.js';
 import { item, type CheckItem } from '../lab.js';
 import { bridgeIsolatedItem, pingFrom, routeFrom, zoneAddresses, zoneLans, zonesOn, type ZoneLans } from './zone-lans.js';
@@ -22,6 +23,10 @@ export const bridges: Lab = {
   slug: 'bridges',
   title: 'bridges: zones on virtual LANs, a router zone between two',
   seed: 'Técnicas de virtualización (puentes: brctl show, brctl addbr) and the network-namespaces course (veth, virtual switches, routing between them)',
+  hostLimits() {
+    const brctl = ['/usr/sbin/brctl', '/sbin/brctl'].some((p) => existsSync(p));
+    return brctl ? [] : ['brctl is not installed: scripts/install-deps.sh installs it (Debian package bridge-utils); ip link show type bridge and bridge link show the same'];
+  },
   async check(host) {
     const items: CheckItem[] = [];
     const lans = await zoneLans(host);
@@ -41,8 +46,7 @@ export const bridges: Lab = {
     const addrs = (z: string) => cache.get(z) ?? cache.set(z, zoneAddresses(host, z)).get(z)!;
     const on = (z: string, b: string) => addressOn(lans, z, b, addrs);
 
-    // Several zones on one LAN, reaching each other.
-    // the LAN with the most end zones, one of the router's when they tie
+    // Several zones on one LAN, reaching each other: the LAN with the most end zones (one of the router's on a tie).
     const score = (b: string) => ends(b).length * 2 + (router && bridgesOf(router).includes(b) ? 1 : 0);
     const lan = [...names].sort((a, b) => score(b) - score(a))[0];
     const lanZones = lan ? ends(lan) : [];

@@ -34,13 +34,17 @@ export const nginxBetweenZones: Lab = {
   },
   async check(host) {
     const items: CheckItem[] = [];
-    items.push(item('nginx is installed in the global zone', existsSync(NGINX), existsSync(NGINX) ? NGINX : 'run scripts/install-deps.sh (Debian package nginx), then install the zones: a sparse zone inherits /usr'));
     const procs = host.processes().filter((p) => p.comm === 'nginx');
     const inZones = procs.filter((p) => p.zone !== undefined && p.zone !== GLOBAL_ZONE && host.running(p.zone));
     const server = inZones[0]?.zone;
     if (!server) {
       const onHost = procs.find((p) => p.zone === GLOBAL_ZONE);
-      items.push(item('nginx runs in a zone', false, onHost ? `nginx runs in the global zone (pid ${onHost.pid}): stop it there (nginx -s stop) and start it inside the zone: zlogin web nginx` : 'start it inside the server zone: zlogin web nginx'));
+      const next = !existsSync(NGINX)
+        ? 'install it in the global zone first (scripts/install-deps.sh, Debian package nginx), then the zones: a sparse zone inherits /usr'
+        : onHost
+          ? `nginx runs in the global zone (pid ${onHost.pid}): stop it there (nginx -s stop) and start it inside the zone: zlogin web nginx`
+          : 'start it inside the server zone: zlogin web nginx';
+      items.push(item('nginx runs in a zone', false, next));
       items.push(item("nginx listens in the zone's own network namespace", false, 'needs nginx running in a zone first'));
       items.push(item('a second zone on the same bridge fetches the page', false, 'needs nginx running in a zone first'));
       return items;
