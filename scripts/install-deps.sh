@@ -21,6 +21,9 @@ declare -A NEED=(
   [systemd-analyze]=systemd  # zonesvc's tests: systemd-analyze verify of the zones.service unit it writes
   [man]=man-db           # core/test/manual/man.test.ts: man --warnings -l on each generated page (man/)
   [groff]=groff-base     # the formatter man runs, whose warnings that test reads
+  [brctl]=bridge-utils   # lab 13: the seed's brctl show / brctl addbr
+  [nginx]=nginx          # lab 16: nginx in a sparse zone (the zone inherits /usr/sbin/nginx)
+  [curl]=curl            # lab 16: the client zone fetches the page
 )
 
 # debootstrap and rinse live in /usr/sbin, which a non-root PATH may lack
@@ -45,3 +48,8 @@ echo "install-deps: installing ${pkgs[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
+# Debian starts the host's own nginx when it installs it: the labs use only the binary, inside
+# zones, and a host nginx would listen on the host's port 80 (lab 16 checks that nothing does).
+if printf '%s\n' "${pkgs[@]}" | grep -qx nginx; then
+  systemctl disable --now nginx >/dev/null 2>&1 || service nginx stop >/dev/null 2>&1 || true
+fi

@@ -7,8 +7,10 @@ import { bigZone } from './checks/04-big-zone.js';
 import { memoryOfZones } from './checks/08-performance.js';
 import { processesBehindAZone } from './checks/09-processes-behind-a-zone.js';
 import { linuxRootFromAnArchive } from './checks/10-linux-root-from-an-archive.js';
+import { bridges } from './checks/13-bridges.js';
 import { debootstrapRinse } from './checks/14-debootstrap-rinse.js';
 import { aUserConfinedToAZone } from './checks/15-a-user-confined-to-a-zone.js';
+import { nginxBetweenZones } from './checks/16-nginx-between-zones.js';
 
 export const LABS: readonly Lab[] = [
   processesBetweenZones,
@@ -18,8 +20,10 @@ export const LABS: readonly Lab[] = [
   memoryOfZones,
   processesBehindAZone,
   linuxRootFromAnArchive,
+  bridges,
   debootstrapRinse,
   aUserConfinedToAZone,
+  nginxBetweenZones,
 ].sort((a, b) => a.id - b.id);
 
 /** The lab `word` names: its number (`1`, `01`) or its slug. */
