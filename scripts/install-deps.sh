@@ -19,6 +19,8 @@ declare -A NEED=(
   [ping]=iputils-ping    # the security tests: ping inside shared- and exclusive-IP zones
   [sudo]=sudo            # the security tests: sudo inside a zone (a setuid binary through idmapped /usr)
   [systemd-analyze]=systemd  # zonesvc's tests: systemd-analyze verify of the zones.service unit it writes
+  [losetup]=mount        # lab 12: a loop device on a disk image
+  [mkfs.ext4]=e2fsprogs  # lab 12: the image's filesystem
 )
 
 # debootstrap and rinse live in /usr/sbin, which a non-root PATH may lack
