@@ -1,5 +1,5 @@
 /**
- * Block devices as the labs look at them (docs/labs/12-disk-image-in-one-zone.md): the device
+ * Block devices as the labs look at them (docs/labs/12-disk-image.md): the device
  * number of a node, as mount tables name a filesystem's device, and the file a loop device reads.
  */
 import { readFileSync, statSync } from 'node:fs';
