@@ -24,6 +24,8 @@ declare -A NEED=(
   [brctl]=bridge-utils   # lab 13: the seed's brctl show / brctl addbr
   [nginx]=nginx          # lab 16: nginx in a sparse zone (the zone inherits /usr/sbin/nginx)
   [curl]=curl            # lab 16: the client zone fetches the page
+  [losetup]=mount        # lab 12: a loop device on a disk image
+  [mkfs.ext4]=e2fsprogs  # lab 12: the image's filesystem
 )
 
 # debootstrap and rinse live in /usr/sbin, which a non-root PATH may lack

@@ -4,6 +4,8 @@ import { sep } from 'node:path';
 
 export interface MountEntry {
   mountPoint: string;
+  /** The device of the filesystem, `major:minor` (`7:0` for /dev/loop0). */
+  device: string;
   fsType: string;
   /** Per-mount options (rw, nosuid, ...). */
   options: string[];
@@ -30,6 +32,7 @@ export function readMounts(mountinfo = '/proc/self/mountinfo'): MountEntry[] {
     if (f.length < 10 || dash === -1) continue;
     out.push({
       mountPoint: unescape(f[4]!),
+      device: f[2]!,
       options: f[5]!.split(','),
       fsType: f[dash + 1]!,
       source: unescape(f[dash + 2] ?? ''),
@@ -39,7 +42,7 @@ export function readMounts(mountinfo = '/proc/self/mountinfo'): MountEntry[] {
   return out;
 }
 
-/** The mount table process `pid` sees (its mount namespace: a zone's init shows the zone's). */
+/** The mount table of process `pid`'s mount namespace (a zone's, read through its init), empty when it is gone. */
 export function processMounts(pid: number): MountEntry[] {
   return Number.isInteger(pid) && pid > 0 ? readMounts(`/proc/${pid}/mountinfo`) : [];
 }

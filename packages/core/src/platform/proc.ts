@@ -43,12 +43,30 @@ export function processName(pid: number): string | undefined {
 }
 
 /** The namespace of `pid` of a type (`pid:[4026532]`, as /proc/PID/ns/TYPE reads), or undefined when it is gone. */
-export function processNamespace(pid: number, type: 'pid' | 'user' | 'mnt' | 'net' | 'cgroup'): string | undefined {
+export function processNamespace(pid: number, type: 'pid' | 'user' | 'mnt' | 'net' | 'cgroup' | 'uts'): string | undefined {
   try {
     return readlinkSync(`/proc/${pid}/ns/${type}`);
   } catch {
     return undefined;
   }
+}
+
+/** One line of /proc/PID/uid_map or gid_map: ids `inside`.. of the process's user namespace are host ids `outside`.. */
+export interface IdMapRange {
+  inside: number;
+  outside: number;
+  count: number;
+}
+
+/** The uid (or gid) map of `pid`'s user namespace, or undefined when it is gone. */
+export function processIdMap(pid: number, kind: 'uid' | 'gid' = 'uid'): IdMapRange[] | undefined {
+  const text = readProc(pid, `${kind}_map`);
+  if (text === undefined) return undefined;
+  return text
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number))
+    .filter((f) => f.length === 3 && f.every(Number.isFinite))
+    .map(([inside, outside, count]) => ({ inside: inside!, outside: outside!, count: count! }));
 }
 
 /** The cgroup of `pid` in each hierarchy (`/zones/z1/payload`, the path part of /proc/PID/cgroup), or undefined. */

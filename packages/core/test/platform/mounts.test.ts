@@ -24,7 +24,7 @@ describe('readMounts', () => {
 
   test('fields, escapes and superblock options; a garbled line or a missing file is no mount', () => {
     expect(mounts.map((m) => m.mountPoint)).toEqual(['/', '/zones', '/zones/z1/root/my data', '/sys/fs/cgroup/memory']);
-    expect(mounts[2]).toEqual({ mountPoint: '/zones/z1/root/my data', fsType: 'xfs', options: ['rw'], source: '/dev/sdb 1', superOptions: ['rw'] });
+    expect(mounts[2]).toEqual({ mountPoint: '/zones/z1/root/my data', device: '8:2', fsType: 'xfs', options: ['rw'], source: '/dev/sdb 1', superOptions: ['rw'] });
     expect(mounts[3]!.superOptions).toEqual(['rw', 'memory']);
     expect(mounts[1]!.options).toEqual(['rw', 'nosuid']);
     expect(readMounts(join(base, 'missing'))).toEqual([]);
