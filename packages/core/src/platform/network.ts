@@ -140,6 +140,9 @@ async function ensureBridge(name: string, created?: (bridge: string, ifindex: nu
     await ip(['link', 'add', 'name', name, 'type', 'bridge']);
     const ifindex = interfaceIndex(name);
     if (ifindex !== undefined) created?.(name, ifindex);
+    // No address, not even IPv6 link-local: the host's own stack stays off the zones' LAN. Set
+    // before `up` (in the same request the kernel would configure the address first).
+    await ip(['link', 'set', 'dev', name, 'addrgenmode', 'none']);
   } catch (e) {
     if (!isBridge(name)) throw e; // made meanwhile by something else: fine, and not ours
   }
@@ -177,7 +180,8 @@ export async function setUpExclusive(
     await ensureBridge(n.bridge, created);
     if (exists(n.hostIf)) await ip(['link', 'del', 'dev', n.hostIf]);
     await ip(['link', 'add', 'name', n.hostIf, 'type', 'veth', 'peer', 'name', n.zoneIf, 'netns', String(pid)]);
-    await ip(['link', 'set', 'dev', n.hostIf, 'master', n.bridge, 'up']);
+    // The host end carries no address either (no IPv6 link-local from the host onto the LAN).
+    await ip(['link', 'set', 'dev', n.hostIf, 'addrgenmode', 'none', 'master', n.bridge, 'up']);
   }
   // Inside the zone, one `ip -batch` for every interface.
   const inside: string[] = [];
