@@ -81,7 +81,11 @@ function idList(value: string, char: string, pidMax: number, messages: string[])
 
 /** zps's command line (without the program name); `pidMax` bounds the ids of -p, -g and -s. */
 export function parseZpsArgs(argv: readonly string[], pidMax: number): ZpsArgs {
-  const g = getopt(argv, optstring(ZPS_OPTIONS));
+  // --json is ours (no letter in Solaris ps): taken out of the option words before getopt reads them
+  const dd = argv.indexOf('--');
+  const head = dd === -1 ? argv : argv.slice(0, dd);
+  const json = head.includes('--json');
+  const g = getopt(json ? [...head.filter((w) => w !== '--json'), ...(dd === -1 ? [] : argv.slice(dd))] : argv, optstring(ZPS_OPTIONS));
   const messages: string[] = [];
   const req: ZpsRequest = { every: false, allTerminals: false, notLeaders: false, full: false, jobs: false, zoneColumn: false };
   const add = <K extends 'pids' | 'pgids' | 'sids'>(k: K, v: number[]) => (req[k] = [...(req[k] ?? []), ...v]);
@@ -135,5 +139,6 @@ export function parseZpsArgs(argv: readonly string[], pidMax: number): ZpsArgs {
   }
   if (g.error) return { ok: false, messages: [...messages, g.error], usage: true };
   if (messages.length > 0 || g.operands.length > 0) return { ok: false, messages, usage: true };
+  if (json) req.json = true;
   return { ok: true, request: req };
 }

@@ -9,9 +9,10 @@ export default class List extends ZoneCommand {
   static description =
     'By default only running zones; -i adds installed zones, -c all configured zones. ' +
     'With -z/-u, lists that zone regardless of state (-c and -i are not allowed). ' +
-    '-v prints a table, -p colon-separated fields; they are mutually exclusive.';
+    '-v prints a table, -p colon-separated fields; they are mutually exclusive. ' +
+    '--json prints the fields of -p as one JSON object.';
   // oclif always renders `$ zoneadm list ...`; the Solaris-order synopsis is in `zoneadm help`.
-  static usage = ['[-cipv]', '[-pv] -z zone', '[-pv] -u uuid-match'];
+  static usage = ['[-cipv] [--json]', '[-pv] [--json] -z zone', '[-pv] [--json] -u uuid-match'];
   static flags = flagsOf('list');
   static strict = true;
 
@@ -19,7 +20,7 @@ export default class List extends ZoneCommand {
 
   async run(): Promise<void> {
     const { flags } = (await this.parseArgs(List)) as unknown as {
-      flags: { zone?: string; uuid?: string; root?: string; configured: boolean; installed: boolean; parsable: boolean; verbose: boolean };
+      flags: { zone?: string; uuid?: string; root?: string; configured: boolean; installed: boolean; parsable: boolean; verbose: boolean; json: boolean };
     };
     const code = runList(flags);
     if (code !== 0) process.exitCode = code;
