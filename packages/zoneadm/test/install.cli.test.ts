@@ -3,11 +3,11 @@
  * a temporary DESTDIR with a PREFIX of the test's own: every tool of bin/ as a wrapper that runs
  * this checkout (`zoneadm list` answers through it, also with a NODE_OPTIONS that would load other
  * code), the man pages of the man directory, the bash and zsh completion; uninstall then leaves
- * not a file nor a directory behind.
+ * not a file nor a directory behind, also after an install that failed half-way.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,5 +86,16 @@ describe('make install / make uninstall', () => {
     expect(make('uninstall')).toMatchObject({ code: 0, stderr: '' });
     expect(readdirSync(dest())).toEqual([]);
     expect(make('uninstall')).toMatchObject({ code: 0, stdout: expect.stringContaining('nothing installed') });
+  });
+
+  test('an install that stops half-way (a man page it cannot read) is undone by uninstall', () => {
+    const broken = join(base, 'broken-man');
+    mkdirSync(broken);
+    symlinkSync(join(base, 'nowhere'), join(broken, 'zoneadm.8'));
+    const r = make('install', `MANSRC=${broken}`);
+    expect(r.code).not.toBe(0);
+    expect(files(under('bin'))).toEqual(TOOLS);
+    expect(make('uninstall')).toMatchObject({ code: 0, stderr: '' });
+    expect(readdirSync(dest())).toEqual([]);
   });
 });

@@ -7,7 +7,6 @@
  */
 import type { Accounts } from './accounts.js';
 import { cpuSeconds, fname, isZombie, lifetimeCpuPercent, psargs, startedAt, stateLetter, ttyName } from './format.js';
-import { PS_FIELDS, type PsField } from './ps.js';
 import type { Proc, Snapshot } from './snapshot.js';
 
 export type PsJsonValue = string | number | null;
@@ -82,9 +81,8 @@ export function fieldValue(name: string, p: Proc, snap: Snapshot, acc: Accounts)
   }
 }
 
-/** The whole `--json` output: `{"processes": [...]}` and a newline, the fields of `format` or all of them. */
-export function formatPsJson(procs: readonly Proc[], format: readonly PsField[] | undefined, snap: Snapshot, acc: Accounts): string {
-  const names = [...new Set((format ?? PS_FIELDS).map((f) => f.name))];
+/** The whole `--json` output: `{"processes": [...]}` and a newline, each process with the fields `names` (-o's, or all). */
+export function formatPsJson(procs: readonly Proc[], names: readonly string[], snap: Snapshot, acc: Accounts): string {
   const processes = procs.map((p) => Object.fromEntries(names.map((n) => [n, fieldValue(n, p, snap, acc)])));
   return `${JSON.stringify({ processes })}\n`;
 }

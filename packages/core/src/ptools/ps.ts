@@ -158,7 +158,10 @@ export function runZps(req: ZpsRequest, snap: Snapshot, acc: Accounts, caller: P
     if (byTerminal && !found) return p.ttyNr === caller.ttyNr && p.euid === caller.euid;
     return true;
   });
-  if (req.json) return { lines: [formatPsJson(selected, req.format, snap, acc).trimEnd()], errors: [], usage: false, status: selected.length > 0 ? 0 : 1 };
+  if (req.json) {
+    const names = [...new Set((req.format ?? PS_FIELDS).map((f) => f.name))];
+    return { lines: [formatPsJson(selected, names, snap, acc).trimEnd()], errors: [], usage: false, status: selected.length > 0 ? 0 : 1 };
+  }
   const lines = req.format ? formatFields(req.format, selected, snap, acc) : formatStandard(req, selected, snap, acc);
   return { lines, errors: [], usage: false, status: selected.length > 0 ? 0 : 1 };
 }
