@@ -64,7 +64,7 @@ declare('zonestat', 'zonestat', ZONESTAT_OPTIONS, ['json']);
 declare('zps', 'zps', ZPS_OPTIONS, ['json']);
 declare('zpgrep', 'zpgrep', ZPGREP_OPTIONS);
 declare('zpkill', 'zpkill', ZPKILL_OPTIONS);
-declare('zprstat', 'zprstat', ZPRSTAT_OPTIONS);
+declare('zprstat', 'zprstat', ZPRSTAT_OPTIONS, ['json']);
 for (const [name, s] of Object.entries(ZONESVC_SUBCOMMANDS)) {
   declare('zonesvc', `zonesvc ${name}`, s.options, s.options.some((o) => o.name === 'init') ? ['init'] : []);
   if (s.options.some((o) => o.name === 'init')) valueTable.push([`zonesvc ${name}:--init`, `words:${INIT_SYSTEMS.join(' ')}`]);

@@ -2,8 +2,8 @@
  * The `--json` outputs (docs/reference.md#43-list, #81-zps, #32-info, #9-zonestat) of the real
  * bins, validated against their JSON Schemas in docs/schemas/ (draft 2020-12, ajv), with a zone
  * the test boots with core's bootZone (root only) beside an installed and a configured one:
- * `zoneadm list --json` lists the zones each -c/-i/-v/-z line lists and every field of -p, zps
- * and zonestat show the running zone, zonecfg info gives the configuration from the schema's
+ * `zoneadm list --json` lists the zones each -c/-i/-v/-z line lists and every field of -p, zps,
+ * zprstat and zonestat show the running zone, zonecfg info gives the configuration from the schema's
  * walk. The schemas' names are checked against the tables the outputs walk (states, -o fields,
  * properties, resource types), so neither can change alone. The zone is halted and the temporary
  * ZONES_ROOT removed in afterAll, also on failure.
@@ -34,7 +34,7 @@ if (!canRun) console.warn('json zone tests skipped: need root and the native hel
 type Json = Record<string, unknown>;
 const schemaOf = (name: string) => JSON.parse(readFileSync(join(REPO, 'docs/schemas', `${name}.schema.json`), 'utf8')) as Json;
 const ajv = new Ajv2020({ strict: true, allErrors: true });
-const validators = Object.fromEntries(['zoneadm-list', 'zps', 'zonecfg-info', 'zonestat'].map((n) => [n, ajv.compile(schemaOf(n))]));
+const validators = Object.fromEntries(['zoneadm-list', 'zps', 'zprstat', 'zonecfg-info', 'zonestat'].map((n) => [n, ajv.compile(schemaOf(n))]));
 
 /** The output as JSON, valid against its schema (the errors shown when not). */
 function valid(schema: string, stdout: string): Json {
@@ -123,6 +123,19 @@ d('--json against a running zone, validated by the schemas of docs/schemas/', ()
     expect(none.code).toBe(1);
     expect(valid('zps', none.stdout)).toEqual({ processes: [] });
   });
+
+  test('zprstat --json: one valid line per report, the zone among the zone lines of -Z', () => {
+    const r = bin('bin/zprstat', ['-Z', '-z', RUN, '--json', '1', '2']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    const reports = lines.map((l) => valid('zprstat', l));
+    const id = zoneRuntimeInfo(RUN, { root })!.zoneid;
+    for (const rep of reports) {
+      expect(rep.zones).toEqual([expect.objectContaining({ zone: RUN, zoneid: id })]);
+      for (const p of rep.processes as Json[]) expect(p).toMatchObject({ zone: RUN, zoneid: id });
+    }
+  }, 20_000);
 
   test('zonestat --json: one valid line per interval, the zone among the zones', () => {
     const r = bin('bin/zonestat', ['--json', '1', '1']);
