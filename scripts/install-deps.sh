@@ -6,6 +6,8 @@ set -euo pipefail
 # command -> Debian package that provides it
 declare -A NEED=(
   [tmux]=tmux            # the terminal tests of the zonecfg shell
+  [zsh]=zsh              # the completion tests: zsh -n and compinit on completion/_zones
+  [make]=make            # make install / make uninstall (the root Makefile) and their test
   [unshare]=util-linux   # namespaces (zone runtime)
   [nsenter]=util-linux
   [ip]=iproute2          # veth and bridges (exclusive-IP zones)

@@ -68,6 +68,17 @@ export function optstring(specs: readonly OptionSpec[]): string {
   return specs.map((s) => (s.value ? `${s.char}:` : s.char)).join('');
 }
 
+/**
+ * A long option of ours (`--json`) among the option words of a POSIX getopt command line, before
+ * any `--`: whether it was given, and the words without it for getopt to read.
+ */
+export function takeLongFlag(argv: readonly string[], flag: string): { given: boolean; rest: string[] } {
+  const dd = argv.indexOf('--');
+  const head = dd === -1 ? argv : argv.slice(0, dd);
+  if (!head.includes(flag)) return { given: false, rest: [...argv] };
+  return { given: true, rest: [...head.filter((w) => w !== flag), ...(dd === -1 ? [] : argv.slice(dd))] };
+}
+
 /** One option as getopt returned it, in command-line order. */
 export interface GetoptOption {
   char: string;

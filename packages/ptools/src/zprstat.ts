@@ -7,7 +7,7 @@
  */
 import { parsePrstatArgs, ZPRSTAT_USAGE } from '@zones/core/argv/zprstat';
 import { hostAccounts } from '@zones/core/ptools/accounts';
-import { prstatReport } from '@zones/core/ptools/prstat';
+import { prstatJson, prstatReport } from '@zones/core/ptools/prstat';
 import { resolveZoneList, takeSnapshot, type Snapshot } from '@zones/core/ptools/snapshot';
 import { runCli, say } from './cli.js';
 
@@ -34,7 +34,7 @@ export function main(argv: readonly string[]): Promise<number> {
         }
         zones = r.names;
       }
-      process.stdout.write(prstatReport(req, cur, prev, accounts, zones));
+      process.stdout.write((req.json ? prstatJson : prstatReport)(req, cur, prev, accounts, zones));
       prev = cur;
     }
     return 0;

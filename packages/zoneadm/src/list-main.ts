@@ -8,10 +8,13 @@ import { readKernelZones } from '@zones/core/zoneadm/kernel';
 import {
   GLOBAL_KERNEL_ZONE,
   formatZoneList,
+  formatZoneListJson,
+  LIST_PJSON_EXCLUSIVE,
   LIST_PV_EXCLUSIVE,
   listFormat,
   selectZone,
   selectZones,
+  type ListedZone,
   type ListWarning,
   type ZoneSource,
 } from '@zones/core/zoneadm/list';
@@ -25,6 +28,8 @@ export interface ListOptions {
   installed?: boolean;
   parsable?: boolean;
   verbose?: boolean;
+  /** --json: the zones -p would list, as one JSON object (-v changes nothing then) */
+  json?: boolean;
 }
 
 function printWarnings(ws: ListWarning[]): void {
@@ -50,6 +55,8 @@ export function runList(o: ListOptions): number {
       }
       const format = listFormat(!!o.verbose, !!o.parsable);
       if (format === undefined) die(target, LIST_PV_EXCLUSIVE);
+      if (o.json && o.parsable) die(target, LIST_PJSON_EXCLUSIVE);
+      const print = (zones: ListedZone[]) => process.stdout.write(o.json ? formatZoneListJson(zones) : formatZoneList(zones, format));
 
       const readGlobals = store.globalsReader();
       const src: ZoneSource = {
@@ -64,12 +71,12 @@ export function runList(o: ListOptions): number {
       if (target !== undefined) {
         const r = selectZone(src, target);
         printWarnings(r.warnings);
-        if (r.zone) process.stdout.write(formatZoneList([r.zone], format));
+        if (r.zone) print([r.zone]);
         else throw new ZoneadmExit(EXIT_ERR);
         return;
       }
       const r = selectZones(src, { configured: o.configured, installed: o.installed });
-      process.stdout.write(formatZoneList(r.zones, format));
+      print(r.zones);
       printWarnings(r.warnings);
     });
   } catch (err) {

@@ -6,13 +6,17 @@
 import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
 import { oclifFlags } from '@zones/core/argv';
-import { GLOBAL_OPTIONS, SUBCOMMANDS, type Subcommand } from '@zones/core/argv/zoneadm';
+import { GLOBAL_OPTIONS, SUBCOMMANDS, type Subcommand, type SubcommandSpec } from '@zones/core/argv/zoneadm';
 import { EXIT_ERR, EXIT_OK, EXIT_USAGE, subUsage, ZoneadmExit, zerror } from './common.js';
 
 export { EXIT_ERR, EXIT_OK, EXIT_USAGE, ZoneadmExit } from './common.js';
 
 /** The oclif flags of a subcommand, from core's option table (the fast paths parse with it too). */
-export const flagsOf = (subcommand: Subcommand) => oclifFlags(Flags, SUBCOMMANDS[subcommand].options);
+export const flagsOf = (subcommand: Subcommand) => {
+  const s: SubcommandSpec = SUBCOMMANDS[subcommand];
+  const long = (s.long ?? []).map((o) => [o.name, Flags.boolean({ description: o.description })] as const);
+  return { ...oclifFlags(Flags, s.options), ...Object.fromEntries(long) };
+};
 
 export abstract class ZoneCommand extends Command {
   static baseFlags = oclifFlags(Flags, GLOBAL_OPTIONS);

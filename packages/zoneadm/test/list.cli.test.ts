@@ -60,6 +60,22 @@ describe('zoneadm list', () => {
     }
   });
 
+  test('--json: the fields of -p typed, the same on the fast and the oclif path', async () => {
+    const r = await zoneadm('list', '-c', '--json');
+    expect(r.exitCode).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      zones: [
+        { zoneid: 0, zonename: 'global', state: 'running', zonepath: '/', uuid: null, brand: 'native', 'ip-type': 'shared', debugid: 0 },
+        { zoneid: null, zonename: 'web01', state: 'installed', zonepath: '/zones/web01', uuid: uuids.web01, brand: 'native', 'ip-type': 'excl', debugid: 0 },
+        { zoneid: null, zonename: 'z1', state: 'configured', zonepath: '/zones/z1', uuid: uuids.z1, brand: 'native', 'ip-type': 'shared', debugid: 0 },
+        { zoneid: null, zonename: 'inc', state: 'incomplete', zonepath: '/zones/inc', uuid: uuids.inc, brand: 'native', 'ip-type': 'shared', debugid: 0 },
+      ],
+    });
+    expect((await zoneadm('list', '--configured', '--json')).stdout).toBe(r.stdout);
+    expect((await zoneadm('-z', 'z1', 'list', '-v', '--json')).stdout).toBe(`${JSON.stringify({ zones: [JSON.parse(r.stdout).zones[2]] })}`);
+    expect(await zoneadm('list', '-p', '--json')).toMatchObject({ exitCode: 1, stdout: '', stderr: 'zoneadm: list -p and --json are mutually exclusive.' });
+  });
+
   test('-i -p', async () => {
     const r = await zoneadm('list', '-i', '-p');
     expect(r.stdout).toBe(`0:global:running:/::native:shared:0\n-:web01:installed:/zones/web01:${uuids.web01}:native:excl:0`);

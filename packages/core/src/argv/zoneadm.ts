@@ -27,6 +27,14 @@ export interface SubcommandSpec {
    * Unset: operands that only the oclif command declares.
    */
   words?: 'none' | 'bootargs';
+  /** Options of ours with no Solaris letter, given as `--name` only (list --json). */
+  long?: readonly LongOption[];
+}
+
+/** A boolean option with a long name only: an addition to the Solaris command line. */
+export interface LongOption {
+  readonly name: string;
+  readonly description: string;
 }
 
 const bool = (char: Letter, name: string, description?: string, hidden?: true): OptionSpec => ({ char, name, description, hidden });
@@ -48,6 +56,7 @@ export const SUBCOMMANDS = {
       bool('v', 'verbose', 'verbose output'),
     ],
     words: 'none',
+    long: [{ name: 'json', description: 'one JSON object: every field of -p, typed (docs/schemas/zoneadm-list.schema.json)' }],
   },
   verify: { options: [] },
   install: {
@@ -179,13 +188,18 @@ export type ZoneadmLine =
  * takes boot arguments, words and `-- words`. Undefined for anything else (oclif reports it).
  */
 function plainWords(subcommand: PlainSubcommand, words: readonly string[]): Pick<PlainLine, 'options' | 'operands' | 'tail'> | undefined {
-  const { options: specs, words: kind } = spec(subcommand);
+  const { options: specs, words: kind, long = [] } = spec(subcommand);
   const dd = words.indexOf('--');
   if (dd !== -1 && kind !== 'bootargs') return undefined;
   const head = dd === -1 ? words : words.slice(0, dd);
   const options: Record<string, true> = {};
   let i = 0;
   for (; i < head.length && /^-./s.test(head[i]!); i++) {
+    const named = long.find((o) => head[i] === `--${o.name}`);
+    if (named) {
+      options[named.name] = true;
+      continue;
+    }
     for (const ch of head[i]!.slice(1)) {
       const o = specs.find((s) => s.char === ch);
       if (!o || o.value) return undefined;

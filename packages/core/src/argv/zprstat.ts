@@ -4,7 +4,7 @@
  *
  * zprstat's command line, read as illumos prstat.c main() reads it. Every error exits 1.
  */
-import { getopt, optstring, type OptionSpec } from '../argv.js';
+import { getopt, optstring, takeLongFlag, type OptionSpec } from '../argv.js';
 import type { Accounts } from '../ptools/accounts.js';
 import { SORT_KEYS, type PrstatRequest, type SortKey } from '../ptools/prstat.js';
 import { splitList } from '../ptools/snapshot.js';
@@ -42,7 +42,10 @@ function atoi(word: string): number | undefined {
 export function parsePrstatArgs(argv: readonly string[], accounts: Accounts): PrstatArgs {
   const req: PrstatRequest = { zones: false, ntop: 15, nbottom: 5, sortKey: 'cpu', sortOrder: -1, interval: 5, count: -1 };
   const die = (message: string): PrstatArgs => ({ ok: false, message, usage: false });
-  const g = getopt(argv, optstring(ZPRSTAT_OPTIONS));
+  // --json is ours (no letter in Solaris prstat), as zps's
+  const { given: json, rest } = takeLongFlag(argv, '--json');
+  if (json) req.json = true;
+  const g = getopt(rest, optstring(ZPRSTAT_OPTIONS));
   let sortk = 'cpu';
   for (const { char, value } of g.options) {
     const words = value === undefined ? [] : splitList(value);

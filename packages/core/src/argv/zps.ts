@@ -6,7 +6,7 @@
  * ps.c main() checks them, to a request (ptools/ps.ts) or the messages to print. Exit 1 on any
  * error, with the usage after a bad option, an operand or a bad list.
  */
-import { getopt, optstring, type OptionSpec } from '../argv.js';
+import { getopt, optstring, takeLongFlag, type OptionSpec } from '../argv.js';
 import { PS_FIELDS, type PsField, type ZpsRequest } from '../ptools/ps.js';
 import { splitList } from '../ptools/snapshot.js';
 
@@ -81,7 +81,9 @@ function idList(value: string, char: string, pidMax: number, messages: string[])
 
 /** zps's command line (without the program name); `pidMax` bounds the ids of -p, -g and -s. */
 export function parseZpsArgs(argv: readonly string[], pidMax: number): ZpsArgs {
-  const g = getopt(argv, optstring(ZPS_OPTIONS));
+  // --json is ours (no letter in Solaris ps): taken out of the option words before getopt reads them
+  const { given: json, rest } = takeLongFlag(argv, '--json');
+  const g = getopt(rest, optstring(ZPS_OPTIONS));
   const messages: string[] = [];
   const req: ZpsRequest = { every: false, allTerminals: false, notLeaders: false, full: false, jobs: false, zoneColumn: false };
   const add = <K extends 'pids' | 'pgids' | 'sids'>(k: K, v: number[]) => (req[k] = [...(req[k] ?? []), ...v]);
@@ -135,5 +137,6 @@ export function parseZpsArgs(argv: readonly string[], pidMax: number): ZpsArgs {
   }
   if (g.error) return { ok: false, messages: [...messages, g.error], usage: true };
   if (messages.length > 0 || g.operands.length > 0) return { ok: false, messages, usage: true };
+  if (json) req.json = true;
   return { ok: true, request: req };
 }

@@ -4,6 +4,7 @@
  */
 import { SCHEMA, type Schema } from '../model/schema.js';
 import { COMMAND_WORDS } from './lexer.js';
+import { INFO_JSON } from './parser.js';
 
 const TYPE_TAKERS = new Set(['add', 'select', 'remove', 'info']);
 const PROP_TAKERS = new Set(['set', 'clear']);
@@ -15,7 +16,8 @@ export function complete(line: string, scopeType: string | undefined, schema: Sc
   const command = line.slice(line.lastIndexOf(';') + 1).replace(/^\s+/, '');
   const words = command.split(/\s+/);
   const fragment = words[words.length - 1] ?? '';
-  const earlier = words.slice(0, -1);
+  // `info --json` completes as `info` does
+  const earlier = words.slice(0, -1).filter((w, i) => !(i > 0 && w === INFO_JSON && words[0] === 'info'));
   const pick = (candidates: readonly string[], frag = fragment) => {
     const hits = candidates.filter((c) => c.startsWith(frag));
     // A unique match gets a trailing space, so the next word can follow at once.
@@ -47,7 +49,7 @@ export function complete(line: string, scopeType: string | undefined, schema: Sc
 
   if (earlier.length === 1 && TYPE_TAKERS.has(cmd)) {
     const types = schema.resources.map((r) => r.type);
-    const extra = cmd === 'info' ? globalNames(schema) : [];
+    const extra = cmd === 'info' ? [...globalNames(schema), INFO_JSON] : [];
     return [pick([...types, ...extra]), fragment];
   }
   if (earlier.length >= 2 && (cmd === 'select' || cmd === 'remove' || cmd === 'info')) {

@@ -187,7 +187,11 @@ function parseAdd(s: TokenStream, cmd: Command): Command {
   return cmd;
 }
 
+/** `info --json`: our addition, the same selection as typed data (docs/reference.md#32-info). */
+export const INFO_JSON = '--json';
+
 function parseInfo(s: TokenStream, cmd: Command): Command {
+  if (s.isWord() && s.peek().text === INFO_JSON) cmd.argv.push(s.next().text);
   if (s.isTerminator()) return cmd;
   if (s.isWord()) throw new UsageError_('info', 'res-props');
   if (s.isResourceType()) {
@@ -198,6 +202,7 @@ function parseInfo(s: TokenStream, cmd: Command): Command {
   } else {
     s.fail();
   }
+  if (cmd.argv.length === 0 && s.isWord() && s.peek().text === INFO_JSON) cmd.argv.push(s.next().text);
   return cmd;
 }
 

@@ -19,8 +19,9 @@ import {
   globalZoneResourceError,
   verifyReport,
 } from '../model/validate.js';
-import { parse, type Command, type Statement } from './parser.js';
+import { INFO_JSON, parse, type Command, type Statement } from './parser.js';
 import { vocabularyOf } from './vocabulary.js';
+import { globalPropertyJson, infoAllJson, resourceJson, type InfoJson } from './render-json.js';
 import { exportConfig, infoAll, infoGlobalProperty, infoResource, matchesFilters, visibleResources } from './render.js';
 import { META_BLOCK, SYNTAX_BLOCK, helpFor } from './help.js';
 import { isValidZoneName } from './zonename.js';
@@ -372,18 +373,24 @@ export class Session extends ResourceCommands {
     const cfg = this.requireConfig();
     if (!cfg) return;
     const schema = this.schema;
-    if (this.scope) return this.out(infoResource(this.scope.working, schema));
-    if (!cmd.target) return this.out(infoAll(cfg, { isGlobalZone: this.isGlobalZone, idmap: this.idmap, schema }));
+    const json = cmd.argv.includes(INFO_JSON);
+    const outJson = (v: InfoJson) => this.out([JSON.stringify(v)]);
+    if (this.scope) return json ? outJson({ resources: [resourceJson(this.scope.working, schema)] }) : this.out(infoResource(this.scope.working, schema));
+    if (!cmd.target) {
+      const opts = { isGlobalZone: this.isGlobalZone, idmap: this.idmap, schema };
+      return json ? outJson(infoAllJson(cfg, opts)) : this.out(infoAll(cfg, opts));
+    }
     if (schema.globalProperty(cmd.target) || schema.rctlAlias(cmd.target)) {
       const refused = this.isGlobalZone && globalZonePropertyError(cmd.target, schema);
       if (refused) return this.notice(refused);
-      return this.out(infoGlobalProperty(cfg, cmd.target, schema));
+      return json ? outJson(globalPropertyJson(cfg, cmd.target, schema)) : this.out(infoGlobalProperty(cfg, cmd.target, schema));
     }
     const refused = this.isGlobalZone && globalZoneResourceError(cmd.target, schema);
     if (refused) return this.notice(refused);
     const filters = this.filters(cmd.target, cmd);
     if (!filters) return;
     const matching = visibleResources(cfg, schema).filter((r) => r.type === cmd.target && matchesFilters(r, filters));
+    if (json) return outJson({ resources: matching.map((r) => resourceJson(r, schema)) });
     for (const r of matching) this.out(infoResource(r, schema));
     if (matching.length === 0 && filters.length > 0) this.io.out(`No such ${cmd.target} resource.`);
   }

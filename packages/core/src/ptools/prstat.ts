@@ -29,6 +29,8 @@ export interface PrstatRequest {
   interval: number;
   /** reports to print; -1 for ever */
   count: number;
+  /** --json: each report as a JSON line (prstatJson) */
+  json?: boolean;
 }
 
 const PSINFO_HEADER = '   PID USERNAME  SIZE   RSS STATE  PRI NICE      TIME  CPU PROCESS/NLWP       ';
@@ -111,14 +113,22 @@ function key(r: Row, k: SortKey): number {
   }
 }
 
-/**
- * One report: `cur` the sample, `prev` the one before (undefined for the first report), `zones`
- * the zone names -z selects (undefined: all). Lines end with `\n`, headers padded as prstat pads them.
- */
-export function prstatReport(req: PrstatRequest, cur: Snapshot, prev: Snapshot | undefined, acc: Accounts, zones: Set<string> | undefined): string {
+/** A zone's line of -Z. */
+interface ZoneTotal {
+  id: number;
+  name: string;
+  nproc: number;
+  swap: number;
+  rss: number;
+  seconds: number;
+  cpu: number;
+}
+
+/** What one report counts: the processes it selects, the top ones in order, and with -Z the zones in order. */
+function reportRows(req: PrstatRequest, cur: Snapshot, prev: Snapshot | undefined, zones: Set<string> | undefined): { rows: Row[]; top: Row[]; zoneRows: ZoneTotal[] } {
   const before = prev ? new Map(prev.procs.map((p) => [`${p.pid}:${p.starttime}`, p])) : undefined;
   const elapsed = prev ? cur.now - prev.now : 0;
-  const { hz, memTotalKiB, loadavg } = cur.host;
+  const { hz } = cur.host;
   const rows: Row[] = cur.procs
     .filter((p) => !kernelThread(p))
     .filter((p) => req.pids === undefined || req.pids.has(p.pid))
@@ -126,28 +136,8 @@ export function prstatReport(req: PrstatRequest, cur: Snapshot, prev: Snapshot |
     .filter((p) => zones === undefined || (p.zone !== undefined && zones.has(p.zone)))
     .map((p) => ({ p, cpu: isZombie(p) ? 0 : cpuOf(p, before, elapsed, cur), seconds: (p.utime + p.stime) / hz }));
   const sorted = [...rows].sort((a, b) => req.sortOrder * (key(a, req.sortKey) - key(b, req.sortKey)) || a.p.pid - b.p.pid);
-  let out = `${PSINFO_HEADER}\n`;
-  for (const r of sorted.slice(0, req.ntop)) {
-    const p = r.p;
-    const user = acc.userName(p.ruid) ?? String(p.ruid);
-    const zombie = isZombie(p);
-    const nice = zombie ? '  -' : String(p.nice).padStart(3);
-    const pri = String(39 - p.priority).padStart(3);
-    out +=
-      `${String(p.pid).padStart(6)} ${user.padEnd(8)} ${formatSize(p.vszKiB).padStart(5)} ${formatSize(p.rssKiB).padStart(5)} ` +
-      `${stateWord(p).padEnd(6)} ${pri}  ${nice} ${formatTime(r.seconds).padStart(9)} ${formatPct(r.cpu)}% ${fname(p).slice(0, 16)}/${zombie ? 0 : p.nlwp}\n`;
-  }
+  const totals = new Map<string, ZoneTotal>();
   if (req.zones) {
-    interface Total {
-      id: number;
-      name: string;
-      nproc: number;
-      swap: number;
-      rss: number;
-      seconds: number;
-      cpu: number;
-    }
-    const totals = new Map<string, Total>();
     for (const r of rows) {
       if (r.p.zone === undefined) continue;
       const id = r.p.zoneid ?? -1;
@@ -159,16 +149,78 @@ export function prstatReport(req: PrstatRequest, cur: Snapshot, prev: Snapshot |
       t.cpu += r.cpu;
       totals.set(r.p.zone, t);
     }
-    const zoneRows = [...totals.values()].sort((a, b) => b.cpu - a.cpu || a.id - b.id);
+  }
+  const zoneRows = [...totals.values()].sort((a, b) => b.cpu - a.cpu || a.id - b.id).slice(0, req.nbottom);
+  return { rows, top: sorted.slice(0, req.ntop), zoneRows };
+}
+
+const lwpsOf = (rows: readonly Row[]) => rows.reduce((n, r) => n + (isZombie(r.p) ? 0 : r.p.nlwp), 0);
+
+/**
+ * One report: `cur` the sample, `prev` the one before (undefined for the first report), `zones`
+ * the zone names -z selects (undefined: all). Lines end with `\n`, headers padded as prstat pads them.
+ */
+export function prstatReport(req: PrstatRequest, cur: Snapshot, prev: Snapshot | undefined, acc: Accounts, zones: Set<string> | undefined): string {
+  const { memTotalKiB, loadavg } = cur.host;
+  const { rows, top, zoneRows } = reportRows(req, cur, prev, zones);
+  let out = `${PSINFO_HEADER}\n`;
+  for (const r of top) {
+    const p = r.p;
+    const user = acc.userName(p.ruid) ?? String(p.ruid);
+    const zombie = isZombie(p);
+    const nice = zombie ? '  -' : String(p.nice).padStart(3);
+    const pri = String(39 - p.priority).padStart(3);
+    out +=
+      `${String(p.pid).padStart(6)} ${user.padEnd(8)} ${formatSize(p.vszKiB).padStart(5)} ${formatSize(p.rssKiB).padStart(5)} ` +
+      `${stateWord(p).padEnd(6)} ${pri}  ${nice} ${formatTime(r.seconds).padStart(9)} ${formatPct(r.cpu)}% ${fname(p).slice(0, 16)}/${zombie ? 0 : p.nlwp}\n`;
+  }
+  if (req.zones) {
     out += `${ZONE_HEADER}\n`;
-    for (const t of zoneRows.slice(0, req.nbottom)) {
+    for (const t of zoneRows) {
       const mem = memTotalKiB > 0 ? (t.rss / memTotalKiB) * 100 : 0;
       out +=
         `${String(t.id).padStart(6)} ${String(t.nproc).padStart(8)} ${formatSize(t.swap).padStart(5)} ${formatSize(t.rss).padStart(5)}   ` +
         `${formatPct(mem)}% ${formatTime(t.seconds).padStart(9)} ${formatPct(t.cpu)}% ${t.name.padEnd(28)}\n`;
     }
   }
-  const lwps = rows.reduce((n, r) => n + (isZombie(r.p) ? 0 : r.p.nlwp), 0);
-  out += `Total: ${rows.length} processes, ${lwps} lwps, load averages: ${loadavg.map((l) => l.toFixed(2)).join(', ')}\n`;
+  out += `Total: ${rows.length} processes, ${lwpsOf(rows)} lwps, load averages: ${loadavg.map((l) => l.toFixed(2)).join(', ')}\n`;
   return out;
+}
+
+/**
+ * One report as a JSON line (`zprstat --json`, docs/schemas/zprstat.schema.json): the same lines
+ * with exact numbers: sizes in KiB, times in seconds, percentages of the machine (not rounded to
+ * prstat's three characters); `zones` only with -Z.
+ */
+export function prstatJson(req: PrstatRequest, cur: Snapshot, prev: Snapshot | undefined, acc: Accounts, zones: Set<string> | undefined): string {
+  const { memTotalKiB, loadavg } = cur.host;
+  const { rows, top, zoneRows } = reportRows(req, cur, prev, zones);
+  const processes = top.map(({ p, cpu, seconds }) => ({
+    pid: p.pid,
+    username: acc.userName(p.ruid) ?? null,
+    uid: p.ruid,
+    size: isZombie(p) ? 0 : p.vszKiB,
+    rss: isZombie(p) ? 0 : p.rssKiB,
+    state: stateWord(p),
+    pri: 39 - p.priority,
+    nice: isZombie(p) ? null : p.nice,
+    time: seconds,
+    cpu,
+    process: fname(p),
+    nlwp: isZombie(p) ? 0 : p.nlwp,
+    zone: p.zone ?? null,
+    zoneid: p.zoneid ?? null,
+  }));
+  const zoneLines = zoneRows.map((t) => ({
+    zoneid: t.id < 0 ? null : t.id,
+    zone: t.name,
+    nproc: t.nproc,
+    swap: t.swap,
+    rss: t.rss,
+    memory: memTotalKiB > 0 ? (t.rss / memTotalKiB) * 100 : 0,
+    time: t.seconds,
+    cpu: t.cpu,
+  }));
+  const total = { processes: rows.length, lwps: lwpsOf(rows), load: [...loadavg] };
+  return `${JSON.stringify({ time: new Date(cur.now * 1000).toISOString(), processes, ...(req.zones ? { zones: zoneLines } : {}), total })}\n`;
 }

@@ -4,6 +4,7 @@
  */
 import type { Accounts } from './accounts.js';
 import { cpuSeconds, elapsedText, fname, isZombie, left, lifetimeCpuPercent, psargs, right, startText, startedAt, stateLetter, ttyName } from './format.js';
+import { formatPsJson } from './ps-json.js';
 import { resolveZoneList, type Proc, type Snapshot } from './snapshot.js';
 
 /** One `-o` field of Solaris ps: its name, default header, width and least width (ps.c fname[]). */
@@ -80,6 +81,8 @@ export interface ZpsRequest {
   rgids?: string[];
   /** -z: zone names or ids */
   zones?: string[];
+  /** --json: the selected processes as one JSON object (ptools/ps-json.ts) */
+  json?: boolean;
 }
 
 /** Who runs zps: its terminal and effective uid are the default selection. */
@@ -155,6 +158,10 @@ export function runZps(req: ZpsRequest, snap: Snapshot, acc: Accounts, caller: P
     if (byTerminal && !found) return p.ttyNr === caller.ttyNr && p.euid === caller.euid;
     return true;
   });
+  if (req.json) {
+    const names = [...new Set((req.format ?? PS_FIELDS).map((f) => f.name))];
+    return { lines: [formatPsJson(selected, names, snap, acc).trimEnd()], errors: [], usage: false, status: selected.length > 0 ? 0 : 1 };
+  }
   const lines = req.format ? formatFields(req.format, selected, snap, acc) : formatStandard(req, selected, snap, acc);
   return { lines, errors: [], usage: false, status: selected.length > 0 ? 0 : 1 };
 }

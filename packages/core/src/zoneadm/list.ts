@@ -172,6 +172,37 @@ export function formatParsable(z: ListedZone): string {
   return `${id}:${z.name}:${z.state}:${z.zonepath.replace(/:/g, '\\:')}:${z.uuid}:${z.brand}:${z.ipType}:0`;
 }
 
+/** One zone of `list --json`: the fields of a `-p` line under their zoneadm(8) names, typed. */
+export interface JsonListedZone {
+  /** null: not in the kernel (`-` in -p) */
+  zoneid: number | null;
+  zonename: string;
+  state: ZoneState;
+  zonepath: string;
+  /** null for the global zone (the empty field of -p) */
+  uuid: string | null;
+  brand: string;
+  'ip-type': 'shared' | 'excl';
+  debugid: number;
+}
+
+/** `list --json`: one object, `{"zones": [...]}` (the zones -p would list, in its order), and a newline. */
+export function formatZoneListJson(zones: readonly ListedZone[]): string {
+  const out = zones.map(
+    (z): JsonListedZone => ({
+      zoneid: z.id ?? null,
+      zonename: z.name,
+      state: z.state,
+      zonepath: z.zonepath,
+      uuid: z.uuid === '' ? null : z.uuid,
+      brand: z.brand,
+      'ip-type': z.ipType,
+      debugid: 0,
+    }),
+  );
+  return `${JSON.stringify({ zones: out })}\n`;
+}
+
 /** The whole output (with trailing newline), header first in verbose mode; '' for no zones. */
 export function formatZoneList(zones: readonly ListedZone[], format: ListFormat): string {
   if (zones.length === 0) return '';
@@ -188,6 +219,9 @@ export function listFormat(verbose: boolean, parsable: boolean): ListFormat | un
   if (verbose && parsable) return undefined;
   return verbose ? 'verbose' : parsable ? 'parsable' : 'names';
 }
+
+/** --json with -p: two machine formats at once (printed through zerror, as the -p/-v one). */
+export const LIST_PJSON_EXCLUSIVE = 'list -p and --json are mutually exclusive.';
 
 /** `list -p and -v are mutually exclusive.` (printed through zerror). */
 export const LIST_PV_EXCLUSIVE = 'list -p and -v are mutually exclusive.';

@@ -75,7 +75,8 @@ export const ZONEADM_HELP: Readonly<Record<Subcommand, SubcommandHelp>> = {
     description:
       'By default only running zones; -i adds installed zones, -c all configured zones. ' +
       'With -z/-u, lists that zone regardless of state (-c and -i are not allowed). ' +
-      '-v prints a table, -p colon-separated fields; they are mutually exclusive.',
+      '-v prints a table, -p colon-separated fields; they are mutually exclusive. ' +
+      '--json prints the fields of -p as one JSON object (docs/schemas/zoneadm-list.schema.json).',
   },
   verify: {
     short: 'verify',

@@ -9,7 +9,7 @@ export default class List extends ZoneCommand {
   static summary = ZONEADM_HELP.list.summary;
   static description = ZONEADM_HELP.list.description;
   // oclif always renders `$ zoneadm list ...`; the Solaris-order synopsis is in `zoneadm help`.
-  static usage = ['[-cipv]', '[-pv] -z zone', '[-pv] -u uuid-match'];
+  static usage = ['[-cipv] [--json]', '[-pv] [--json] -z zone', '[-pv] [--json] -u uuid-match'];
   static flags = flagsOf('list');
   static strict = true;
 
@@ -17,7 +17,7 @@ export default class List extends ZoneCommand {
 
   async run(): Promise<void> {
     const { flags } = (await this.parseArgs(List)) as unknown as {
-      flags: { zone?: string; uuid?: string; root?: string; configured: boolean; installed: boolean; parsable: boolean; verbose: boolean };
+      flags: { zone?: string; uuid?: string; root?: string; configured: boolean; installed: boolean; parsable: boolean; verbose: boolean; json: boolean };
     };
     const code = runList(flags);
     if (code !== 0) process.exitCode = code;
