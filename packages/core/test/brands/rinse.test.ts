@@ -97,12 +97,12 @@ describe('the steps after rinse', () => {
 
   test('rinse that cannot reach its mirror exits 0: the error names the mirror, nothing is cached', async () => {
     const unreachable: ToolRunner = async (_tool, _args, opts) => {
-      opts?.onOutput?.('Failed to fetch : http://download.rockylinux.org/pub/rocky/9/BaseOS/x86_64/os/Packages/\n\t500 Can\'t connect to download.rockylinux.org:80 (Name or service not known)\n\n');
+      opts?.onOutput?.('Failed to fetch : http://rpm-mirror.invalid/pub/rocky/9/BaseOS/x86_64/os/Packages/\n\t500 Can\'t connect to rpm-mirror.invalid:80 (Name or service not known)\n\n');
       return { exitCode: 0, signal: null, stdout: '', stderr: '' };
     };
     const ctx = makeCtx(join(t.dir, 'zones3'), 'offline', config('offline', 'rpm'), { release: 'rocky-9', arch: 'amd64' });
     await expect(new RinseInstaller(unreachable).install(ctx)).rejects.toThrow(
-      "rinse could not download its packages from http://download.rockylinux.org/pub/rocky/9/BaseOS/x86_64/os/Packages/ (500 Can't connect to download.rockylinux.org:80 (Name or service not known)): rinse left no root file system in",
+      "rinse could not download its packages from http://rpm-mirror.invalid/pub/rocky/9/BaseOS/x86_64/os/Packages/ (500 Can't connect to rpm-mirror.invalid:80 (Name or service not known)): rinse left no root file system in",
     );
     expect(readdirSync(ctx.cacheDir)).toEqual([]);
     expect(rinseFailure('\n  The package list for the distribution centos-7 was not found.\n')).toBe("rinse has no package list for 'centos-7' (rinse --list-distributions)");
