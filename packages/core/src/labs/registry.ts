@@ -1,9 +1,11 @@
 /** Every lab, in sheet order (docs/labs/README.md lists the same). */
 import type { Lab } from './lab.js';
 import { processesBetweenZones } from './checks/01-processes-between-zones.js';
+import { cpuWeights } from './checks/17-cpu-weights.js';
 
 export const LABS: readonly Lab[] = [
   processesBetweenZones,
+  cpuWeights,
 ].sort((a, b) => a.id - b.id);
 
 /** The lab `word` names: its number (`1`, `01`) or its slug. */
