@@ -65,3 +65,8 @@ export function filesystemOf(path: string): string | undefined {
     return undefined;
   }
 }
+
+/** The mount table process `pid` sees (its mount namespace's, from its root): a zone's, read through its init. */
+export function processMounts(pid: number): MountEntry[] {
+  return Number.isInteger(pid) && pid > 0 ? readMounts(`/proc/${pid}/mountinfo`) : [];
+}
