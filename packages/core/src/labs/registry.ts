@@ -1,11 +1,13 @@
 /** Every lab, in sheet order (docs/labs/README.md lists the same). */
 import type { Lab } from './lab.js';
 import { processesBetweenZones } from './checks/01-processes-between-zones.js';
+import { changeConfiguration } from './checks/05-change-configuration.js';
 import { limitResources } from './checks/06-limit-resources.js';
 import { cpuWeights } from './checks/17-cpu-weights.js';
 
 export const LABS: readonly Lab[] = [
   processesBetweenZones,
+  changeConfiguration,
   limitResources,
   cpuWeights,
 ].sort((a, b) => a.id - b.id);
