@@ -8,7 +8,7 @@ import type { Resource } from '../../model/types.js';
 import type { LabHost } from '../host.js';
 import { item, type CheckItem, type Lab } from '../lab.js';
 import { zoneRunningItem } from './common.js';
-import { controlsInForce, controlText, inForce, zoneMount } from './resource-limits.js';
+import { controlsInForce, controlText, inForce, zoneMount, zoneWithMost } from './resource-limits.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
@@ -19,16 +19,9 @@ function score(host: LabHost, zone: string): number {
   return Number(host.resources(zone, 'net').length > 0) + Number(host.resources(zone, 'fs').length > 0) + Number(controlsInForce(host, zone).length > 0);
 }
 
-/** The zone the student changed: the one with most of the three, a running one first. */
-function labZone(host: LabHost): string | undefined {
-  const ranked = host.zoneNames().map((z) => ({ z, s: score(host, z) * 2 + Number(host.running(z)) }));
-  ranked.sort((a, b) => b.s - a.s);
-  return ranked[0] && ranked[0].s > 1 ? ranked[0].z : undefined;
-}
-
 /** The zone's interfaces as its own network namespace has them: name -> addresses (`ip -o addr` inside). */
 async function zoneInterfaces(host: LabHost, zone: string): Promise<Map<string, string[]>> {
-  const r = await host.inZone(zone, 'ip -o addr show 2>/dev/null || cat /proc/net/dev');
+  const r = await host.inZone(zone, 'ip -o addr show');
   const out = new Map<string, string[]>();
   for (const line of r.stdout.split('\n')) {
     const m = /^\d+:\s+([^\s:@]+)\S*\s+inet6?\s+([^\s/]+)/.exec(line);
@@ -44,7 +37,7 @@ export const changeConfiguration: Lab = {
   seed: 'OpenSolaris zones workshop, Ejercicio 5 (Modificando la configuración)',
   async check(host) {
     const items: CheckItem[] = [];
-    const zone = labZone(host);
+    const zone = zoneWithMost(host, (z) => score(host, z));
     if (!zone) {
       items.push(item('a zone with a net, an fs and a resource control added', false, 'boot a zone, then add them (see the sheet): zonecfg -z ZONE -r "add net; ...", "add fs; ...", "set max-lwps=..."'));
       return items;

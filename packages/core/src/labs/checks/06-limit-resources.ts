@@ -11,7 +11,7 @@ import { limitsFromConfig } from '../../platform/cgroups/limits.js';
 import type { LabHost } from '../host.js';
 import { item, type CheckItem, type Lab } from '../lab.js';
 import { zoneRunningItem } from './common.js';
-import { controlsInForce, controlText, inForce, mib, tmpfsSizeBytes, zoneMount } from './resource-limits.js';
+import { controlsInForce, controlText, inForce, mib, tmpfsSizeBytes, zoneMount, zoneWithMost } from './resource-limits.js';
 
 const LAB = 6;
 
@@ -26,13 +26,6 @@ function configured(host: LabHost, zone: string) {
 }
 
 const score = (c: ReturnType<typeof configured>) => Number(c.pids) + Number(c.memory) + Number(c.tmp);
-
-/** The zone the student limits: the one with most of the three configured, a running one first. */
-function labZone(host: LabHost): string | undefined {
-  const ranked = host.zoneNames().map((z) => ({ z, s: score(configured(host, z)) * 2 + Number(host.running(z)) }));
-  ranked.sort((a, b) => b.s - a.s);
-  return ranked[0] && ranked[0].s > 1 ? ranked[0].z : undefined;
-}
 
 /** The tmpfs on the zone's /tmp: its size, and whether it is full now (statfs in the zone). */
 async function tmpState(host: LabHost, zone: string): Promise<{ size?: number; freeBytes?: number }> {
@@ -50,7 +43,7 @@ export const limitResources: Lab = {
   seed: 'OpenSolaris zones workshop, Ejercicio 6 (Limitando los recursos)',
   async check(host) {
     const items: CheckItem[] = [];
-    const zone = labZone(host);
+    const zone = zoneWithMost(host, (z) => score(configured(host, z)));
     if (!zone) {
       items.push(item('a zone with max-lwps, capped-memory physical and a tmpfs /tmp with a size', false, 'configure one (see the sheet): set max-lwps, add capped-memory, add fs dir=/tmp type=tmpfs options size=...'));
       return items;
@@ -97,7 +90,7 @@ export const limitResources: Lab = {
 
     const alive = await host.inZone(zone, 'echo alive');
     const ok = alive.exitCode === 0 && alive.stdout.trim() === 'alive';
-    items.push(item(`zone ${zone} survived: it still runs a new command`, ok, ok ? 'zlogin still works' : `a command could not start in the zone: is the fork bomb still running? stop it from the global zone: zpkill -9 -z ${zone} perl (until zpgrep -z ${zone} perl finds none)`));
+    items.push(item(`zone ${zone} survived: it still runs a new command`, ok, ok ? 'zlogin still works' : `a command could not start in the zone: is the fork bomb still running? stop it in the zone shell that started it: kill -9 %1 (a reboot stops it too, and starts the counters again)`));
     return items;
   },
 };

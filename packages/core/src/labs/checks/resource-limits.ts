@@ -59,4 +59,11 @@ export function tmpfsSizeBytes(m: MountEntry | undefined): number | undefined {
   return Number(v[1]) * { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[v[2] as '' | 'k' | 'm' | 'g'];
 }
 
+/** The zone a student works on: the one with most of the lab's parts configured (`parts`), a running one first. */
+export function zoneWithMost(host: LabHost, parts: (zone: string) => number): string | undefined {
+  const ranked = host.zoneNames().map((z) => ({ z, s: parts(z) * 2 + Number(host.running(z)) }));
+  ranked.sort((a, b) => b.s - a.s);
+  return ranked[0] && ranked[0].s > 1 ? ranked[0].z : undefined;
+}
+
 export const mib = (bytes: number): string => `${Math.round((bytes / 2 ** 20) * 10) / 10} MiB`;
