@@ -4,6 +4,8 @@ import { processesBetweenZones } from './checks/01-processes-between-zones.js';
 import { administeringFromTheGlobalZone } from './checks/02-administering-from-the-global-zone.js';
 import { installASmallZone } from './checks/03-install-a-small-zone.js';
 import { bigZone } from './checks/04-big-zone.js';
+import { changeConfiguration } from './checks/05-change-configuration.js';
+import { limitResources } from './checks/06-limit-resources.js';
 import { security } from './checks/07-security.js';
 import { memoryOfZones } from './checks/08-performance.js';
 import { processesBehindAZone } from './checks/09-processes-behind-a-zone.js';
@@ -14,6 +16,7 @@ import { bridges } from './checks/13-bridges.js';
 import { debootstrapRinse } from './checks/14-debootstrap-rinse.js';
 import { aUserConfinedToAZone } from './checks/15-a-user-confined-to-a-zone.js';
 import { nginxBetweenZones } from './checks/16-nginx-between-zones.js';
+import { cpuWeights } from './checks/17-cpu-weights.js';
 import { capabilities } from './checks/18-capabilities.js';
 
 export const LABS: readonly Lab[] = [
@@ -21,6 +24,8 @@ export const LABS: readonly Lab[] = [
   administeringFromTheGlobalZone,
   installASmallZone,
   bigZone,
+  changeConfiguration,
+  limitResources,
   security,
   memoryOfZones,
   processesBehindAZone,
@@ -31,6 +36,7 @@ export const LABS: readonly Lab[] = [
   debootstrapRinse,
   aUserConfinedToAZone,
   nginxBetweenZones,
+  cpuWeights,
   capabilities,
 ].sort((a, b) => a.id - b.id);
 
