@@ -1,11 +1,13 @@
 /**
  * Lab 01 (docs/labs/01-processes-between-zones.md): two zones, an interactive shell in each,
  * neither zone sees the other's shell. The check finds the shells from the host (a shell with a
- * terminal in each zone's cgroup) and asks each zone's own /proc whether the other's is there.
+ * terminal in each zone's cgroup) and asks each zone's own /proc whether the other's is there
+ * (a process named by its pid namespace and start time: common.ts processesSeenIn).
  */
 import type { Lab } from '../lab.js';
 import { item, type CheckItem } from '../lab.js';
-import { loginShells, runningZoneNames, startTimesSeenIn } from './common.js';
+import type { Proc } from '../../ptools/snapshot.js';
+import { loginShells, processKey, processesSeenIn, runningZoneNames } from './common.js';
 
 export const processesBetweenZones: Lab = {
   id: 1,
@@ -26,9 +28,10 @@ export const processesBetweenZones: Lab = {
     const [a, b] = withShell as [string, string];
     const unseen: string[] = [];
     for (const [self, other] of [[a, b], [b, a]] as const) {
-      const seen = await startTimesSeenIn(host, self);
-      const own = loginShells(procs, self).some((p) => seen.has(p.starttime));
-      const others = loginShells(procs, other).filter((p) => seen.has(p.starttime));
+      const seen = await processesSeenIn(host, self);
+      const sees = (p: Proc) => seen.has(processKey(p) ?? '');
+      const own = loginShells(procs, self).some(sees);
+      const others = loginShells(procs, other).filter(sees);
       if (own && others.length === 0) unseen.push(`${self} sees its own shell and not ${other}'s`);
       else return [...items, item("neither zone sees the other zone's shell", false, own ? `${self} sees ${other}'s shell (pid ${others[0]!.pid} on the host)` : `${self}'s /proc did not show its own shell`)];
     }

@@ -23,7 +23,11 @@ const ZONE = 'jail';
 const LOGIN_LINE = new RegExp(`(\\S*zlogin)\\s+-l\\s+([a-z_][a-z0-9_.-]*)\\s+${ZONE}\\b`);
 const FIRST_LOGIN_UID = 1000;
 
-/** Why root-owned file `path` could be changed by someone else (it, or a directory above it), or undefined. */
+/**
+ * Why root-owned file `path` could be changed by someone else (it, or a directory above it), or
+ * undefined. A directory others may write but with the sticky bit (/tmp) is safe above a
+ * root-owned entry: only root may rename or remove that entry.
+ */
 export function unsafeBecause(path: string): string | undefined {
   for (let p = path; ; p = dirname(p)) {
     let st;
@@ -33,7 +37,8 @@ export function unsafeBecause(path: string): string | undefined {
       return `${p} does not exist`;
     }
     if (st.uid !== 0) return `${p} is not owned by root`;
-    if (st.mode & 0o022) return `${p} is writable by ${st.mode & 0o002 ? 'everyone' : 'its group'}`;
+    const sticky = p !== path && st.isDirectory() && (st.mode & 0o1000) !== 0;
+    if (st.mode & 0o022 && !sticky) return `${p} is writable by ${st.mode & 0o002 ? 'everyone' : 'its group'}`;
     if (p === dirname(p)) return undefined;
   }
 }

@@ -1,5 +1,6 @@
 /** What several labs' checks look for: running zones, login shells, what a zone can see. */
 import type { Proc } from '../../ptools/snapshot.js';
+import { processNamespace } from '../../platform/proc.js';
 import type { LabHost } from '../host.js';
 import { type CheckItem, item } from '../lab.js';
 
@@ -16,18 +17,27 @@ export function loginShells(procs: readonly Proc[], zone: string): Proc[] {
 }
 
 /**
- * The start times (ticks after boot, the same in every pid namespace) of the processes zone
- * `zone` sees in its own /proc.
+ * The processes zone `zone` sees in its own /proc, each as its pid namespace and start time
+ * (`pid:[4026532001] 123456`, see {@link processKey}): a start time alone (ticks after boot, the
+ * same in every pid namespace) is shared by processes started in the same tick, as two shells
+ * opened at once are; with the namespace it names one process.
  */
-export async function startTimesSeenIn(host: LabHost, zone: string): Promise<Set<number>> {
-  const r = await host.inZone(zone, 'cat /proc/[0-9]*/stat 2>/dev/null');
-  const seen = new Set<number>();
+export async function processesSeenIn(host: LabHost, zone: string): Promise<Set<string>> {
+  const r = await host.inZone(zone, 'for p in /proc/[0-9]*; do n=$(readlink $p/ns/pid) && s=$(cat $p/stat) && echo "$n $s"; done 2>/dev/null');
+  const seen = new Set<string>();
   for (const line of r.stdout.split('\n')) {
+    const ns = line.slice(0, line.indexOf(' '));
     const rest = line.slice(line.lastIndexOf(')') + 2).split(' ');
     const start = Number(rest[19]); // field 22 of stat; fields after ")" start at 3
-    if (Number.isFinite(start)) seen.add(start);
+    if (ns && Number.isFinite(start)) seen.add(`${ns} ${start}`);
   }
   return seen;
+}
+
+/** A process of the host's snapshot as {@link processesSeenIn} names it, or undefined once it is gone. */
+export function processKey(p: Proc): string | undefined {
+  const ns = processNamespace(p.pid, 'pid');
+  return ns === undefined ? undefined : `${ns} ${p.starttime}`;
 }
 
 /** `zone X is running`, with the step that gets there when it is not. */
