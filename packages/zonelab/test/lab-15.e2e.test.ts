@@ -18,8 +18,9 @@ labSuite(15, {
       const tag = run().env.LAB_TAG!;
       return { user: `${tag}alumno`, login: `/usr/local/sbin/${tag}-jail-login` };
     };
-    const as = (user: string, argv: string[], input = '') =>
-      spawnSync('runuser', ['-u', user, '--', ...argv], { env: run().env, encoding: 'utf8', input, timeout: 30_000 });
+    // SHELL is pinned: `sudo -s` runs $SHELL, or the account's own login shell when SHELL is unset.
+    const as = (user: string, argv: string[], input = '', env: NodeJS.ProcessEnv = { ...run().env, SHELL: '/bin/sh' }) =>
+      spawnSync('runuser', ['-u', user, '--', ...argv], { env, encoding: 'utf8', input, timeout: 30_000 });
 
     test("a command given to the host account's login runs nowhere: the login lands in the zone as the zone user", () => {
       const { user } = names();
@@ -42,6 +43,14 @@ labSuite(15, {
         expect({ a, status: r.status, out: r.stdout }).toEqual({ a, status: 1, out: '' });
         expect(r.stderr).toMatch(/^sudo: (a password is required|sorry, you are not allowed to set the following environment variables: ZONES_ROOT)$/m);
       }
+    });
+
+    test("sudo -s without SHELL runs the account's login shell, which is its one command: it lands in the zone", () => {
+      const { user } = names();
+      const env = { ...run().env };
+      delete env.SHELL;
+      const r = as(user, ['sudo', '-n', '-s'], 'echo ZONE-$(id -un)-$(hostname)\n', env);
+      expect(r.stdout).toContain('ZONE-alumno-jail');
     });
 
     test('the host account cannot change what root runs for it', () => {

@@ -59,24 +59,29 @@ describe('a corrupt NAME.yaml', () => {
     return readFileSync(store.configPath('z'), 'utf8');
   })();
 
-  test.each(yamlCorruptions(good))('%s: every command says so in one line; delete -F and create -F get out', (_what, content) => {
+  // Every command goes through one loader, so the whole command matrix runs on a few corruptions
+  // (an unparseable file, unreadable globals, a bad resource, not a file at all); every other
+  // corruption runs one command of each kind and the ways out.
+  const everyCommand = new Set(['truncated', 'binary', 'globals: [1,2]', 'rctl value: garbage', 'a directory']);
+  const some = <T,>(what: string, all: T[]): T[] => (everyCommand.has(what) ? all : all.slice(0, 1));
+
+  test.each(yamlCorruptions(good))('%s: every command says so in one line; delete -F and create -F get out', (what, content) => {
     const { root, store } = freshRoot();
     const file = store.configPath('z');
     corrupt(file, content);
     const index = readFileSync(store.indexPath, 'utf8');
     const invalid = new RegExp(`^z: Invalid document: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .+`);
-    for (const args of [['info'], ['export'], ['verify'], ['set autoboot=true'], ['set zonename=z2'], ['delete']]) {
+    for (const args of some(what, [['info'], ['export'], ['verify'], ['set autoboot=true'], ['set zonename=z2'], ['delete']])) {
       expectRefused(run(root, 'zonecfg', ['-z', 'z', ...args]), invalid);
     }
     // The interactive shell (commands from a pipe) reports it and goes on.
-    const sh = run(root, 'zonecfg', ['-z', 'z'], {}, 20_000);
-    expectClean(sh);
-    for (const args of [['verify'], ['install'], ['boot'], ['attach'], ['detach'], ['move', '/tmp/x']]) {
+    if (everyCommand.has(what)) expectClean(run(root, 'zonecfg', ['-z', 'z'], {}, 20_000));
+    for (const args of some(what, [['verify'], ['install'], ['boot'], ['attach'], ['detach'], ['move', '/tmp/x']])) {
       const r = run(root, 'zoneadm', ['-z', 'z', ...args]);
       expectRefused(r, /^zoneadm: zone 'z': /);
     }
     expectRefused(run(root, 'zoneadm', ['-z', 'z', 'verify']), /^zoneadm: zone 'z': Invalid document: /);
-    for (const args of [['list', '-cv'], ['list', '-cp'], ['-z', 'z', 'list', '-v']]) {
+    for (const args of some(what, [['list', '-cv'], ['list', '-cp'], ['-z', 'z', 'list', '-v']])) {
       const r = run(root, 'zoneadm', args);
       expectClean(r);
       // list reads only the globals: a file whose globals read is listed, any other is a warning
