@@ -28,6 +28,11 @@ declare -A NEED=(
   [curl]=curl            # lab 16: the client zone fetches the page
   [losetup]=mount        # lab 12: a loop device on a disk image
   [mkfs.ext4]=e2fsprogs  # lab 12: the image's filesystem
+  [runc]=runc            # zoneadm export -t oci-bundle: the bundle runs under runc and crun
+  [crun]=crun
+  [podman]=podman        # zoneadm export -t oci-image / -t kube: podman run, podman kube play
+  [skopeo]=skopeo        # zoneadm export -t oci-image: skopeo inspect reads the layout
+  [umoci]=umoci          # zoneadm export -t oci-image: umoci unpacks it
 )
 
 # debootstrap and rinse live in /usr/sbin, which a non-root PATH may lack
@@ -41,6 +46,8 @@ for cmd in "${!NEED[@]}"; do
 done
 # zoneadmd links statically: the C headers and libc.a (gcc only recommends them)
 [ -e /usr/include/stdio.h ] && compgen -G '/usr/lib/*/libc.a' >/dev/null || missing+=(libc6-dev)
+# the OCI runtime-spec JSON schema that the export tests validate config.json against
+[ -e /usr/share/gocode/src/github.com/opencontainers/runtime-spec/schema/config-schema.json ] || missing+=(golang-github-opencontainers-specs-dev)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

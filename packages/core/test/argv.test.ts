@@ -64,7 +64,7 @@ describe('oclifFlags: the oclif declarations come from the option tables', () =>
 
 describe('zoneadm', () => {
   test('the subcommands in Solaris order', () => {
-    expect(SUBCOMMAND_NAMES.join(' ')).toBe('help boot halt ready shutdown reboot list verify install uninstall clone move detach attach mark apply');
+    expect(SUBCOMMAND_NAMES.join(' ')).toBe('help boot halt ready shutdown reboot list verify install uninstall clone move detach attach mark apply export');
   });
 
   test.each([

@@ -79,6 +79,12 @@ export const SUBCOMMANDS = {
   },
   mark: { options: [bool('F', 'force', undefined, true)] },
   apply: { options: [bool('n', 'dryRun', 'check only, change nothing'), bool('q', 'quiet', 'no warnings')] },
+  export: {
+    options: [
+      valued('t', 'type', 'what to write: oci-bundle, oci-image or kube'),
+      valued('i', 'image', 'kube: the image reference the manifest runs'),
+    ],
+  },
 } as const satisfies Record<string, SubcommandSpec>;
 
 export type Subcommand = keyof typeof SUBCOMMANDS;

@@ -13,7 +13,7 @@ import { lockHeldByOther } from '../store/lock.js';
 
 export type ZoneadmCommand =
   | 'verify' | 'install' | 'uninstall' | 'clone' | 'move' | 'detach' | 'attach' | 'mark'
-  | 'ready' | 'boot' | 'halt' | 'reboot' | 'shutdown' | 'apply';
+  | 'ready' | 'boot' | 'halt' | 'reboot' | 'shutdown' | 'apply' | 'export';
 
 /** The state of a zone that is present in the kernel (ready, running, ...), or undefined. */
 export type KernelStateLookup = (zone: string) => ZoneState | undefined;
@@ -81,6 +81,8 @@ export const STATE_RULES: Readonly<Partial<Record<ZoneadmCommand, StateRule>>> =
   reboot: { unsafeWhenRunning: false, refuse: needsRunning },
   shutdown: { unsafeWhenRunning: false, refuse: needsRunning },
   apply: { unsafeWhenRunning: false, refuse: needsRunning },
+  // The zone's files are read while no init changes them (as clone's source).
+  export: { unsafeWhenRunning: true, refuse: atLeast('installed') },
 });
 
 /** The zone's index entry, or the exact "No such zone configured" error. */
