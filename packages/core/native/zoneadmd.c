@@ -74,6 +74,7 @@ static const char *cgparents[MAXLIST]; static int ncgparent; /* removed at teard
 static const char *releases[MAXLIST]; static int nrelease;   /* files removed at teardown (the zone id) */
 static const char *onhalts[MAXLIST]; static int nonhalt;     /* commands run at teardown: argv, tab-separated */
 static const char *sysctls[MAXLIST]; static int nsysctl;     /* name=value under /proc/sys, written in the zone's namespaces */
+static const char *masks[MAXLIST]; static int nmask;         /* names under the zone's /proc hidden by /dev/null */
 static long long memlock = -1;                               /* RLIMIT_MEMLOCK of the zone's processes (soft = hard) */
 static const char *ipds[MAXLIST]; static int nipd;
 static struct fsres fss[MAXLIST]; static int nfs;
@@ -116,7 +117,7 @@ static void die(const char *fmt, ...) {
 
 static void usage(void) {
   die("usage: zoneadmd --zone NAME --rundir DIR --log FILE --root DIR --idmap UID:GID:COUNT [--cgroup DIR]... [--join DIR]... [--cgroup-parent DIR]... [--release FILE]... [--on-halt ARGV]... "
-      "[--sysctl NAME=VALUE]... [--memlock BYTES] [--ipd DIR]... [--fs TYPE SPECIAL DIR MSFLAGS DATA]... [--device PATH]... [--devrule T:MAJ:MIN:ACC]... [--device-filter DIR] "
+      "[--sysctl NAME=VALUE]... [--proc-mask NAME]... [--memlock BYTES] [--ipd DIR]... [--fs TYPE SPECIAL DIR MSFLAGS DATA]... [--device PATH]... [--devrule T:MAJ:MIN:ACC]... [--device-filter DIR] "
       "[--cgroupfs NAME:TYPE:OPTS]... [--cgroupfs-link NAME:TARGET]... [--syscall RULE]... [--caps HEX] [--log-max BYTES] "
       "[--netns] [--ready | --boot-pending] [--init PATH]... [--bootargs TEXT] [-- ARGS...]");
 }
@@ -425,11 +426,10 @@ static void setup_proc(void) {
   in_zone_ns("pid", CLONE_NEWPID, mount_proc);
   close(proctarget);
   int proc = zone_path("proc", 1, 0); /* the new procfs */
-  static const char *masked[] = { "kcore", "kallsyms", "keys", "sysrq-trigger", "timer_list" };
-  for (size_t i = 0; i < sizeof masked / sizeof *masked; i++) {
-    int t = openat(proc, masked[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
-    if (t < 0) { if (errno == ENOENT) continue; fail("/proc/%s", masked[i]); }
-    attach(clone_tree(AT_FDCWD, "/dev/null", 0), t, masked[i]);
+  for (int i = 0; i < nmask; i++) {
+    int t = openat(proc, masks[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (t < 0) { if (errno == ENOENT) continue; fail("/proc/%s", masks[i]); }
+    attach(clone_tree(AT_FDCWD, "/dev/null", 0), t, masks[i]);
   }
   int sys = subdir(proc, "sys"), ro = clone_tree(sys, "", 0);
   set_attrs(ro, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, 0, 0, "/proc/sys");
@@ -1136,6 +1136,7 @@ static void parse_args(int argc, char **argv) {
     else if (!strcmp(a, "--release")) ADD(releases, nrelease);
     else if (!strcmp(a, "--on-halt")) ADD(onhalts, nonhalt);
     else if (!strcmp(a, "--sysctl")) ADD(sysctls, nsysctl);
+    else if (!strcmp(a, "--proc-mask")) ADD(masks, nmask);
     else if (!strcmp(a, "--memlock")) memlock = atoll(NEXT());
     else if (!strcmp(a, "--ipd")) ADD(ipds, nipd);
     else if (!strcmp(a, "--device")) ADD(devs, ndev);

@@ -48,7 +48,8 @@ export function hostSyscallArches(nodeArch: string = process.arch): SyscallArch[
   throw new Error(`no system call filter for the ${nodeArch} architecture: zones run on x86_64 and arm64`);
 }
 
-const ERRNO: Record<string, number> = { EPERM: 1, EACCES: 13, ENOSYS: 38 };
+/** The errno numbers the rules of model/seccomp.ts answer with. */
+export const SECCOMP_ERRNO: Readonly<Record<string, number>> = { EPERM: 1, EACCES: 13, ENOSYS: 38 };
 
 /** The supervisor's `--syscall` values for the rules: `c000003e:304:e1`, `c000003e:166:e13:1:&:1`, `c000003e:227:n`. */
 export function syscallArgs(rules: readonly SyscallRule[], arches: readonly SyscallArch[] = hostSyscallArches()): string[] {
@@ -58,7 +59,7 @@ export function syscallArgs(rules: readonly SyscallRule[], arches: readonly Sysc
     for (const r of rules) {
       const nr = table[r.name];
       if (nr === undefined || (r.action === 'notify' && i > 0)) continue;
-      const action = r.action === 'notify' ? 'n' : `e${ERRNO[r.action.errno]}`;
+      const action = r.action === 'notify' ? 'n' : `e${SECCOMP_ERRNO[r.action.errno]}`;
       const when = r.when ? (r.when.mask !== undefined ? `:${r.when.arg}:&:${r.when.mask}` : `:${r.when.arg}:=:${r.when.equals}`) : '';
       out.push(`${AUDIT_ARCH[arch].toString(16)}:${nr}:${action}${when}`);
     }
