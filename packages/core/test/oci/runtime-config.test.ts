@@ -4,9 +4,6 @@
  * by scripts/install-deps.sh) and mapping by mapping against the decisions our boot takes.
  */
 import { describe, expect, test } from '@jest/globals';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { ociSeccomp, runtimeConfig, type OciConfig, type ZoneFacts } from '../../src/oci/runtime-config.js';
 import { parseLimitpriv } from '../../src/model/privileges.js';
 import { PROC_MASKED } from '../../src/model/proc-view.js';
@@ -14,29 +11,7 @@ import { ZONE_SYSCALL_DENY } from '../../src/model/seccomp.js';
 import { v1Shares } from '../../src/platform/cgroups/limits.js';
 import type { Resource, ZoneConfig } from '../../src/model/types.js';
 import { blankConfig, rctl } from '../model/config.js';
-
-const SCHEMA_DIR = '/usr/share/gocode/src/github.com/opencontainers/runtime-spec/schema';
-
-/** The runtime-spec schema (draft-04, hence ajv-draft-04) with the definition files it refers to. */
-function schemaValidator(): (doc: unknown) => string[] {
-  if (!existsSync(join(SCHEMA_DIR, 'config-schema.json'))) {
-    throw new Error(`${SCHEMA_DIR} is missing: apt-get install golang-github-opencontainers-specs-dev (scripts/install-deps.sh)`);
-  }
-  const require = createRequire(import.meta.url);
-  const Ajv = require('ajv-draft-04') as new (o: object) => {
-    addSchema(s: object, key: string): void;
-    getSchema(key: string): ((d: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] };
-  };
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  for (const f of readdirSync(SCHEMA_DIR).filter((n) => n.endsWith('.json'))) {
-    const s = JSON.parse(readFileSync(join(SCHEMA_DIR, f), 'utf8')) as Record<string, unknown>;
-    delete s.$schema;
-    delete s.id;
-    ajv.addSchema(s, f);
-  }
-  const validate = ajv.getSchema('config-schema.json');
-  return (doc) => (validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`));
-}
+import { schemaValidator } from './runtime-spec.js';
 
 const validate = schemaValidator();
 
