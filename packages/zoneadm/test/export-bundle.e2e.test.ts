@@ -48,22 +48,29 @@ type Runtime = 'runc' | 'crun';
 const stateDir = (rt: Runtime) => join(base, `${rt}-state`);
 const containers: { rt: Runtime; id: string }[] = [];
 
-/** `rt ARGS` with its state under the test's directory; `log`: the output goes to that file (a detached container keeps its stdio). */
-function runtime(rt: Runtime, args: string[], opts: { cwd?: string; log?: string } = {}) {
+/** The command line of `rt ARGS`, its state under the test's directory (crun: on a hybrid host, see above). */
+function runtimeArgv(rt: Runtime, args: string[]): string[] {
   const cmd = [rt, '--root', stateDir(rt), ...args];
-  // a file descriptor, not a pipe: execa would wait for a pipe the container holds open
-  const fd = opts.log ? openSync(opts.log, 'a') : undefined;
-  const io = fd !== undefined ? { stdin: 'ignore' as const, stdout: fd, stderr: fd } : {};
-  const o = { cwd: opts.cwd, reject: false, timeout: 30_000, ...io };
-  if (rt === 'crun' && hybrid) {
-    const quoted = cmd.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-    const child = execa('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `umount /sys/fs/cgroup/unified && exec ${quoted}`], o);
-    if (fd !== undefined) void child.finally(() => closeSync(fd)).catch(() => undefined);
-    return child;
+  if (rt !== 'crun' || !hybrid) return cmd;
+  const quoted = cmd.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  return ['unshare', '-m', '--propagation', 'private', 'sh', '-c', `umount /sys/fs/cgroup/unified && exec ${quoted}`];
+}
+
+function runtime(rt: Runtime, args: string[]) {
+  const [file, ...words] = runtimeArgv(rt, args);
+  return execa(file!, words, { reject: false, timeout: 30_000 });
+}
+
+/** `run -d`: its output to a file, since the container keeps the runtime's stdio (a pipe would never close). */
+function runDetached(rt: Runtime, id: string, pidFile: string, log: string): { status: number | null; log: string } {
+  const fd = openSync(log, 'a');
+  try {
+    const [file, ...words] = runtimeArgv(rt, ['run', '-d', '--pid-file', pidFile, id]);
+    const r = spawnSync(file!, words, { cwd: bundle, stdio: ['ignore', fd, fd], timeout: 30_000 });
+    return { status: r.status, log: readFileSync(log, 'utf8') };
+  } finally {
+    closeSync(fd);
   }
-  const child = execa(cmd[0]!, cmd.slice(1), o);
-  if (fd !== undefined) void child.finally(() => closeSync(fd)).catch(() => undefined);
-  return child;
 }
 
 async function removeContainer(rt: Runtime, id: string): Promise<void> {
@@ -179,8 +186,8 @@ d('export -t oci-bundle', () => {
     containers.push({ rt, id });
     const pidFile = join(base, `${id}.pid`);
     const log = join(base, `${id}.log`);
-    const run = await runtime(rt, ['run', '-d', '--pid-file', pidFile, id], { cwd: bundle, log });
-    expect([run.exitCode, existsSync(pidFile) ? '' : readFileSync(log, 'utf8')]).toEqual([0, '']);
+    const run = runDetached(rt, id, pidFile, log);
+    expect([run.status, existsSync(pidFile) ? '' : run.log]).toEqual([0, '']);
     const pid = Number(readFileSync(pidFile, 'utf8'));
     // the zone's /sbin/init runs as pid 1 of the container: busybox init, which names itself init
     expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]).toBe('init');

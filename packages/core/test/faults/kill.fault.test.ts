@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execa, type ResultPromise } from 'execa';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -246,6 +246,23 @@ describe('kill -9 of the operations on disk', () => {
     await ok(['-z', z, 'detach']);
     await ok(['-z', z, 'attach']);
     expect([state(z), existsSync(join(zp, 'SUNWdetached.yaml')), whole(zp)]).toEqual(['installed', false, true]);
+  }, 90_000);
+
+  test.concurrent.each(at('export:rootfs'))('export -t oci-bundle at %s', async (point) => {
+    const z = 'expbundle';
+    const zp = installed(z);
+    // an init of the zone's own: the bundle's runtime has no built-in one
+    mkdirSync(join(zp, 'root/sbin'));
+    writeFileSync(join(zp, 'root/sbin/init'), '#!/bin/sh\nexec sleep 1000\n', { mode: 0o755 });
+    const out = join(base, 'exported');
+    await killAt(['-z', z, 'export', '-t', 'oci-bundle', out], point);
+    // the zone is as it was; the bundle is not there, only the hidden work directory of the killed export
+    expect([await listed(z), existsSync(out)]).toEqual(['installed', false]);
+    const stale = () => readdirSync(base).filter((n) => n.startsWith('.exported.export-'));
+    expect(stale()).toHaveLength(1);
+    // the next export removes it and writes the bundle
+    await ok(['-z', z, 'export', '-t', 'oci-bundle', out]);
+    expect([stale(), existsSync(join(out, 'config.json')), existsSync(join(out, 'rootfs/etc/motd'))]).toEqual([[], true, true]);
   }, 90_000);
 });
 
