@@ -62,11 +62,11 @@ function runtime(rt: Runtime, args: string[]) {
 }
 
 /** `run -d`: its output to a file, since the container keeps the runtime's stdio (a pipe would never close). */
-function runDetached(rt: Runtime, id: string, pidFile: string, log: string): { status: number | null; log: string } {
+function runDetached(rt: Runtime, id: string, pidFile: string, log: string, dir = bundle): { status: number | null; log: string } {
   const fd = openSync(log, 'a');
   try {
     const [file, ...words] = runtimeArgv(rt, ['run', '-d', '--pid-file', pidFile, id]);
-    const r = spawnSync(file!, words, { cwd: bundle, stdio: ['ignore', fd, fd], timeout: 30_000 });
+    const r = spawnSync(file!, words, { cwd: dir, stdio: ['ignore', fd, fd], timeout: 30_000 });
     return { status: r.status, log: readFileSync(log, 'utf8') };
   } finally {
     closeSync(fd);
@@ -124,6 +124,8 @@ function hostLimits(pid: number): { memory?: string; pids?: string } {
   };
 }
 
+const hostOsId = () => /^ID=(.*)$/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1]?.replace(/"/g, '') ?? '';
+
 const block = () => new IdmapStore(root).lookup(idmapKey(new ZoneStore(root).get(Z)!))!;
 
 beforeAll(async () => {
@@ -170,7 +172,12 @@ d('export -t oci-bundle', () => {
     expect(schemaValidator()(config)).toEqual([]);
     const map = block();
     expect(config.linux.uidMappings).toEqual([{ containerID: 0, hostID: map.uid, size: map.count }]);
-    expect(statSync(bundle).mode & 0o777).toBe(0o711);
+    // only the zone's root (by its host gid) goes through the bundle directory: no other host user
+    // reaches the rootfs's setuid files, which would give them the zone's ids on the host
+    expect([statSync(bundle).mode & 0o777, statSync(bundle).uid, statSync(bundle).gid]).toEqual([0o710, 0, map.gid]);
+    const nobody = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'test', '-x', join(bundle, 'rootfs/bin/zsu')]);
+    expect(nobody.status).toBe(1);
+    expect(spawnSync('test', ['-x', join(bundle, 'rootfs/bin/zsu')]).status).toBe(0);
     const marker = statSync(join(bundle, 'rootfs/etc/zone-marker'));
     expect([marker.uid, marker.gid]).toEqual([map.uid, map.gid]);
     expect(statSync(join(bundle, 'rootfs/etc/zone-marker.link')).ino).toBe(marker.ino);
@@ -189,8 +196,11 @@ d('export -t oci-bundle', () => {
     const run = runDetached(rt, id, pidFile, log);
     expect([run.status, existsSync(pidFile) ? '' : run.log]).toEqual([0, '']);
     const pid = Number(readFileSync(pidFile, 'utf8'));
-    // the zone's /sbin/init runs as pid 1 of the container: busybox init, which names itself init
-    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]).toBe('init');
+    // the zone's /sbin/init runs as pid 1 of the container (busybox init), once the runtime has
+    // started it: `run -d` returns when the process is created, its exec may still be under way
+    const comm = () => readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    for (let i = 0; i < 100 && comm() !== 'init'; i++) await new Promise((res) => setTimeout(res, 50));
+    expect(comm()).toBe('init');
     const ex = await runtime(rt, ['exec', id, '/bin/sh', '-c', probeScript()]);
     expect([ex.exitCode, ex.stderr]).toEqual([0, '']);
     const v = parseProbe(ex.stdout);
@@ -218,6 +228,35 @@ d('export -t oci-bundle', () => {
     });
     expect(hostLimits(pid)).toEqual({ memory: String(256 * 1024 * 1024), pids: '200' });
     await removeContainer(rt, id);
+  }, 60_000);
+
+  test('a sparse zone (the default template) runs with the host\'s /usr, read-only, under both runtimes', async () => {
+    const S = `${tag}s`;
+    const zp = join(zones, S);
+    const c = await zonecfg('-z', S, `create; set zonepath=${zp}; set bootargs="-i /usr/bin/sleep 600"; commit`);
+    expect([c.exitCode, c.stderr]).toEqual([0, '']);
+    mkdirSync(zp, { mode: 0o700 });
+    expect((await zoneadm('-z', S, 'install')).exitCode).toBe(0);
+    const out = join(base, 'sparse-bundle');
+    const ex = await zoneadm('-z', S, 'export', '-t', 'oci-bundle', out);
+    expect([ex.exitCode, ex.stderr]).toEqual([0, '']);
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    expect(config.process.args).toEqual(['/usr/bin/sleep', '600']);
+    // the rootfs is the zone's own files only: /usr comes from the host at run time
+    expect(readdirSync(join(out, 'rootfs/usr'))).toEqual([]);
+    for (const rt of ['runc', 'crun'] as const) {
+      const id = `${tag}-s${rt}`;
+      containers.push({ rt, id });
+      const pidFile = join(base, `${id}.pid`);
+      const run = runDetached(rt, id, pidFile, join(base, `${id}.log`), out);
+      expect([rt, run.status, existsSync(pidFile) ? '' : run.log]).toEqual([rt, 0, '']);
+      const probe = 'stat -c %u /usr/bin/sudo; touch /usr/zone-was-here 2>/dev/null; echo $?; . /etc/os-release; echo $ID';
+      const r = await runtime(rt, ['exec', id, '/bin/sh', '-c', probe]);
+      const owner = rt === 'crun' ? '0' : '65534';
+      expect([rt, r.exitCode, r.stdout.split('\n')]).toEqual([rt, 0, [owner, '1', hostOsId()]]);
+      await removeContainer(rt, id);
+    }
+    expect(existsSync('/usr/zone-was-here')).toBe(false);
   }, 60_000);
 
   test('refusals: a non-empty target, no type, an unknown type, a running zone, a zone without an init of its own', async () => {

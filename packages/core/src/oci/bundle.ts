@@ -4,7 +4,7 @@
  * the isolation of our boot (docs/scale.md). The bundle is made in a hidden sibling of DIR and
  * renamed into place at the end: a crash leaves that sibling, never a DIR that looks complete.
  */
-import { mkdirSync, readdirSync, renameSync, rmdirSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readdirSync, renameSync, rmdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { processAlive } from '../platform/proc.js';
 import { hostSyscallArches } from '../platform/syscalls.js';
@@ -20,10 +20,12 @@ import type { ExportSubject } from './subject.js';
 import { zoneInit } from './zone-init.js';
 
 /**
- * The bundle directory: traversable by the zone's root (its host uid is not the owner), not
- * listable by other users (the rootfs holds the zone's setuid files, under the zone's ids).
+ * The bundle directory: host root's, its group the zone root's host gid, mode 0710. The runtime
+ * opens the rootfs as the zone's root (its host uid is not the owner), and no other user of the
+ * host reaches the rootfs: its setuid files, run by a host user, would give that user the zone's
+ * ids on the host, and with them the bundle's files.
  */
-const BUNDLE_MODE = 0o711;
+const BUNDLE_MODE = 0o710;
 
 /** DIR must not exist, or be an empty directory (a user's `mkdir` first is fine). */
 function checkTarget(dir: string): boolean {
@@ -79,6 +81,8 @@ export async function writeBundle(subject: ExportSubject, target: string): Promi
   const work = workDir(dir, process.pid);
   try {
     mkdirSync(work, { mode: BUNDLE_MODE });
+    chownSync(work, 0, idmap.gid);
+    chmodSync(work, BUNDLE_MODE);
     mkdirSync(join(work, BUNDLE_ROOTFS));
     const shifted = await copyShifted(root, join(work, BUNDLE_ROOTFS), idmap);
     if (shifted.outOfRange > 0) {
