@@ -1,5 +1,5 @@
 /**
- * A zone carried from one host to another (docs/reference.md#moving-a-zone-to-another-host):
+ * A zone carried from one host to another (docs/reference.md#46-moving-a-zone-to-another-host):
  * two ZONES_ROOTs stand for two hosts. On host A a busybox zone is installed from the fixture
  * archive, booted, written to by its root and by a user of its own, halted and detached; its
  * zonepath travels as a tar archive and is unpacked on host B, configured with `zonecfg create -a`
@@ -110,7 +110,8 @@ d('detach on one host, attach on another', () => {
     execFileSync('tar', ['--numeric-owner', '-xpf', join(base, 'zone.tar'), '-C', zp]);
     await ok(zonecfg(hostB, '-z', Z, `create -a ${zp}; commit`));
     expect(uuidOf(hostB, Z)).toBe(uuidOf(hostA, Z));
-    await ok(zoneadm(hostB, '-z', Z, 'attach'));
+    // by uuid, with update on attach: the global -u before the subcommand, attach's own after it
+    await ok(zoneadm(hostB, '-u', uuidOf(hostB, Z)!, 'attach', '-u'));
     expect(existsSync(join(zp, 'SUNWdetached.yaml'))).toBe(false);
     await boot(hostB, Z);
     expect(await uidMap(hostB, Z)).toBe(blockA);
@@ -125,6 +126,14 @@ d('detach on one host, attach on another', () => {
     // The manifest's uuid is Z's on this store already: the copy gets a fresh one.
     expect(uuidOf(hostB, Z2)).toMatch(/^[0-9a-f-]{36}$/);
     expect(uuidOf(hostB, Z2)).not.toBe(uuidOf(hostB, Z));
+    // -U cannot update a whole-root zone's own packages from the host: refused, nothing changed
+    const all = await zoneadm(hostB, '-z', Z2, 'attach', '-U');
+    expect([all.exitCode, all.stderr]).toEqual([
+      1,
+      `zoneadm: zone '${Z2}': attach -U cannot update a whole-root zone's packages from the global zone (they are its own, and need its network): ` +
+        "attach with -u, boot the zone, then run the zone's package manager inside the zone",
+    ]);
+    expect(new ZoneStore(hostB.root).get(Z2)?.state).toBe('configured');
     const r = await zoneadm(hostB, '-z', Z2, 'attach');
     const [, start] = blockA.split(' ');
     const m = new RegExp(

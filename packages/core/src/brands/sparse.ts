@@ -241,7 +241,7 @@ export interface RefreshStats {
 }
 
 /**
- * `zoneadm attach -u` of a sparse zone (docs/reference.md#attach-u-and-u): its inherit-pkg-dirs
+ * `zoneadm attach -u` of a sparse zone (docs/reference.md#update-on-attach): its inherit-pkg-dirs
  * are the host's live, so what it still lacks is what its install took from the host and the
  * host's newer packages added since: a mount point per inherit-pkg-dir, the merged-/usr links
  * and the files of the host's /etc it does not have (new configuration the newer /usr expects).

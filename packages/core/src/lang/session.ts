@@ -286,7 +286,7 @@ export class Session extends ResourceCommands {
       } else {
         const previous = this.savedName !== undefined && this.savedName !== this.name ? this.savedName : undefined;
         // A zone made by `create -a` keeps the detached zone's uuid where the store allows it
-        // (docs/reference.md#moving-a-zone-to-another-host); an existing zone keeps its own.
+        // (docs/reference.md#46-moving-a-zone-to-another-host); an existing zone keeps its own.
         this.backend.save(this.config!, previous, this.savedName === undefined ? this.attachUuid : undefined);
       }
     } catch (e) {

@@ -1,5 +1,5 @@
 /**
- * The rules of `zoneadm attach -u` and `-U` (update on attach, docs/reference.md#attach-u-and-u):
+ * The rules of `zoneadm attach -u` and `-U` (update on attach, docs/reference.md#update-on-attach):
  * which releases may be attached with an update, and what the update can do on Linux.
  */
 import { parseOsRelease } from '../brands/host.js';

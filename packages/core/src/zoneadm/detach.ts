@@ -3,7 +3,7 @@
  * Detach writes `<zonepath>/SUNWdetached.yaml` (the config plus what attach checks: brand, the
  * host's distribution and architecture, and the zone's block of host ids) and sets the zone
  * configured, files untouched. Attach checks that manifest against this host, gives the zone its
- * block here (docs/reference.md#moving-a-zone-to-another-host) and sets the zone installed.
+ * block here (docs/reference.md#46-moving-a-zone-to-another-host) and sets the zone installed.
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, unlinkSync } from 'node:fs';
 import { hostname, machine } from 'node:os';
@@ -206,7 +206,7 @@ export interface AttachRequest {
   /**
    * -u: a zone detached from an older release of this distribution is attached, and what it took
    * from the host at install is refreshed; -U (`all`): its own packages too, which only a sparse
-   * zone can have done from the host (docs/reference.md#attach-u-and-u).
+   * zone can have done from the host (docs/reference.md#update-on-attach).
    */
   update?: 'min' | 'all';
   facts?: HostFacts;
@@ -261,7 +261,7 @@ function refuseUpdateAll(zone: string, cfg: { resources: Resource[] }, zoneRoot:
 
 /**
  * The zone takes the block of host ids the manifest records where this host allows it, else the
- * block it has here or the next free one, with a one-line warning (docs/reference.md#moving-a-zone-to-another-host).
+ * block it has here or the next free one, with a one-line warning (docs/reference.md#46-moving-a-zone-to-another-host).
  */
 function adoptBlock(ctx: OpContext, zone: string, entry: IndexEntry, m: DetachManifest): void {
   if (!m.idmap && !m.idmapProblem) return;

@@ -1,5 +1,5 @@
 /**
- * Attach on another host (docs/reference.md#moving-a-zone-to-another-host), in-process: the id
+ * Attach on another host (docs/reference.md#46-moving-a-zone-to-another-host), in-process: the id
  * block the manifest carries, kept or replaced; manifests edited by hand; the uuid `create -a`
  * keeps; update on attach (-u, -U). Two temporary stores stand for the two hosts.
  */
