@@ -134,9 +134,9 @@ export const ZONEADM_HELP: Readonly<Record<Subcommand, SubcommandHelp>> = {
       "read from the specified path and the configuration is\n\tonly validated.  The path can be '-' to " +
       'specify standard input.\n\tThe -F and -n options are mutually exclusive.  The -u option ' +
       '(update on\n\tattach) accepts a zone detached from an older release of the same\n\tdistribution and ' +
-      'refreshes what the zone took from the global zone\n\tat install.  The -U option also updates the ' +
-      "zone's own packages; for a\n\twhole-root zone it says what to run inside the zone instead.  -F is\n\t" +
-      'mutually exclusive with -u and -U.',
+      'refreshes what the zone took from the global zone\n\twhen it was installed.  The -U option also ' +
+      "updates the zone's own\n\tpackages; for a whole-root zone it says what to run inside the zone\n\t" +
+      'instead.  -F is mutually exclusive with -u and -U.',
     summary: 'Attach a detached zone (configured -> installed).',
   },
   mark: {
