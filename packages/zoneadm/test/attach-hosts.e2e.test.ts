@@ -65,6 +65,15 @@ async function filesInside(host: Host, z: string): Promise<string> {
   return ok(zlogin(host, z, 'stat -c "%u:%g %a %n" /root/by-root /var/tmp/by-daemon; cat /root/by-root /var/tmp/by-daemon'));
 }
 
+/** On host B: the archive unpacked as zonepath of `z`, configured from its manifest. */
+async function arrive(z: string): Promise<string> {
+  const zp = join(hostB.zones, z);
+  mkdirSync(zp, { mode: 0o700 });
+  execFileSync('tar', ['--numeric-owner', '-xpf', join(base, 'zone.tar'), '-C', zp]);
+  await ok(zonecfg(hostB, '-z', z, `create -a ${zp}; commit`));
+  return zp;
+}
+
 const FILES = '0:0 600 /root/by-root\n1:1 644 /var/tmp/by-daemon\nroot wrote this\ndaemon wrote this';
 
 let tarball: string;
@@ -105,10 +114,7 @@ d('detach on one host, attach on another', () => {
   }, 40_000);
 
   test('host B: create -a keeps the uuid, attach keeps the block, the zone boots with its files', async () => {
-    const zp = join(hostB.zones, Z);
-    mkdirSync(zp, { mode: 0o700 });
-    execFileSync('tar', ['--numeric-owner', '-xpf', join(base, 'zone.tar'), '-C', zp]);
-    await ok(zonecfg(hostB, '-z', Z, `create -a ${zp}; commit`));
+    const zp = await arrive(Z);
     expect(uuidOf(hostB, Z)).toBe(uuidOf(hostA, Z));
     // by uuid, with update on attach: the global -u before the subcommand, attach's own after it
     await ok(zoneadm(hostB, '-u', uuidOf(hostB, Z)!, 'attach', '-u'));
@@ -119,10 +125,7 @@ d('detach on one host, attach on another', () => {
   }, 40_000);
 
   test('host B again: a second copy finds the block taken, gets the next one, says so, boots; the first is untouched', async () => {
-    const zp = join(hostB.zones, Z2);
-    mkdirSync(zp, { mode: 0o700 });
-    execFileSync('tar', ['--numeric-owner', '-xpf', join(base, 'zone.tar'), '-C', zp]);
-    await ok(zonecfg(hostB, '-z', Z2, `create -a ${zp}; commit`));
+    const zp = await arrive(Z2);
     // The manifest's uuid is Z's on this store already: the copy gets a fresh one.
     expect(uuidOf(hostB, Z2)).toMatch(/^[0-9a-f-]{36}$/);
     expect(uuidOf(hostB, Z2)).not.toBe(uuidOf(hostB, Z));

@@ -10,13 +10,12 @@ import { machine } from 'node:os';
 import { join } from 'node:path';
 import { attachZone, detachZone, parseManifest, type HostFacts } from '../../src/zoneadm/detach.js';
 import { compareReleases, releaseProblem } from '../../src/zoneadm/attach-update.js';
-import { ZoneadmError, formatZoneadmError } from '../../src/zoneadm/errors.js';
 import { installZone } from '../../src/zoneadm/install.js';
 import { IdmapStore, blockText, candidateBlocks, idmapKey, idmapPath } from '../../src/store/idmap.js';
 import { blankTemplate } from '../../src/store/templates.js';
 import { Session } from '../../src/lang/session.js';
 import { CapturingIO, MemoryBackend } from '../lang/memory-backend.js';
-import { addZone, ctxFor, dirInstaller, makeEnv, PROFILE, type Env } from './helpers.js';
+import { addZone, dirInstaller, makeEnv, PROFILE, runOp, type Env } from './helpers.js';
 import type { Resource } from '../../src/model/types.js';
 
 let a: Env;
@@ -32,16 +31,7 @@ afterEach(() => {
 
 const facts = (version_id = '12', id = 'debian'): HostFacts => ({ distribution: { id, version_id }, architecture: machine(), hostname: 'h' });
 
-async function run(env: Env, zone: string, fn: (ctx: ReturnType<typeof ctxFor>['ctx']) => unknown) {
-  const { ctx, io } = ctxFor(env, zone);
-  try {
-    await fn(ctx);
-    return { err: '', stdout: io.stdout, stderr: io.stderr };
-  } catch (e) {
-    if (!(e instanceof ZoneadmError)) throw e;
-    return { err: formatZoneadmError(e, zone), stdout: io.stdout, stderr: io.stderr };
-  }
-}
+const run = runOp;
 
 const install = (env: Env, zone: string) =>
   run(env, zone, (ctx) => installZone(ctx, { options: {}, profile: { ...PROFILE, hostname: zone }, installerFor: dirInstaller(env) }));
