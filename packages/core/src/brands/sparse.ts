@@ -236,8 +236,8 @@ export class SparseInstaller implements Installer {
 export interface RefreshStats {
   /** Entries of the host's /etc the zone did not have, now copied in. */
   added: string[];
-  /** What was left as the zone has it, with why (never overwritten: the zone may have edited it). */
-  kept: string[];
+  /** What could not be added, with why (a link or a file of the zone in the way). */
+  leftOut: string[];
 }
 
 /**
@@ -249,13 +249,13 @@ export interface RefreshStats {
  * every write goes through the fsutil helpers, which never follow a link in the zone root.
  */
 export function refreshSparseRoot(root: string, hostRoot: string, config: ZoneConfig): RefreshStats {
-  const stats: RefreshStats = { added: [], kept: [] };
+  const stats: RefreshStats = { added: [], leftOut: [] };
   const attempt = (rel: string, fn: () => void) => {
     try {
       fn();
       stats.added.push(rel);
     } catch (e) {
-      stats.kept.push(`${rel} (${e instanceof Error ? e.message : String(e)})`);
+      stats.leftOut.push(`${rel} (${e instanceof Error ? e.message : String(e)})`);
     }
   };
   for (const d of inheritedDirs(config)) {

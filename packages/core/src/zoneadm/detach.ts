@@ -274,9 +274,8 @@ function adoptBlock(ctx: OpContext, zone: string, entry: IndexEntry, m: DetachMa
     throw e;
   }
   if (got.refused === undefined) return;
-  const asked = m.idmap ? `id block ${blockText(m.idmap)} ` : '';
-  const why = m.idmap ? `${got.refused}` : got.refused;
-  ctx.io.err(`zoneadm: zone '${zone}': WARNING: ${asked ? `${asked}cannot be kept: ${why}` : why}; the zone now uses ${blockText(got.map)}.\n`);
+  const what = m.idmap ? `id block ${blockText(m.idmap)} cannot be kept: ${got.refused}` : got.refused;
+  ctx.io.err(`zoneadm: zone '${zone}': WARNING: ${what}; the zone now uses ${blockText(got.map)}.\n`);
 }
 
 export function attachZone(ctx: OpContext, req: AttachRequest): void {
@@ -332,7 +331,7 @@ export function attachZone(ctx: OpContext, req: AttachRequest): void {
       } catch (e) {
         throw new ZoneadmError(`could not update the zone from the global zone: ${e instanceof Error ? e.message : String(e)}`);
       }
-      ctx.io.out(`Updating the zone from the global zone: ${stats.added.length} entries added${stats.kept.length > 0 ? `, ${stats.kept.length} left out` : ""}.\n`);
+      ctx.io.out(`Updating the zone from the global zone: ${stats.added.length} entries added${stats.leftOut.length > 0 ? `, ${stats.leftOut.length} left out` : ''}.\n`);
     }
     // The block first, under the zone's own uuid, then the state: a crash between the two leaves
     // a configured zone that owns its block (as after an uninstall); attach again keeps it, and
