@@ -338,9 +338,28 @@ export class IdmapStore {
     }
   }
 
-  private adoptLocked(key: string, wanted: IdMap | undefined, invalid: string | undefined, nameOf: (key: string) => string | undefined): Adoption {
+  /**
+   * What `adopt` would do for the zone `key` (undefined: one not configured here), writing
+   * nothing and taking no lock (`attach -n`, which any user may run).
+   */
+  preview(key: string | undefined, wanted: IdMap | undefined, invalid?: string, nameOf: (key: string) => string | undefined = () => undefined): Adoption {
+    return this.adoptLocked(key, wanted, invalid, nameOf, false);
+  }
+
+  private adoptLocked(
+    key: string | undefined,
+    wanted: IdMap | undefined,
+    invalid: string | undefined,
+    nameOf: (key: string) => string | undefined,
+    write = true,
+  ): Adoption {
     const entries = this.read();
-    const have = entries.get(key);
+    const have = key === undefined ? undefined : entries.get(key);
+    const save = (map: IdMap) => {
+      if (key === undefined || !write) return;
+      entries.set(key, map);
+      this.write(entries);
+    };
     let refused = invalid;
     if (wanted) {
       if (have && have.uid === wanted.uid && have.gid === wanted.gid && have.count === wanted.count) return { map: have };
@@ -359,15 +378,13 @@ export class IdmapStore {
         refused = `this system would not give it to a zone (${refused})`;
       }
       if (!refused) {
-        entries.set(key, { ...wanted });
-        this.write(entries);
+        save({ ...wanted });
         return { map: { ...wanted } };
       }
     }
     if (have) return { map: have, refused };
     const map = this.nextFree(entries);
-    entries.set(key, map);
-    this.write(entries);
+    save(map);
     return { map, refused };
   }
 

@@ -263,19 +263,23 @@ function refuseUpdateAll(zone: string, cfg: { resources: Resource[] }, zoneRoot:
  * The zone takes the block of host ids the manifest records where this host allows it, else the
  * block it has here or the next free one, with a one-line warning (docs/reference.md#46-moving-a-zone-to-another-host).
  */
-function adoptBlock(ctx: OpContext, zone: string, entry: IndexEntry, m: DetachManifest): void {
+function adoptBlock(ctx: OpContext, zone: string | undefined, entry: IndexEntry | undefined, m: DetachManifest, dryRun = false): void {
   if (!m.idmap && !m.idmapProblem) return;
   const nameOf = (key: string) => ctx.store.list().find((e) => idmapKey(e) === key)?.name;
+  const invalid = m.idmapProblem && `the manifest's id block is malformed (${m.idmapProblem})`;
+  const ids = new IdmapStore(ctx.store.root);
   let got;
   try {
-    got = new IdmapStore(ctx.store.root).adopt(idmapKey(entry), m.idmap, m.idmapProblem && `the manifest's id block is malformed (${m.idmapProblem})`, nameOf);
+    const key = entry && idmapKey(entry);
+    got = dryRun || key === undefined ? ids.preview(key, m.idmap, invalid, nameOf) : ids.adopt(key, m.idmap, invalid, nameOf);
   } catch (e) {
     if (e instanceof IdmapError) throw new ZoneadmError(`cannot give the zone its id block: ${e.message}`);
     throw e;
   }
   if (got.refused === undefined) return;
   const what = m.idmap ? `id block ${blockText(m.idmap)} cannot be kept: ${got.refused}` : got.refused;
-  ctx.io.err(`zoneadm: zone '${zone}': WARNING: ${what}; the zone now uses ${blockText(got.map)}.\n`);
+  const prefix = zone === undefined ? 'zoneadm: ' : `zoneadm: zone '${zone}': `;
+  ctx.io.err(`${prefix}WARNING: ${what}; the zone ${dryRun ? 'would use' : 'now uses'} ${blockText(got.map)}.\n`);
 }
 
 export function attachZone(ctx: OpContext, req: AttachRequest): void {
@@ -288,6 +292,9 @@ export function attachZone(ctx: OpContext, req: AttachRequest): void {
     const problems = manifestProblems(m, facts, undefined, update);
     if (problems.length > 0) throw mismatch(problems);
     if (req.update === 'all') refuseUpdateAll(m.zonename, m.config, undefined);
+    // What attach would do with the zone's id block here (nothing is written).
+    const entry = ctx.zone !== undefined ? ctx.store.get(ctx.zone) : undefined;
+    adoptBlock(ctx, ctx.zone, entry, m, true);
     return;
   }
   const zone = precheck(ctx, 'attach').name;

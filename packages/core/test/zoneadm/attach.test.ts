@@ -84,6 +84,25 @@ describe('the id block travels in the manifest', () => {
     expect(b.store.get('mv')!.state).toBe('installed');
   });
 
+  test('attach -n says what would become of the block and writes nothing', async () => {
+    const { manifest } = await carried('dry');
+    const blockA = blockOf(a, 'dry')!;
+    // free here: nothing to say
+    expect(await run(b, 'dry', (ctx) => attachZone(ctx, { force: false, facts: facts(), dryRunPath: manifest }))).toEqual({ err: '', stdout: '', stderr: '' });
+    addZone(b, 'holder');
+    new IdmapStore(b.root).adopt(key(b, 'holder'), blockA);
+    const before = readFileSync(idmapPath(b.root), 'utf8');
+    const r = await run(b, 'dry', (ctx) => attachZone(ctx, { force: false, facts: facts(), dryRunPath: manifest }));
+    expect(r.err).toBe('');
+    expect(r.stderr).toMatch(
+      new RegExp(`^zoneadm: zone 'dry': WARNING: id block ${blockText(blockA)} cannot be kept: it is in use by zone 'holder' on this system; the zone would use \\d+-\\d+\\.\\n$`),
+    );
+    expect([readFileSync(idmapPath(b.root), 'utf8'), blockOf(b, 'dry')]).toEqual([before, undefined]);
+    // on the host it came from, its own block is no conflict
+    const onA = await run(a, 'dry', (ctx) => attachZone(ctx, { force: false, facts: facts(), dryRunPath: manifest }));
+    expect([onA.err, onA.stderr]).toEqual(['', '']);
+  });
+
   test('-F validates nothing but still carries the block', async () => {
     await carried('mf');
     expect((await run(b, 'mf', (ctx) => attachZone(ctx, { force: true }))).err).toBe('');
