@@ -5,13 +5,14 @@
  * zonepath travels as a tar archive and is unpacked on host B, configured with `zonecfg create -a`
  * and attached. It boots there with its files and owners intact and the same id block. A second
  * copy attached on B finds that block taken by the first: it gets the next free one, is told so
- * in one line, and boots with its files owned as before inside; the first zone is untouched.
+ * in one line, and boots with its files owned as before inside (but not what it left in a writable
+ * lofs fs, which carries host ids: the reason attach keeps the block); the first zone is untouched.
  * Every zone booted here is halted in afterAll by name, also when a test fails.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +37,7 @@ const tag = `ah${process.pid % 100000}`;
 const Z = `${tag}z`;
 const Z2 = `${tag}y`;
 const booted: [string, Host][] = [];
+const shared = join(base, 'shared');
 
 const tool = (bin: string, host: Host, args: string[]) => execa(bin, args, { env: { ZONES_ROOT: host.root }, reject: false, input: '' });
 const zonecfg = (host: Host, ...args: string[]) => tool(ZONECFG, host, args);
@@ -95,7 +97,9 @@ afterAll(async () => {
 d('detach on one host, attach on another', () => {
   test('host A: install, boot, files written by root and by a zone user, halt, detach, tar', async () => {
     const zp = join(hostA.zones, Z);
-    await ok(zonecfg(hostA, '-z', Z, `create -b; set zonepath=${zp}; commit`));
+    // a writable lofs fs: bound without an idmap, so what the zone writes there carries its host ids
+    mkdirSync(shared, { mode: 0o755 });
+    await ok(zonecfg(hostA, '-z', Z, `create -b; set zonepath=${zp}; add fs; set dir=/srv/data; set special=${shared}; set type=lofs; end; commit`));
     await ok(zoneadm(hostA, '-z', Z, 'install', '-d', tarball));
     await boot(hostA, Z);
     await ok(zlogin(hostA, Z, 'echo root wrote this > /root/by-root; chmod 600 /root/by-root'));
@@ -103,8 +107,13 @@ d('detach on one host, attach on another', () => {
     expect(await filesInside(hostA, Z)).toBe(FILES);
     blockA = await uidMap(hostA, Z);
     expect(blockA).toMatch(/^0 \d+ 65536$/);
+    // the admin gives the zone's root the shared directory, by the zone's host ids
+    chownSync(shared, Number(blockA.split(' ')[1]), Number(blockA.split(' ')[1]));
+    await ok(zlogin(hostA, Z, 'echo shared > /srv/data/by-root'));
     // On disk the files carry the zone's own ids, whatever the block (idmapped mounts shift them).
     expect(statSync(join(zp, 'root/var/tmp/by-daemon')).uid).toBe(1);
+    // ... except in the writable fs: there the file belongs to the zone's block on the host
+    expect(statSync(join(shared, 'by-root')).uid).toBe(Number(blockA.split(' ')[1]));
     await ok(zoneadm(hostA, '-z', Z, 'halt'));
     await ok(zoneadm(hostA, '-z', Z, 'detach'));
     const manifest = readFileSync(join(zp, 'SUNWdetached.yaml'), 'utf8');
@@ -122,6 +131,8 @@ d('detach on one host, attach on another', () => {
     await boot(hostB, Z);
     expect(await uidMap(hostB, Z)).toBe(blockA);
     expect(await filesInside(hostB, Z)).toBe(FILES);
+    // the block kept, the file the zone left in the shared fs is still its root's
+    expect(await ok(zlogin(hostB, Z, 'stat -c %u /srv/data/by-root'))).toBe('0');
   }, 40_000);
 
   test('host B again: a second copy finds the block taken, gets the next one, says so, boots; the first is untouched', async () => {
@@ -146,8 +157,12 @@ d('detach on one host, attach on another', () => {
     await boot(hostB, Z2);
     expect(await uidMap(hostB, Z2)).toBe(`0 ${m![1]} 65536`);
     expect(await filesInside(hostB, Z2)).toBe(FILES);
+    // with another block, what the zone left in the writable fs is no longer its own (docs/reference.md#46-moving-a-zone-to-another-host)
+    expect(await ok(zlogin(hostB, Z2, 'stat -c %u /srv/data/by-root'))).toBe('65534');
     // the first zone runs on, with its block and its files
     expect(await uidMap(hostB, Z)).toBe(blockA);
     expect(await filesInside(hostB, Z)).toBe(FILES);
+    // the block kept, the file the zone left in the shared fs is still its root's
+    expect(await ok(zlogin(hostB, Z, 'stat -c %u /srv/data/by-root'))).toBe('0');
   }, 40_000);
 });
