@@ -54,7 +54,7 @@ export type FlagOptions = {
 export function oclifFlags<B, S>(Flags: FlagMaker<B, S>, specs: readonly OptionSpec[]): Record<string, B | S> {
   return Object.fromEntries(
     specs.map((s) => {
-      const o: FlagOptions = { char: s.char };
+      const o: FlagOptions = s.char ? { char: s.char } : {};
       if (s.description !== undefined) o.description = s.description;
       if (s.hidden) o.hidden = true;
       if (s.helpGroup !== undefined) o.helpGroup = s.helpGroup;

@@ -15,7 +15,7 @@ export const FAULT_POINTS = Object.freeze({
   clone: ['clone:verified', 'clone:incomplete', 'clone:copied', 'clone:identity'],
   move: ['move:journal', 'move:emptied-target', 'move:after-rename', 'move:after-copy', 'move:saved'],
   detach: ['detach:manifest'],
-  attach: ['attach:installed'],
+  attach: ['attach:idmap', 'attach:installed'],
   export: ['export:rootfs'],
   ready: ['boot:rundir', 'boot:cgroup', 'boot:started'],
   boot: ['boot:rundir', 'boot:cgroup', 'boot:started'],

@@ -26,7 +26,7 @@ describe('getopt', () => {
 
   test('optstring: the option table in getopt form', () => {
     expect(ZLOGIN_OPTSTRING).toBe('nECR:Se:l:Qd');
-    expect(optstring(SUBCOMMANDS.attach.options)).toBe('Fn:');
+    expect(optstring(SUBCOMMANDS.attach.options)).toBe('Fn:uU');
   });
 
   test('--help and --version (first) are oclif\'s', () => {
@@ -56,6 +56,8 @@ describe('oclifFlags: the oclif declarations come from the option tables', () =>
     expect(oclifFlags(maker, SUBCOMMANDS.attach.options)).toEqual({
       force: { kind: 'boolean', char: 'F', description: 'attach without validation' },
       dryRun: { kind: 'string', char: 'n', description: "validate a manifest only (path, or '-' for stdin)" },
+      update: { kind: 'boolean', char: 'u', description: 'update on attach: allow an older release, refresh what the zone took from the host' },
+      updateAll: { kind: 'boolean', char: 'U', description: "as -u, and the zone's own packages (sparse zones only)" },
     });
     expect(Object.keys(oclifFlags(maker, SUBCOMMANDS.mark.options).force)).toEqual(['kind', 'char', 'hidden']);
     expect(oclifFlags(maker, ZLOGIN_OPTIONS).R).toEqual({ kind: 'string', char: 'R', description: 'alternate root', hidden: true });
@@ -79,16 +81,19 @@ describe('zoneadm', () => {
     [['-z'], ['-z']],
     [['-z', 'a', '-z'], ['-z', '-z', 'a']],
     [['list', '-z', 'a'], ['list', '-z', 'a']],
+    // attach has a -u of its own: the global options go by their long names
+    [['-u', 'U', '-z', 'a', 'attach', '-u'], ['attach', '-u', '--uuid=U', '--zone=a']],
+    [['-zq', 'attach', '-U'], ['attach', '-U', '-z', 'q']],
     [[], []],
   ])('hoistGlobalFlags %j -> %j', (input, out) => {
     expect(hoistGlobalFlags(input)).toEqual(out);
   });
 
   test('splitGlobalFlags: the words, and their values when each is given once', () => {
-    expect(splitGlobalFlags(['-zq', '-R/x', 'help', 'list'])).toEqual({ globals: ['-z', 'q', '-R', '/x'], rest: ['help', 'list'], flags: { zone: 'q', root: '/x' } });
+    expect(splitGlobalFlags(['-zq', '-R/x', 'help', 'list'])).toMatchObject({ globals: ['-z', 'q', '-R', '/x'], rest: ['help', 'list'], flags: { zone: 'q', root: '/x' } });
     expect(splitGlobalFlags(['-z', '', '--uuid', 'U', 'list']).flags).toEqual({ zone: '', uuid: 'U' });
     expect(splitGlobalFlags(['-z', 'a', '--zone=b', 'list']).flags).toBeUndefined();
-    expect(splitGlobalFlags(['--zone=', 'list'])).toEqual({ globals: ['--zone='], rest: ['list'], flags: undefined });
+    expect(splitGlobalFlags(['--zone=', 'list'])).toMatchObject({ globals: ['--zone='], rest: ['list'], flags: undefined });
   });
 
   const usage = (explicit: boolean) => ({ kind: 'usage', explicit });

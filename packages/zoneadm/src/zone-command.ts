@@ -5,7 +5,7 @@
  */
 import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
-import { oclifFlags } from '@zones/core/argv';
+import { oclifFlags, type OptionSpec } from '@zones/core/argv';
 import { GLOBAL_OPTIONS, SUBCOMMANDS, type Subcommand, type SubcommandSpec } from '@zones/core/argv/zoneadm';
 import { EXIT_ERR, EXIT_OK, EXIT_USAGE, subUsage, ZoneadmExit, zerror } from './common.js';
 
@@ -16,6 +16,16 @@ export const flagsOf = (subcommand: Subcommand) => {
   const s: SubcommandSpec = SUBCOMMANDS[subcommand];
   const long = (s.long ?? []).map((o) => [o.name, Flags.boolean({ description: o.description })] as const);
   return { ...oclifFlags(Flags, s.options), ...Object.fromEntries(long) };
+};
+
+/**
+ * The global options as a subcommand's oclif flags: a letter the subcommand uses itself
+ * (`attach -u`) is its own, and the global reaches it by its long name (core's hoistGlobalFlags).
+ */
+export const baseFlagsOf = (subcommand: Subcommand) => {
+  const own = new Set<string>(SUBCOMMANDS[subcommand].options.map((o) => o.char));
+  // A spec without a letter: oclifFlags passes no char on for it.
+  return oclifFlags(Flags, GLOBAL_OPTIONS.map((o) => (own.has(o.char) ? { ...o, char: '' as OptionSpec['char'] } : o)));
 };
 
 export abstract class ZoneCommand extends Command {

@@ -75,7 +75,13 @@ export const SUBCOMMANDS = {
   move: { options: [] },
   detach: { options: [bool('n', 'dryRun', 'print the manifest, change nothing')] },
   attach: {
-    options: [bool('F', 'force', 'attach without validation'), valued('n', 'dryRun', "validate a manifest only (path, or '-' for stdin)")],
+    options: [
+      bool('F', 'force', 'attach without validation'),
+      valued('n', 'dryRun', "validate a manifest only (path, or '-' for stdin)"),
+      // -u after the subcommand is attach's (zoneadm.c getopt order); the global -u uuid comes before it
+      bool('u', 'update', 'update on attach: allow an older release, refresh what the zone took from the host'),
+      bool('U', 'updateAll', "as -u, and the zone's own packages (sparse zones only)"),
+    ],
   },
   mark: { options: [bool('F', 'force', undefined, true)] },
   apply: { options: [bool('n', 'dryRun', 'check only, change nothing'), bool('q', 'quiet', 'no warnings')] },
@@ -115,11 +121,14 @@ interface GlobalsSplit {
   rest: string[];
   /** their values, when each was given once with a value (undefined: oclif parses and reports) */
   flags?: GlobalFlags;
+  /** each global option given with its value, in order */
+  given: { option: OptionSpec; value: string }[];
 }
 
 /** Splits the leading global options off argv. A trailing option without its value ends them. */
 export function splitGlobalFlags(argv: readonly string[]): GlobalsSplit {
   const globals: string[] = [];
+  const given: GlobalsSplit['given'] = [];
   let flags: GlobalFlags | undefined = {};
   // the plain form has each option once; `--zone=` (nothing after the =) is not in it
   const set = (o: OptionSpec, v: string | undefined) => {
@@ -136,15 +145,17 @@ export function splitGlobalFlags(argv: readonly string[]): GlobalsSplit {
     const inline = long ? long[2] : short![2] || undefined;
     if (inline !== undefined) {
       globals.push(...(long ? [a] : [`-${o.char}`, inline]));
+      given.push({ option: o, value: inline });
       set(o, inline || undefined);
       i += 1;
     } else if (i + 1 < argv.length) {
       globals.push(a, argv[i + 1]!);
+      given.push({ option: o, value: argv[i + 1]! });
       set(o, argv[i + 1]);
       i += 2;
     } else break;
   }
-  return { globals, rest: argv.slice(i), flags };
+  return { globals, rest: argv.slice(i), flags, given };
 }
 
 /**
@@ -152,8 +163,15 @@ export function splitGlobalFlags(argv: readonly string[]): GlobalsSplit {
  * (`[...rest, ...globals]`), or just before the first `--` of rest so they are still options.
  */
 export function hoistGlobalFlags(argv: readonly string[]): string[] {
-  const { globals, rest } = splitGlobalFlags(argv);
+  const split = splitGlobalFlags(argv);
+  const { rest } = split;
+  let { globals } = split;
   if (globals.length === 0) return [...argv];
+  // A letter the subcommand uses too (`zoneadm -u UUID attach -u`) goes as its long name.
+  const sub = rest[0] !== undefined && isSubcommand(rest[0]) ? spec(rest[0]) : undefined;
+  if (sub && split.given.some((g) => sub.options.some((o) => o.char === g.option.char))) {
+    globals = split.given.map((g) => `--${g.option.name}=${g.value}`);
+  }
   const dd = rest.indexOf('--');
   if (dd === -1) return [...rest, ...globals];
   return [...rest.slice(0, dd), ...globals, ...rest.slice(dd)];

@@ -21,7 +21,7 @@ import {
   type Stats,
 } from 'node:fs';
 import { join } from 'node:path';
-import { lstatIn, mkdirIn, readIn, symlinkIn, writeIn } from './fsutil.js';
+import { lstatIn, mkdirIn, pathIn, readIn, symlinkIn, writeIn } from './fsutil.js';
 import { createSkeleton, prepareRoot, SPARSE_SKELETON } from './layout.js';
 import {
   accountPolicy,
@@ -231,4 +231,82 @@ export class SparseInstaller implements Installer {
     applyProfile(root, ctx.profile);
     if (readIn(root, 'etc/shadow') === undefined) throw new InstallError('could not write the zone /etc/shadow');
   }
+}
+
+export interface RefreshStats {
+  /** Entries of the host's /etc the zone did not have, now copied in. */
+  added: string[];
+  /** What could not be added, with why (a link or a file of the zone in the way). */
+  leftOut: string[];
+}
+
+/**
+ * `zoneadm attach -u` of a sparse zone (docs/reference.md#update-on-attach): its inherit-pkg-dirs
+ * are the host's live, so what it still lacks is what its install took from the host and the
+ * host's newer packages added since: a mount point per inherit-pkg-dir, the merged-/usr links
+ * and the files of the host's /etc it does not have (new configuration the newer /usr expects).
+ * Nothing the zone has is replaced. The zone root came from another host and may be hostile:
+ * every write goes through the fsutil helpers, which never follow a link in the zone root.
+ */
+export function refreshSparseRoot(root: string, hostRoot: string, config: ZoneConfig): RefreshStats {
+  const stats: RefreshStats = { added: [], leftOut: [] };
+  const attempt = (rel: string, fn: () => void) => {
+    try {
+      fn();
+      stats.added.push(rel);
+    } catch (e) {
+      stats.leftOut.push(`${rel} (${e instanceof Error ? e.message : String(e)})`);
+    }
+  };
+  for (const d of inheritedDirs(config)) {
+    const rel = d.replace(/^\/+/, '');
+    if (!lstatIn(root, rel)) attempt(rel, () => mkdirIn(root, rel, 0o755));
+  }
+  for (const name of MERGED_USR_LINKS) {
+    let target: string;
+    try {
+      target = readlinkSync(join(hostRoot, name));
+    } catch {
+      continue;
+    }
+    if (!lstatIn(root, name)) attempt(name, () => symlinkIn(root, name, target));
+  }
+  const walk = (rel: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(join(hostRoot, 'etc', rel));
+    } catch {
+      return;
+    }
+    for (const name of names.sort()) {
+      const r = rel ? `${rel}/${name}` : name;
+      let st: Stats;
+      try {
+        st = lstatSync(join(hostRoot, 'etc', r));
+      } catch {
+        continue;
+      }
+      if (etcExclusion(r, st)) continue;
+      const mine = lstatIn(root, `etc/${r}`);
+      if (mine) {
+        if (st.isDirectory() && mine.isDirectory()) walk(r);
+        continue;
+      }
+      const from = join(hostRoot, 'etc', r);
+      attempt(`etc/${r}`, () => {
+        if (st.isSymbolicLink()) {
+          symlinkIn(root, `etc/${r}`, readlinkSync(from));
+          lchownSync(pathIn(root, `etc/${r}`), st.uid, st.gid);
+        } else if (st.isDirectory()) {
+          mkdirIn(root, `etc/${r}`, st.mode & 0o7777);
+          lchownSync(pathIn(root, `etc/${r}`), st.uid, st.gid);
+        } else {
+          writeIn(root, `etc/${r}`, readFileSync(from), { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid });
+        }
+      });
+      if (st.isDirectory() && lstatIn(root, `etc/${r}`)?.isDirectory()) walk(r);
+    }
+  };
+  if (lstatIn(root, 'etc')?.isDirectory()) walk('');
+  return stats;
 }

@@ -49,8 +49,11 @@ export interface ConfigBackend {
   releaseHostRecords?(name: string): Promise<void>;
   /** SUNWdefault, SUNWblank or a configured zone. */
   template(name: string): ZoneConfig | undefined;
-  /** Commit: throws an Error whose message is the Solaris text on failure. */
-  save(config: ZoneConfig, previousName: string | undefined): void;
+  /**
+   * Commit: throws an Error whose message is the Solaris text on failure. `uuid`: the one a new
+   * zone asks for (`create -a`: the detached zone's), taken only if no zone of the store has it.
+   */
+  save(config: ZoneConfig, previousName: string | undefined, uuid?: string): void;
   remove(name: string): void;
   writeFile(path: string, text: string): void;
   /**
@@ -62,7 +65,13 @@ export interface ConfigBackend {
   /** Whether this process may write the zone's configuration (else zonecfg is read-only). */
   writable(name: string): boolean;
   /** `create -a PATH`: the configuration in a detached zonepath's manifest, or why there is none. */
-  detached(path: string): Promise<ZoneConfig | 'no-manifest' | 'invalid-manifest'>;
+  detached(path: string): Promise<DetachedZone | 'no-manifest' | 'invalid-manifest'>;
+}
+
+/** A detached zonepath's manifest, as `create -a` takes it: the configuration and the zone's uuid. */
+export interface DetachedZone {
+  config: ZoneConfig;
+  uuid?: string;
 }
 
 export interface SessionIO {
@@ -109,6 +118,8 @@ export abstract class SessionBase {
   protected name: string;
   /** The name the configuration is saved under (the revert target); undefined if never saved. */
   protected savedName: string | undefined;
+  /** `create -a`: the detached zone's uuid, asked for at the first commit of the new zone. */
+  protected attachUuid: string | undefined;
   protected config: ZoneConfig | undefined;
   protected state: ZoneStateName | undefined;
   /** The zone's host ids, once it has been readied or booted (shown by info). */

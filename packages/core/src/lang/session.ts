@@ -29,7 +29,7 @@ import { ZONE_STATE_ORDER as STATE_ORDER } from '../model/states.js';
 import { errnoText } from '../errno.js';
 import { ResourceCommands } from './resource-commands.js';
 
-export type { ConfigBackend, InputMode, SessionIO, SessionOptions, StoredZone, UnreadableZone, ZoneStateName } from './session-base.js';
+export type { ConfigBackend, DetachedZone, InputMode, SessionIO, SessionOptions, StoredZone, UnreadableZone, ZoneStateName } from './session-base.js';
 
 /** A store failure (ZoneStoreError's shape: a libzonecfg code and its text), told apart from a bug. */
 function isStoreFailure(e: unknown): e is Error {
@@ -169,8 +169,10 @@ export class Session extends ResourceCommands {
       const found = await this.backend.detached(attachPath);
       if (found === 'no-manifest') return this.io.err('invalid path to detached zone');
       if (found === 'invalid-manifest') return this.io.err('Cannot attach to an earlier release of the operating system');
-      base = { ...found, globals: { ...found.globals, zonepath: attachPath } };
+      base = { ...found.config, globals: { ...found.config.globals, zonepath: attachPath } };
+      this.attachUuid = found.uuid;
     } else {
+      this.attachUuid = undefined;
       base = this.backend.template(template);
       if (!base) return this.error(`${template}: No such zone configured`);
     }
@@ -282,7 +284,10 @@ export class Session extends ResourceCommands {
       if (this.options.live) {
         for (const w of await this.backend.commitLive!(this.config!)) this.notice(`${this.name}: ${w}`);
       } else {
-        this.backend.save(this.config!, this.savedName !== undefined && this.savedName !== this.name ? this.savedName : undefined);
+        const previous = this.savedName !== undefined && this.savedName !== this.name ? this.savedName : undefined;
+        // A zone made by `create -a` keeps the detached zone's uuid where the store allows it
+        // (docs/reference.md#46-moving-a-zone-to-another-host); an existing zone keeps its own.
+        this.backend.save(this.config!, previous, this.savedName === undefined ? this.attachUuid : undefined);
       }
     } catch (e) {
       // A live refusal names each change on a line of its own.
@@ -292,6 +297,7 @@ export class Session extends ResourceCommands {
     }
     this.state = this.backend.lookup(this.name)?.state ?? 'configured';
     this.savedName = this.name;
+    this.attachUuid = undefined;
     this.needsCommit = false;
     this.everLoaded = true;
     return true;

@@ -131,14 +131,8 @@ function blockConflict(map: IdMap, src: IdmapSources): string | undefined {
   return undefined;
 }
 
-/**
- * The candidate blocks, as [uid, gid] pairs: the k-th uid block goes with the k-th gid block.
- * Blocks that contain a host account, or meet another user's subordinate range (whose processes
- * could then run as the zone's ids), are skipped. A store other than the real one (`/`) starts at
- * an offset taken from its path, so that test roots, or a second installation, rarely meet the
- * real zones' blocks (each store alone never shares one).
- */
-export function candidateBlocks(root: string, src: IdmapSources = {}): [number, number][] {
+/** The uid blocks and the gid blocks this host gives zones, each list in order. */
+function hostBlocks(src: IdmapSources): { ub: number[]; gb: number[] } {
   const subuidText = src.subuid ?? readOr('/etc/subuid');
   const subgidText = src.subgid ?? readOr('/etc/subgid');
   const subuid = rootRanges(subuidText);
@@ -149,6 +143,50 @@ export function candidateBlocks(root: string, src: IdmapSources = {}): [number, 
   const otherGids = othersRanges(subgidText);
   const ub = blocks(subuid.length > 0 ? subuid : [DEFAULT_RANGE]).filter((b) => !overlaps(b, users) && !meets(b, otherUids));
   const gb = blocks(subgid.length > 0 ? subgid : [DEFAULT_RANGE]).filter((b) => !overlaps(b, groups) && !meets(b, otherGids));
+  return { ub, gb };
+}
+
+/**
+ * Why this host would not give `map` to a zone itself (undefined: it would): a block that came
+ * from another host, or from a hand-edited manifest, is honoured only when it is one of this
+ * host's own blocks (root's range, whole and aligned, no host account, no other user's range).
+ */
+export function blockRefusal(map: IdMap, src: IdmapSources = {}): string | undefined {
+  if (map.count !== IDS_PER_ZONE) return `it has ${map.count} ids, not ${IDS_PER_ZONE}`;
+  const conflict = blockConflict(map, src);
+  if (conflict) return conflict.replace(/^its /, '');
+  const { ub, gb } = hostBlocks(src);
+  const where = (kind: 'uid' | 'gid') => {
+    const text = kind === 'uid' ? (src.subuid ?? readOr('/etc/subuid')) : (src.subgid ?? readOr('/etc/subgid'));
+    return rootRanges(text).length > 0 ? `root's range in /etc/${kind === 'uid' ? 'subuid' : 'subgid'}` : `the default range ${DEFAULT_RANGE.start}-${DEFAULT_RANGE.start + DEFAULT_RANGE.count - 1}`;
+  };
+  if (!ub.includes(map.uid)) return `host uids ${map.uid}-${map.uid + map.count - 1} are not a block of ${where('uid')}`;
+  if (!gb.includes(map.gid)) return `host gids ${map.gid}-${map.gid + map.count - 1} are not a block of ${where('gid')}`;
+  return undefined;
+}
+
+/** `1000000000-1000065535`, or `uids A-B, gids C-D` when the two differ. */
+export function blockText(map: IdMap): string {
+  const span = (s: number) => `${s}-${s + map.count - 1}`;
+  return map.uid === map.gid ? span(map.uid) : `uids ${span(map.uid)}, gids ${span(map.gid)}`;
+}
+
+/** What `IdmapStore.adopt` did: the zone's block now, and why it is not the one asked for. */
+export interface Adoption {
+  map: IdMap;
+  /** Undefined when the zone has the block it asked for. */
+  refused?: string;
+}
+
+/**
+ * The candidate blocks, as [uid, gid] pairs: the k-th uid block goes with the k-th gid block.
+ * Blocks that contain a host account, or meet another user's subordinate range (whose processes
+ * could then run as the zone's ids), are skipped. A store other than the real one (`/`) starts at
+ * an offset taken from its path, so that test roots, or a second installation, rarely meet the
+ * real zones' blocks (each store alone never shares one).
+ */
+export function candidateBlocks(root: string, src: IdmapSources = {}): [number, number][] {
+  const { ub, gb } = hostBlocks(src);
   const pairs: [number, number][] = [];
   for (let i = 0; i < Math.min(ub.length, gb.length); i++) pairs.push([ub[i]!, gb[i]!]);
   if (root === '/' || pairs.length < 2) return pairs;
@@ -259,23 +297,95 @@ export class IdmapStore {
           }
           return have;
         }
-        // Ranges, not starts: /etc/subuid may have changed since the others were given out.
-        const taken = [...entries.values()];
-        const uidTaken = taken.map((m) => ({ start: m.uid, count: m.count }));
-        const gidTaken = taken.map((m) => ({ start: m.gid, count: m.count }));
-        const free = candidateBlocks(this.root, this.sources).find(([u, g]) => !meets(u, uidTaken) && !meets(g, gidTaken));
-        if (!free) {
-          throw new IdmapError(
-            `no free block of ${IDS_PER_ZONE} host ids for the zone's user namespace: give root a larger range in /etc/subuid and /etc/subgid`,
-          );
-        }
-        const map = { uid: free[0], gid: free[1], count: IDS_PER_ZONE };
+        const map = this.nextFree(entries);
         entries.set(key, map);
         this.write(entries);
         return map;
       },
       this.lockOpts,
     );
+  }
+
+  /** The lowest free candidate block, given the allocations `entries`. */
+  private nextFree(entries: Entries): IdMap {
+    // Ranges, not starts: /etc/subuid may have changed since the others were given out.
+    const taken = [...entries.values()];
+    const uidTaken = taken.map((m) => ({ start: m.uid, count: m.count }));
+    const gidTaken = taken.map((m) => ({ start: m.gid, count: m.count }));
+    const free = candidateBlocks(this.root, this.sources).find(([u, g]) => !meets(u, uidTaken) && !meets(g, gidTaken));
+    if (!free) {
+      throw new IdmapError(
+        `no free block of ${IDS_PER_ZONE} host ids for the zone's user namespace: give root a larger range in /etc/subuid and /etc/subgid`,
+      );
+    }
+    return { uid: free[0], gid: free[1], count: IDS_PER_ZONE };
+  }
+
+  /**
+   * Attach: the zone (`key`) takes the block it had on the host it came from (`wanted`), when this
+   * host would give out that block itself and no other zone of this store holds any of its ids;
+   * else it keeps the block it already has here, or gets the lowest free one. `invalid` is why the
+   * manifest's block could not be read (then no block is asked for). One write of the file: the
+   * zone never has two blocks, and a block it gives up goes back in the same write.
+   * `nameOf` names the zone another key belongs to, for the message.
+   */
+  adopt(key: string, wanted: IdMap | undefined, invalid?: string, nameOf: (key: string) => string | undefined = () => undefined): Adoption {
+    try {
+      return withLock(indexLockPath(this.root), () => this.adoptLocked(key, wanted, invalid, nameOf), this.lockOpts);
+    } catch (err) {
+      if (err instanceof LockTimeoutError) throw new IdmapError(`${err.message}: another operation may be in progress`);
+      throw err;
+    }
+  }
+
+  /**
+   * What `adopt` would do for the zone `key` (undefined: one not configured here), writing
+   * nothing and taking no lock (`attach -n`, which any user may run).
+   */
+  preview(key: string | undefined, wanted: IdMap | undefined, invalid?: string, nameOf: (key: string) => string | undefined = () => undefined): Adoption {
+    return this.adoptLocked(key, wanted, invalid, nameOf, false);
+  }
+
+  private adoptLocked(
+    key: string | undefined,
+    wanted: IdMap | undefined,
+    invalid: string | undefined,
+    nameOf: (key: string) => string | undefined,
+    write = true,
+  ): Adoption {
+    const entries = this.read();
+    const have = key === undefined ? undefined : entries.get(key);
+    const save = (map: IdMap) => {
+      if (key === undefined || !write) return;
+      entries.set(key, map);
+      this.write(entries);
+    };
+    let refused = invalid;
+    if (wanted) {
+      if (have && have.uid === wanted.uid && have.gid === wanted.gid && have.count === wanted.count) return { map: have };
+      refused = blockRefusal(wanted, this.sources);
+      if (!refused) {
+        for (const [other, m] of entries) {
+          if (other === key) continue;
+          // wanted has IDS_PER_ZONE ids (blockRefusal), the span meets() measures
+          if (meets(wanted.uid, [{ start: m.uid, count: m.count }]) || meets(wanted.gid, [{ start: m.gid, count: m.count }])) {
+            const name = nameOf(other);
+            refused = name ? `it is in use by zone '${name}' on this system` : 'it is in use on this system';
+            break;
+          }
+        }
+      } else {
+        refused = `this system would not give it to a zone (${refused})`;
+      }
+      if (!refused) {
+        save({ ...wanted });
+        return { map: { ...wanted } };
+      }
+    }
+    if (have) return { map: have, refused };
+    const map = this.nextFree(entries);
+    save(map);
+    return { map, refused };
   }
 
   /** Gives the zone's block back (no-op when it has none). The caller holds the index lock. */

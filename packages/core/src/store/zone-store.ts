@@ -42,7 +42,7 @@ import { configDir, configPath, indexLockPath, indexPath, zoneLockPath, zonesRoo
 import { PERSISTED_STATES, type ZoneState } from '../model/states.js';
 import { ZoneStoreError, type ZoneStoreErrorCode } from './errors.js';
 import { parseYamlSubset, subsetScalar } from './yaml-subset.js';
-import { idmapKey, releaseIdmap } from './idmap.js';
+import { IdmapError, IdmapStore, idmapKey, releaseIdmap } from './idmap.js';
 
 export type { IndexEntry } from './index-file.js';
 
@@ -67,6 +67,12 @@ export interface ZoneStoreOptions extends LockOptions {
 export interface SaveOptions {
   /** The zone's name before this save, when `set zonename=` renamed it. */
   previousName?: string;
+  /**
+   * The uuid a new zone asks for (`zonecfg create -a`: the detached zone's own). Taken only when it
+   * is a uuid that no zone of this store has and no id block is recorded under; else, as always,
+   * a fresh one: two zones never share a uuid, so never an id block.
+   */
+  uuid?: string;
 }
 
 const errnoCode = (err: unknown): string | undefined => (err as NodeJS.ErrnoException | undefined)?.code;
@@ -289,7 +295,7 @@ export class ZoneStore {
             if (line && line.kind === 'entry') {
               line.entry = { ...line.entry, zonepath };
             } else {
-              idx.lines.push({ kind: 'entry', entry: { name, state: 'configured', zonepath, uuid: randomUUID() } });
+              idx.lines.push({ kind: 'entry', entry: { name, state: 'configured', zonepath, uuid: this.newUuid(indexEntries(idx), opts.uuid) } });
             }
           });
         }
@@ -304,6 +310,21 @@ export class ZoneStore {
       }
       fsyncDir(this.configDir);
     });
+  }
+
+  /** A new zone's uuid: `wanted` (lower case) when it is one no zone and no id block has; else a fresh one. The caller holds the index lock. */
+  private newUuid(entries: readonly IndexEntry[], wanted: string | undefined): string {
+    const u = wanted?.toLowerCase();
+    if (u === undefined || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(u)) return randomUUID();
+    if (entries.some((e) => e.uuid.toLowerCase() === u)) return randomUUID();
+    try {
+      // A block left under that uuid (a zone deleted while the file was unreadable) is no one's to inherit.
+      if (new IdmapStore(this.root).read().has(u)) return randomUUID();
+    } catch (e) {
+      if (e instanceof IdmapError) return randomUUID();
+      throw e;
+    }
+    return u;
   }
 
   /** Delete the zone's config and index entry (Z_NO_ZONE if it has neither). */

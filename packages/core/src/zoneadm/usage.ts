@@ -124,7 +124,7 @@ export const ZONEADM_HELP: Readonly<Record<Subcommand, SubcommandHelp>> = {
     summary: 'Detach the zone (installed -> configured), writing its manifest.',
   },
   attach: {
-    short: 'attach [-F] [-n <path>]',
+    short: 'attach [-F] [-n <path>] [-u | -U]',
     long:
       "Attach the zone to the system.  The zone state must be 'configured'\n\tprior to attach; upon " +
       "successful completion, the zone state will be\n\t'installed'.  The system on the current system " +
@@ -132,7 +132,11 @@ export const ZONEADM_HELP: Readonly<Record<Subcommand, SubcommandHelp>> = {
       'Specify -F to force the attach and skip the\n\tcompatibility tests.  The -n option can be used to ' +
       "specify\n\t'no-execute' mode.  When -n is used, the information needed to attach\n\tthe zone is " +
       "read from the specified path and the configuration is\n\tonly validated.  The path can be '-' to " +
-      'specify standard input.\n\tThe -F and -n options are mutually exclusive.',
+      'specify standard input.\n\tThe -F and -n options are mutually exclusive.  The -u option ' +
+      '(update on\n\tattach) accepts a zone detached from an older release of the same\n\tdistribution and ' +
+      'refreshes what the zone took from the global zone\n\twhen it was installed.  The -U option also ' +
+      "updates the zone's own\n\tpackages; for a whole-root zone it says what to run inside the zone\n\t" +
+      'instead.  -F is mutually exclusive with -u and -U.',
     summary: 'Attach a detached zone (configured -> installed).',
   },
   mark: {

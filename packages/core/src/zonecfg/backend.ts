@@ -54,8 +54,8 @@ export function storeBackend(root?: string, schema?: Schema): ConfigBackend {
     template(name) {
       return resolveTemplate(name, store, name);
     },
-    save(config, previousName) {
-      store.save(config, previousName !== undefined ? { previousName } : {});
+    save(config, previousName, uuid) {
+      store.save(config, { ...(previousName !== undefined ? { previousName } : {}), ...(uuid !== undefined ? { uuid } : {}) });
     },
     remove(name) {
       store.remove(name);
@@ -82,7 +82,7 @@ export function storeBackend(root?: string, schema?: Schema): ConfigBackend {
       }
       try {
         const m = parseManifest(text, path);
-        return { globals: { ...m.config.globals }, resources: m.config.resources } as ZoneConfig;
+        return { config: { globals: { ...m.config.globals }, resources: m.config.resources } as ZoneConfig, uuid: m.uuid || undefined };
       } catch {
         return 'invalid-manifest';
       }

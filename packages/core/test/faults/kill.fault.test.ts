@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ZoneStore } from '@zones/core/store/zone-store';
+import { IdmapStore, blockText, idmapKey } from '@zones/core/store/idmap';
 import { blankTemplate } from '@zones/core/store/templates';
 import { bootZone, haltZone, zoneCgroupFor, zoneRuntimeInfo, zoneadmdPath } from '@zones/core/runtime/index';
 import { FAULT_POINTS, type FaultPointName } from '@zones/core/fault-points';
@@ -234,6 +235,33 @@ describe('kill -9 of the operations on disk', () => {
     expect(await listed(z)).toBe('installed');
     await ok(['-z', z, 'detach']);
     expect([state(z), existsSync(join(zp, 'SUNWdetached.yaml'))]).toEqual(['configured', true]);
+  }, 90_000);
+
+  test.concurrent.each(at('attach:idmap'))('attach at %s, the zone given a new id block', async (point) => {
+    // The manifest asks for the block another zone holds here: attach reserves the next free one.
+    const holder = 'aholdr';
+    configured(holder);
+    const held = new IdmapStore(root).allocate(idmapKey(store.get(holder)!));
+    const z = 'aidmap';
+    const zp = installed(z);
+    await ok(['-z', z, 'detach']);
+    const mp = join(zp, 'SUNWdetached.yaml');
+    writeFileSync(mp, `${readFileSync(mp, 'utf8')}idmap:\n  uid: ${held.uid}\n  gid: ${held.gid}\n  count: 65536\n`);
+    const key = idmapKey(store.get(z)!);
+    await killAt(['-z', z, 'attach'], point);
+    // configured, owning one block (never the holder's); nothing else changed
+    expect(await listed(z)).toBe('configured');
+    const got = new IdmapStore(root).lookup(key)!;
+    expect([got.uid === held.uid, new IdmapStore(root).read().size]).toEqual([false, 2]);
+    // attach again keeps that block, says so again, and finishes
+    const r = await ok(['-z', z, 'attach']);
+    expect(r.stderr).toBe(
+      `zoneadm: zone '${z}': WARNING: id block ${blockText(held)} cannot be kept: it is in use by zone '${holder}' on this system; the zone now uses ${blockText(got)}.`,
+    );
+    expect([state(z), new IdmapStore(root).lookup(key), new IdmapStore(root).read().size]).toEqual(['installed', got, 2]);
+    // and deleting the zone gives the block back
+    store.remove(z);
+    expect(new IdmapStore(root).read().has(key)).toBe(false);
   }, 90_000);
 
   test.concurrent.each(at('attach:installed'))('attach at %s', async (point) => {

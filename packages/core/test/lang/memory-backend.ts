@@ -18,7 +18,8 @@ export class MemoryBackend implements ConfigBackend {
     const z = this.zones.get(name);
     return z ? structuredClone(z.config) : undefined;
   }
-  save(config: ZoneConfig, previousName: string | undefined): void {
+  save(config: ZoneConfig, previousName: string | undefined, uuid?: string): void {
+    this.askedUuids.push(uuid);
     const name = config.globals.zonename;
     if (previousName !== undefined && previousName !== name) {
       if (this.zones.has(name)) throw new Error('Zone name already in use');
@@ -35,8 +36,13 @@ export class MemoryBackend implements ConfigBackend {
   }
   readOnly = false;
   manifests = new Map<string, ZoneConfig | 'invalid-manifest'>();
+  /** The uuid each manifest records, and the uuid each save asked for. */
+  manifestUuids = new Map<string, string>();
+  askedUuids: (string | undefined)[] = [];
   async detached(path: string) {
-    return this.manifests.get(path) ?? 'no-manifest';
+    const m = this.manifests.get(path);
+    if (m === undefined || m === 'invalid-manifest') return m ?? 'no-manifest';
+    return { config: m, uuid: this.manifestUuids.get(path) };
   }
   writable(): boolean {
     return !this.readOnly;

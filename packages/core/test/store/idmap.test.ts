@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  blockRefusal,
+  blockText,
   candidateBlocks,
   DEFAULT_RANGE,
   IDS_PER_ZONE,
@@ -166,5 +168,82 @@ describe('allocation in the store', () => {
     // after the global properties and aliases, before the resources
     expect(info.indexOf(`[uid-map: 0 ${ids.uid} 65536]`)).toBeGreaterThan(info.findIndex((l) => l.startsWith('fs-allowed:')));
     expect(zonecfg('export')).not.toMatch(/[ug]id-map/);
+  });
+});
+
+describe('attach: a block that comes from another host (IdmapStore.adopt)', () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'idmap-adopt-'));
+    mkdirSync(join(root, 'etc/zones'), { recursive: true });
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+  const sources = { ...none, subuid: 'root:100000:262144\n', subgid: 'root:100000:262144\n' };
+  const block = (start: number, gid = start, count = IDS_PER_ZONE) => ({ uid: start, gid, count });
+  const lines = () => readFileSync(idmapPath(root), 'utf8').split('\n').filter((l) => /^[^#]/.test(l));
+
+  test('a free block of this host is kept, recorded under the zone in one line', () => {
+    const got = new IdmapStore(root, sources).adopt('uuid-z', block(231072));
+    expect(got).toEqual({ map: block(231072) });
+    expect(lines()).toEqual(['uuid-z:231072:231072:65536']);
+    // asked again (attach run twice, a crash between block and state): the same, nothing written
+    expect(new IdmapStore(root, sources).adopt('uuid-z', block(231072))).toEqual({ map: block(231072) });
+  });
+
+  test('a block another zone holds: the next free one, and who holds it', () => {
+    const s = new IdmapStore(root, sources);
+    const other = s.allocate('uuid-o');
+    const got = s.adopt('uuid-z', other, undefined, (k) => (k === 'uuid-o' ? 'web' : undefined));
+    expect(got.refused).toBe("it is in use by zone 'web' on this system");
+    expect(got.map.uid).not.toBe(other.uid);
+    expect(s.lookup('uuid-z')).toEqual(got.map);
+    // a block that only overlaps the other (shifted by one id) is refused too
+    expect(blockRefusal(block(other.uid + 1), sources)).toMatch(/not a block of root's range in \/etc\/subuid/);
+  });
+
+  test('the zone already has a block here: it keeps it when the wanted one is taken, swaps to it when it is free', () => {
+    const s = new IdmapStore(root, sources);
+    const mine = s.allocate('uuid-z');
+    const other = s.allocate('uuid-o');
+    expect(s.adopt('uuid-z', other)).toEqual({ map: mine, refused: 'it is in use on this system' });
+    const free = [100000, 165536, 231072, 296608].map((u) => block(u)).find((b) => b.uid !== mine.uid && b.uid !== other.uid)!;
+    expect(s.adopt('uuid-z', free)).toEqual({ map: free });
+    // the old block went back in the same write: two lines, one per zone
+    expect(lines()).toHaveLength(2);
+    expect(s.lookup('uuid-z')).toEqual(free);
+  });
+
+  test.each([
+    ['outside root\'s range', block(5_000_000), "host uids 5000000-5065535 are not a block of root's range in /etc/subuid"],
+    ['not on a block boundary', block(100001), "host uids 100001-165536 are not a block of root's range in /etc/subuid"],
+    ['gids outside the range', block(100000, 7), "host gids 7-65542 are not a block of root's range in /etc/subgid"],
+    ['another size', block(100000, 100000, 10), 'it has 10 ids, not 65536'],
+    ['the whole 32-bit space', block(100000, 100000, 4294967295), 'it has 4294967295 ids, not 65536'],
+  ])('a hand-edited block is never honoured: %s', (_what, map, why) => {
+    expect(blockRefusal(map, sources)).toBe(why);
+    const got = new IdmapStore(root, sources).adopt('uuid-z', map);
+    expect(got.refused).toBe(`this system would not give it to a zone (${why})`);
+    expect(got.map).toEqual(new IdmapStore(root, sources).lookup('uuid-z'));
+    expect(blockRefusal(got.map, sources)).toBeUndefined();
+  });
+
+  test("a block holding a host account, or meeting another user's range, is refused with what it meets", () => {
+    expect(blockRefusal(block(100000), { ...sources, passwd: 'svc:x:100005:100005::/:/bin/false\n' })).toBe(
+      "host uids 100000-165535 hold the host's uid 100005 (/etc/passwd)",
+    );
+    expect(blockRefusal(block(165536), { ...sources, subuid: `${sources.subuid}carol:170000:10\n` })).toBe(
+      "host uids 165536-231071 meet carol's range in /etc/subuid",
+    );
+  });
+
+  test('a malformed manifest block: the zone gets its block here (or the next free one), with the reason', () => {
+    const got = new IdmapStore(root, sources).adopt('uuid-z', undefined, "the manifest's id block is malformed ('idmap.uid' is not a positive integer)");
+    expect(got.refused).toBe("the manifest's id block is malformed ('idmap.uid' is not a positive integer)");
+    expect(lines()).toHaveLength(1);
+  });
+
+  test('blockText: one span when uids and gids agree, both otherwise', () => {
+    expect(blockText(block(100000))).toBe('100000-165535');
+    expect(blockText(block(100000, 200000))).toBe('uids 100000-165535, gids 200000-265535');
   });
 });

@@ -12,7 +12,7 @@ import { blankTemplate } from '../../src/store/templates.js';
 import type { ZoneState } from '../../src/model/states.js';
 import type { Resource } from '../../src/model/types.js';
 import { InstallError, type Installer, type InstallOptions } from '../../src/brands/types.js';
-import { collectingIO } from '../../src/zoneadm/errors.js';
+import { collectingIO, formatZoneadmError, ZoneadmError } from '../../src/zoneadm/errors.js';
 import type { OpContext } from '../../src/zoneadm/sanity.js';
 import type { BrandsApi } from '../../src/zoneadm/install.js';
 
@@ -64,6 +64,22 @@ export function addZone(
   env.store.save(cfg);
   if (opts.state && opts.state !== 'configured') env.store.setState(name, opts.state);
   return cfg.globals.zonepath;
+}
+
+/** Runs an operation on `env`: '' on success, else what zoneadm prints on stderr for its error. */
+export async function runOp(
+  env: Env,
+  zone: string,
+  fn: (ctx: OpContext) => unknown,
+): Promise<{ err: string; stdout: string; stderr: string }> {
+  const { ctx, io } = ctxFor(env, zone);
+  try {
+    await fn(ctx);
+    return { err: '', stdout: io.stdout, stderr: io.stderr };
+  } catch (e) {
+    if (!(e instanceof ZoneadmError)) throw e;
+    return { err: formatZoneadmError(e, zone), stdout: io.stdout, stderr: io.stderr };
+  }
 }
 
 export function ctxFor(env: Env, zone: string | undefined, extra: Partial<OpContext> = {}) {

@@ -11,13 +11,13 @@ import { cloneZone } from '../../src/zoneadm/clone.js';
 import { moveZone } from '../../src/zoneadm/move.js';
 import { attachZone, detachZone, hostFacts, parseManifest } from '../../src/zoneadm/detach.js';
 import { removeTree, MountPointError } from '../../src/zoneadm/fsutil.js';
-import { ZoneadmError, ZoneadmUsageError, formatZoneadmError } from '../../src/zoneadm/errors.js';
+import { ZoneadmError, ZoneadmUsageError } from '../../src/zoneadm/errors.js';
 import { installLogPath } from '../../src/zoneadm/paths.js';
 import { moveJournalPath, writeMoveJournal } from '../../src/zoneadm/move-journal.js';
 import { verifyZone } from '../../src/zoneadm/verify.js';
 import { giveIdentity } from '../../src/zoneadm/identity.js';
 import { bootZone } from '../../src/runtime/lifecycle.js';
-import { addZone, ctxFor, dirInstaller, makeEnv, PROFILE, type Env } from './helpers.js';
+import { addZone, ctxFor, dirInstaller, makeEnv, PROFILE, runOp, type Env } from './helpers.js';
 
 let env: Env;
 beforeEach(() => { env = makeEnv(); });
@@ -26,16 +26,7 @@ afterEach(() => env.cleanup());
 const state = (z: string) => env.store.get(z)?.state;
 
 /** Run an operation; '' on success, else what zoneadm prints on stderr for the error. */
-async function run(zone: string, fn: (ctx: ReturnType<typeof ctxFor>['ctx']) => unknown): Promise<{ err: string; stdout: string; stderr: string }> {
-  const { ctx, io } = ctxFor(env, zone);
-  try {
-    await fn(ctx);
-    return { err: '', stdout: io.stdout, stderr: io.stderr };
-  } catch (e) {
-    if (!(e instanceof ZoneadmError)) throw e;
-    return { err: formatZoneadmError(e, zone), stdout: io.stdout, stderr: io.stderr };
-  }
-}
+const run = (zone: string, fn: (ctx: ReturnType<typeof ctxFor>['ctx']) => unknown) => runOp(env, zone, fn);
 
 async function install(zone: string, hooks: Parameters<typeof dirInstaller>[1] = {}, source?: string) {
   return run(zone, (ctx) => installZone(ctx, { options: { source }, profile: { ...PROFILE, hostname: zone }, installerFor: dirInstaller(env, hooks) }));
