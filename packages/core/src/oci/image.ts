@@ -15,7 +15,7 @@ import { machine } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
+import { constants, createGzip } from 'node:zlib';
 import { runTool } from '../sys/tools.js';
 import { ZoneadmError } from '../zoneadm/errors.js';
 import { LAYOUT_FILE, MEDIA, REF_NAME, blobPath, sha256Hex, type Descriptor } from './layout.js';
@@ -67,7 +67,8 @@ async function writeLayer(root: string, inherited: readonly string[], blobs: str
   const plain = hasher();
   const packed = hasher();
   const out = createWriteStream(tmp, { mode: 0o644 });
-  const gzip = createGzip();
+  // Level 1: 1.6 times the speed of the default 6 for 4% more bytes on a /usr (docs/oci-image.md#writing-it).
+  const gzip = createGzip({ level: constants.Z_BEST_SPEED });
   // A failed write (a full disk) must end tar too, or it would block on a pipe nobody reads.
   const stop = new AbortController();
   const done = pipeline(plain.stage, gzip, packed.stage, out).catch((e: unknown) => {
@@ -115,6 +116,8 @@ export async function writeImage(subject: ExportSubject, dir: string): Promise<v
   }
   const tmp = join(dirname(target), `.${basename(target)}.partial-${process.pid}`);
   try {
+    // A sibling of an earlier export killed with this same pid holds nothing of this one.
+    rmSync(tmp, { recursive: true, force: true });
     mkdirSync(join(tmp, 'blobs', 'sha256'), { recursive: true, mode: 0o755 });
     const { layer, diffId } = await writeLayer(root, inherited, join(tmp, 'blobs', 'sha256'));
     const created = new Date().toISOString();
