@@ -7,7 +7,8 @@
  * `zonecfg create -o` reads back.
  *
  * The layout is written into a hidden sibling of DIR and renamed into place at the end: a crash
- * leaves `.<DIR>.partial-<pid>`, never a DIR that looks complete (docs/recovery.md).
+ * leaves `.<DIR>.partial-<pid>`, never a DIR that looks complete, and the next export to DIR
+ * removes it (docs/oci-image.md#writing-it).
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants, createGzip } from 'node:zlib';
+import { faultPoint } from '../fault-points.js';
+import { processAlive } from '../platform/proc.js';
 import { runTool } from '../sys/tools.js';
 import { ZoneadmError } from '../zoneadm/errors.js';
 import { LAYOUT_FILE, MEDIA, REF_NAME, blobPath, sha256Hex, type Descriptor } from './layout.js';
@@ -104,6 +107,23 @@ function checkTarget(dir: string, given: string): boolean {
   return true;
 }
 
+/** The temporary siblings of DIR that exports which died (killed, a crash) left behind. */
+function removeStalePartials(target: string): void {
+  const prefix = `.${basename(target)}.partial-`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(target));
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const pid = n.startsWith(prefix) ? n.slice(prefix.length) : '';
+    if (/^\d+$/.test(pid) && (Number(pid) === process.pid || !processAlive(Number(pid)))) {
+      rmSync(join(dirname(target), n), { recursive: true, force: true });
+    }
+  }
+}
+
 export async function writeImage(subject: ExportSubject, dir: string): Promise<void> {
   const { ctx, entry, cfg } = subject;
   const target = resolve(dir);
@@ -115,11 +135,11 @@ export async function writeImage(subject: ExportSubject, dir: string): Promise<v
     ctx.io.err(`zoneadm: zone '${entry.name}': WARNING: ${init.why}; the image has no entrypoint: give podman a command to run\n`);
   }
   const tmp = join(dirname(target), `.${basename(target)}.partial-${process.pid}`);
+  removeStalePartials(target);
   try {
-    // A sibling of an earlier export killed with this same pid holds nothing of this one.
-    rmSync(tmp, { recursive: true, force: true });
     mkdirSync(join(tmp, 'blobs', 'sha256'), { recursive: true, mode: 0o755 });
     const { layer, diffId } = await writeLayer(root, inherited, join(tmp, 'blobs', 'sha256'));
+    faultPoint('export:image-layer');
     const created = new Date().toISOString();
     const config = putJson(tmp, MEDIA.config, imageConfig({ entry, cfg, init, diffId, created, architecture: machine() }));
     const annotations = { 'org.opencontainers.image.created': created, 'org.opencontainers.image.title': entry.name };
