@@ -256,8 +256,10 @@ describe('kill -9 of the operations on disk', () => {
     // No DIR that looks complete; the hidden sibling is what the next export to DIR removes.
     const partials = () => readdirSync(base).filter((n) => n.startsWith('.image-out.partial-'));
     expect([await listed(z), existsSync(dir), partials().length]).toEqual(['installed', false, 1]);
-    await ok(['-z', z, 'export', '-t', 'oci-image', dir]);
+    const again = await ok(['-z', z, 'export', '-t', 'oci-image', dir]);
     expect([readdirSync(dir).sort(), partials()]).toEqual([['blobs', 'index.json', 'oci-layout'], []]);
+    // This root has no init: the image gets no entrypoint, and the export says so.
+    expect(again.stderr).toBe(`zoneadm: zone '${z}': WARNING: the zone has no executable /sbin/init; the image has no entrypoint: give podman a command to run`);
   }, 90_000);
 });
 
