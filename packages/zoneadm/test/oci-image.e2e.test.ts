@@ -88,6 +88,12 @@ d('zoneadm export -t oci-image', () => {
     const again = await zoneadm('-z', Z, 'export', '-t', 'oci-image', image);
     expect(again.exitCode).toBe(1);
     expect(again.stderr).toBe(`zoneadm: zone '${Z}': ${image}: directory exists and is not empty`);
+
+    // Inside what the layer holds, tar would read its own output.
+    const zp = join(base, 'zones', Z);
+    const inside = await zoneadm('-z', Z, 'export', '-t', 'oci-image', join(zp, 'root/tmp/img'));
+    expect([inside.exitCode, inside.stderr]).toEqual([1, `zoneadm: zone '${Z}': ${join(zp, 'root/tmp/img')}: the image cannot be written inside ${zp}, which it holds`]);
+    expect(readdirSync(join(zp, 'root/tmp'))).toEqual([]);
   }, 30_000);
 
   test('a write that fails half-way (a full file system) leaves neither DIR nor its temporary sibling', async () => {

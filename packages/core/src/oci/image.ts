@@ -11,9 +11,9 @@
  * removes it (docs/oci-image.md#writing-it).
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { machine } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants, createGzip } from 'node:zlib';
@@ -88,7 +88,7 @@ async function writeLayer(root: string, inherited: readonly string[], blobs: str
 
 /** Writes a JSON blob; returns its descriptor. */
 function putJson(layout: string, mediaType: string, doc: unknown): Descriptor {
-  const text = `${JSON.stringify(doc)}`;
+  const text = JSON.stringify(doc);
   const digest = `sha256:${sha256Hex(text)}`;
   writeFileSync(blobPath(layout, digest), text, { mode: 0o644 });
   return { mediaType, digest, size: Buffer.byteLength(text) };
@@ -124,12 +124,28 @@ function removeStalePartials(target: string): void {
   }
 }
 
+/** Whether `p` is `dir` or lies under it, with the links of both resolved as far as they exist. */
+function within(p: string, dir: string): boolean {
+  const real = (x: string): string => {
+    try {
+      return realpathSync(x);
+    } catch {
+      return x === dirname(x) ? x : join(real(dirname(x)), basename(x));
+    }
+  };
+  const rel = relative(real(dir), real(p));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
 export async function writeImage(subject: ExportSubject, dir: string): Promise<void> {
   const { ctx, entry, cfg } = subject;
   const target = resolve(dir);
-  const existed = checkTarget(target, dir);
   const root = join(cfg.globals.zonepath, 'root');
   const inherited = inheritedDirs(cfg);
+  // tar would read the layer it is writing.
+  const inside = [cfg.globals.zonepath, ...inherited].find((d) => within(target, d));
+  if (inside !== undefined) throw new ZoneadmError(`${dir}: the image cannot be written inside ${inside}, which it holds`);
+  const existed = checkTarget(target, dir);
   const init = zoneEntrypoint(root, inherited, cfg.globals.bootargs);
   if (init.entrypoint === undefined) {
     ctx.io.err(`zoneadm: zone '${entry.name}': WARNING: ${init.why}; the image has no entrypoint: give podman a command to run\n`);
