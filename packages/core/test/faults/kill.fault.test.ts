@@ -292,6 +292,20 @@ describe('kill -9 of the operations on disk', () => {
     await ok(['-z', z, 'export', '-t', 'oci-bundle', out]);
     expect([stale(), existsSync(join(out, 'config.json')), existsSync(join(out, 'rootfs/etc/motd'))]).toEqual([[], true, true]);
   }, 90_000);
+
+  test.concurrent.each(at('export:image-layer'))('export -t oci-image at %s', async (point) => {
+    const z = 'eimage';
+    installed(z);
+    const dir = join(base, 'image-out');
+    await killAt(['-z', z, 'export', '-t', 'oci-image', dir], point);
+    // No DIR that looks complete; the hidden sibling is what the next export to DIR removes.
+    const partials = () => readdirSync(base).filter((n) => n.startsWith('.image-out.partial-'));
+    expect([await listed(z), existsSync(dir), partials().length]).toEqual(['installed', false, 1]);
+    const again = await ok(['-z', z, 'export', '-t', 'oci-image', dir]);
+    expect([readdirSync(dir).sort(), partials()]).toEqual([['blobs', 'index.json', 'oci-layout'], []]);
+    // This root has no init: the image gets no entrypoint, and the export says so.
+    expect(again.stderr).toBe(`zoneadm: zone '${z}': WARNING: the zone has no executable /sbin/init; the image has no entrypoint: give podman a command to run`);
+  }, 90_000);
 });
 
 dBoot('kill -9 of the lifecycle', () => {
