@@ -1,12 +1,15 @@
 /**
  * `zoneadm install -d PATH`: a zone root from a tar archive (plain, gzip, xz, zstd, bzip2; detected
- * by magic bytes) or from a directory. Archives are listed and checked before anything is
+ * by magic bytes), from an OCI image layout (oci-image.ts) or from a directory. Archives are listed and checked before anything is
  * unpacked (see tarball.ts); device nodes are never unpacked, since the zone's /dev is a tmpfs
  * built at boot and a device node elsewhere in a root would reach the host's devices.
  */
 import { existsSync, realpathSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { runTool } from '../sys/tools.js';
+import { splitReference } from '../oci/image-read.js';
+import { isImageLayout } from '../oci/layout.js';
+import { installImage } from './oci-image.js';
 import { looksLikeRoot, walk } from './fsutil.js';
 import { ensureMountPoints, prepareRoot } from './layout.js';
 import { applyProfile } from './sysconfig.js';
@@ -34,7 +37,14 @@ export class ArchiveInstaller implements Installer {
   async install(ctx: InstallContext): Promise<void> {
     const given = ctx.options.source;
     if (!given) throw new InstallError('no archive or directory given (install -d PATH)');
-    const source = resolve(given);
+    let source = resolve(given);
+    let tag: string | undefined;
+    // DIR:TAG names one image of an OCI layout (docs/oci-image.md#the-way-back).
+    const ref = splitReference(given);
+    if (ref.tag !== undefined && !existsSync(source) && isImageLayout(resolve(ref.dir))) {
+      source = resolve(ref.dir);
+      tag = ref.tag;
+    }
     let isDir: boolean;
     try {
       const st = statSync(source);
@@ -46,7 +56,8 @@ export class ArchiveInstaller implements Installer {
     }
     prepareRoot(ctx.root);
 
-    if (isDir) await this.fromDirectory(ctx, source);
+    if (isDir && isImageLayout(source)) await installImage(ctx, source, tag, given);
+    else if (isDir) await this.fromDirectory(ctx, source);
     else await this.fromArchive(ctx, source);
 
     if (!looksLikeRoot(ctx.root)) throw new InstallError(`${given} does not look like a root file system`);

@@ -61,7 +61,7 @@ export function complete(line: string, scopeType: string | undefined, schema: Sc
     const names = globalNames(schema);
     return [pick(cmd === 'set' ? names.map((n) => `${n}=`) : names), fragment];
   }
-  if (earlier.length === 1 && cmd === 'create') return [pick(['-F', '-b', '-t', '-a']), fragment];
+  if (earlier.length === 1 && cmd === 'create') return [pick(['-F', '-b', '-t', '-a', '-o']), fragment];
   return [[], fragment];
 }
 

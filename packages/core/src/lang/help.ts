@@ -11,7 +11,7 @@ const SHORT: Record<CommandName, string> = {
   cancel: 'cancel',
   clear: 'clear <property-name>',
   commit: 'commit',
-  create: 'create [-F] [ -a <path> | -b | -t <template> ]',
+  create: 'create [-F] [ -a <path> | -b | -t <template> | -o <image> ]',
   delete: 'delete [-F]',
   end: 'end',
   exit: 'exit [-F]',
@@ -33,7 +33,7 @@ const LONG: Record<CommandName, string> = {
   commit:
     'Commits current configuration.  Configuration must be committed to\n\tbe used by zoneadm.  Until the configuration is committed, changes \n\tcan be removed with the revert command.  This operation is\n\tattempted automatically upon completion of a zonecfg session.',
   create:
-    "Creates a configuration for the specified zone.  create should be\n\tused to begin configuring a new zone.  If overwriting an existing\n\tconfiguration, the -F flag can be used to force the action.  If\n\t-t template is given, creates a configuration identical to the\n\tspecified template, except that the zone name is changed from\n\ttemplate to zonename.  'create -a' creates a configuration from a\n\tdetached zonepath.  'create -b' results in a blank configuration.\n\t'create' with no arguments applies the Sun default settings.",
+    "Creates a configuration for the specified zone.  create should be\n\tused to begin configuring a new zone.  If overwriting an existing\n\tconfiguration, the -F flag can be used to force the action.  If\n\t-t template is given, creates a configuration identical to the\n\tspecified template, except that the zone name is changed from\n\ttemplate to zonename.  'create -a' creates a configuration from a\n\tdetached zonepath.  'create -b' results in a blank configuration.\n\t'create -o' creates a configuration from the labels of an OCI\n\timage layout (DIR or DIR:TAG) that zoneadm export -t oci-image\n\twrote.  'create' with no arguments applies the Sun default settings.",
   delete: 'Deletes the specified zone.  The -F flag can be used to force the\n\taction.',
   end: 'Ends resource/property specification.',
   exit: 'Exits the program.  The -F flag can be used to force the action.',

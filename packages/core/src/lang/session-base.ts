@@ -63,6 +63,11 @@ export interface ConfigBackend {
   writable(name: string): boolean;
   /** `create -a PATH`: the configuration in a detached zonepath's manifest, or why there is none. */
   detached(path: string): Promise<ZoneConfig | 'no-manifest' | 'invalid-manifest'>;
+  /**
+   * `create -o DIR[:TAG]`: the configuration an OCI image's labels carry, less what names this
+   * host (each left-out part a line of `notes`), or why there is none (docs/oci-image.md).
+   */
+  image?(ref: string, zonename: string): Promise<{ config: ZoneConfig; notes: string[] } | { error: string }>;
 }
 
 export interface SessionIO {

@@ -139,6 +139,7 @@ export class Session extends ResourceCommands {
     let force = false;
     let template = 'SUNWdefault';
     let attachPath: string | undefined;
+    let imagePath: string | undefined;
     const argv = [...cmd.argv];
     while (argv.length > 0) {
       const a = argv.shift()!;
@@ -147,6 +148,7 @@ export class Session extends ResourceCommands {
       else if (a === '-b') template = 'SUNWblank';
       else if (a === '-t' && argv.length > 0) template = argv.shift()!;
       else if (a === '-a' && argv.length > 0) attachPath = argv.shift()!;
+      else if (a === '-o' && argv.length > 0) imagePath = argv.shift()!;
       else return this.usageError('create');
     }
     if (this.refusedReadOnly(cmd) || this.refusedLive('create')) return;
@@ -170,6 +172,12 @@ export class Session extends ResourceCommands {
       if (found === 'no-manifest') return this.io.err('invalid path to detached zone');
       if (found === 'invalid-manifest') return this.io.err('Cannot attach to an earlier release of the operating system');
       base = { ...found, globals: { ...found.globals, zonepath: attachPath } };
+    } else if (imagePath !== undefined) {
+      // Ours: the configuration an OCI image's labels carry (docs/oci-image.md#the-way-back).
+      const found = this.backend.image ? await this.backend.image(imagePath, this.name) : { error: 'create -o is not available here' };
+      if ('error' in found) return this.error(found.error);
+      for (const note of found.notes) this.io.err(note);
+      base = found.config;
     } else {
       base = this.backend.template(template);
       if (!base) return this.error(`${template}: No such zone configured`);

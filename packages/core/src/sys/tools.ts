@@ -65,6 +65,11 @@ export interface RunOptions {
   onOutput?: (chunk: string) => void;
   signal?: AbortSignal;
   input?: string;
+  /**
+   * Where stdout goes instead of being collected (binary, with backpressure: an archive written
+   * by tar); the caller waits for the stream's own end. `onOutput` then sees stderr only.
+   */
+  stdout?: NodeJS.WritableStream;
 }
 
 export interface RunResult {
@@ -115,10 +120,14 @@ function spawnToEnd(path: string, args: readonly string[], opts: RunOptions): Pr
     });
     let stdout = '';
     let stderr = '';
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-      opts.onOutput?.(d);
-    });
+    if (opts.stdout) {
+      child.stdout!.pipe(opts.stdout);
+    } else {
+      child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+        stdout += d;
+        opts.onOutput?.(d);
+      });
+    }
     child.stderr!.setEncoding('utf8').on('data', (d: string) => {
       stderr += d;
       opts.onOutput?.(d);

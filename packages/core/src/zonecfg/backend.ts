@@ -87,6 +87,10 @@ export function storeBackend(root?: string, schema?: Schema): ConfigBackend {
         return 'invalid-manifest';
       }
     },
+    async image(ref, zonename) {
+      const { configFromImage } = await import('../oci/image-zonecfg.js');
+      return configFromImage(ref, zonename);
+    },
     writeFile(path, text) {
       writeFileSync(path, text, { mode: 0o644 });
     },
