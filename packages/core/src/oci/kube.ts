@@ -19,7 +19,7 @@ import { ZoneadmError } from '../zoneadm/errors.js';
 import { ociSeccomp, type OciSeccomp } from './runtime-config.js';
 import type { ExportSubject } from './subject.js';
 
-/** Where `zoneadm export -t oci-image` images are expected when -i is not given (docs/scale.md#the-image). */
+/** Where `zoneadm export -t oci-image` images are expected when -i is not given (docs/scale.md#oci-image). */
 export const DEFAULT_IMAGE_REPOSITORY = 'localhost/zones';
 
 /** The image a manifest runs without -i: `localhost/zones/<zonename>:latest` (references are lower case). */
