@@ -139,8 +139,9 @@ export function kubeResources(limits: CgroupLimits): { resources: Resources; ann
     notes.push(`zone.cpu-shares ${shares}: requests.cpu ${req.cpu}, the weight the kubelet gives the container (and what the scheduler reserves on a node).`);
   }
   if (typeof limits.pidsMax === 'number') {
+    // Linux counts threads and processes alike: the one cap of zone.max-lwps and zone.max-processes.
     annotations[`${NOTE}.max-lwps`] = String(limits.pidsMax);
-    notes.push(`zone.max-lwps ${limits.pidsMax} has no Pod field: a node caps the tasks of every Pod alike (the kubelet's podPidsLimit).`);
+    notes.push(`zone.max-lwps ${limits.pidsMax} (tasks, with zone.max-processes) has no Pod field: a node caps the tasks of every Pod alike (the kubelet's podPidsLimit).`);
   }
   if (limits.memlockBytes !== undefined) {
     annotations[`${NOTE}.max-locked-memory`] = String(limits.memlockBytes);

@@ -102,7 +102,7 @@ describe('export -t kube: the manifest of a zone', () => {
     const { ctr, pod, text } = await kube('web');
     expect(ctr.resources).toEqual({ limits: { memory: '512Mi', cpu: '1500m' }, requests: { memory: '512Mi', cpu: '20m' } });
     expect(pod.metadata.annotations).toMatchObject({ 'org.zones.max-lwps': '500', 'org.zones.cpu-shares': '20', 'org.zones.max-swap': String(2 ** 30) });
-    expect(text).toMatch(/^# zone\.max-lwps 500 has no Pod field/m);
+    expect(text).toMatch(/^# zone\.max-lwps 500 \(tasks, with zone\.max-processes\) has no Pod field/m);
   });
 
   test('dedicated-cpu asks for whole CPUs, requests = limits (a Guaranteed Pod, for the static CPU manager)', async () => {
