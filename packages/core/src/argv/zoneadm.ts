@@ -63,7 +63,7 @@ export const SUBCOMMANDS = {
     options: [
       valued('x', 'x', 'nodataset (accepted, ignored: no ZFS)'),
       valued('c', 'profile', 'system configuration profile (YAML)'),
-      valued('d', 'source', 'archive or directory to install from'),
+      valued('d', 'source', 'archive, directory or OCI image layout (DIR[:TAG]) to install from'),
       valued('r', 'release', 'release to bootstrap (bookworm, centos-7, ...)'),
       valued('m', 'mirror', 'package mirror'),
       valued('v', 'variant', 'bootstrap variant (minbase, ...)'),

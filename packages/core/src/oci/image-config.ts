@@ -43,7 +43,10 @@ function resolveInZone(root: string, inherited: readonly string[], path: string,
     try {
       st = lstatSync(hostPathOf(root, inherited, next));
     } catch {
-      return undefined;
+      // The parents of an inherit-pkg-dir are made as mount points at boot.
+      if (!inherited.some((d) => d.startsWith(`${next}/`))) return undefined;
+      cur = next;
+      continue;
     }
     if (!st.isSymbolicLink()) {
       cur = next;

@@ -68,8 +68,13 @@ async function writeLayer(root: string, inherited: readonly string[], blobs: str
   const packed = hasher();
   const out = createWriteStream(tmp, { mode: 0o644 });
   const gzip = createGzip();
-  const done = pipeline(plain.stage, gzip, packed.stage, out);
-  const tar = runTool('tar', layerTarArgs(root, inherited), { stdout: plain.stage, env: { ...process.env, LC_ALL: 'C' } });
+  // A failed write (a full disk) must end tar too, or it would block on a pipe nobody reads.
+  const stop = new AbortController();
+  const done = pipeline(plain.stage, gzip, packed.stage, out).catch((e: unknown) => {
+    stop.abort();
+    throw e;
+  });
+  const tar = runTool('tar', layerTarArgs(root, inherited), { stdout: plain.stage, signal: stop.signal, env: { ...process.env, LC_ALL: 'C' } });
   // Both must end: tar's exit status and the last byte on disk (a full disk fails the pipeline first).
   for (const r of await Promise.allSettled([done, tar])) if (r.status === 'rejected') throw r.reason;
   const layer: Descriptor = { mediaType: MEDIA.layerGzip, digest: packed.digest(), size: packed.size() };

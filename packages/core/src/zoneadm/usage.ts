@@ -89,7 +89,8 @@ export const ZONEADM_HELP: Readonly<Record<Subcommand, SubcommandHelp>> = {
     short: 'install [-x nodataset] [-c profile] [-d path] [-r release] [-m mirror] [-v variant] [-a arch]',
     long:
       'Install the configuration on to the system.  The brand builds the\n\tzone root: -d installs from ' +
-      'an archive or a directory, -r, -m, -v\n\tand -a choose the release, mirror, variant and ' +
+      'an archive, a directory or an OCI\n\timage layout (DIR or DIR:TAG), -r, -m, -v ' +
+      'and -a choose the\n\trelease, mirror, variant and ' +
       'architecture of a\n\tbootstrapped root.  -c gives the system configuration profile\n\t(hostname, ' +
       'timezone, locale, root_password or root_password_hash);\n\twithout it the questions are asked on a ' +
       'terminal, defaults are\n\tused otherwise.  -x nodataset is accepted and ignored.',
