@@ -326,16 +326,16 @@ export function kubeWorkload(name: string, cfg: ZoneConfig, facts: KubeFacts): K
 }
 
 /** Comment lines, wrapped at about 100 columns. */
-function comment(text: string, indent = ''): string[] {
+function comment(text: string): string[] {
   const out: string[] = [];
   let line = '';
   for (const w of text.split(' ')) {
-    if (line !== '' && `${line} ${w}`.length > 98 - indent.length) {
-      out.push(`# ${indent}${line}`);
+    if (line !== '' && `${line} ${w}`.length > 98) {
+      out.push(`# ${line}`);
       line = w;
     } else line = line === '' ? w : `${line} ${w}`;
   }
-  if (line !== '') out.push(`# ${indent}${line}`);
+  if (line !== '') out.push(`# ${line}`);
   return out;
 }
 
