@@ -135,6 +135,9 @@ export function kubeResources(limits: CgroupLimits): { resources: Resources; ann
   } else if (shares !== undefined) {
     req.cpu = cpuQuantity(shares);
   }
+  if (limits.dedicatedCpu && lim.memory === undefined) {
+    notes.push('dedicated-cpu without capped-memory: a Pod without a memory limit is not Guaranteed, and the static CPU manager policy gives CPUs of their own only to Guaranteed Pods; set capped-memory physical.');
+  }
   if (shares !== undefined && !limits.dedicatedCpu) {
     notes.push(`zone.cpu-shares ${shares}: requests.cpu ${req.cpu}, the weight the kubelet gives the container (and what the scheduler reserves on a node).`);
   }

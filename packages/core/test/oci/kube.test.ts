@@ -110,6 +110,11 @@ describe('export -t kube: the manifest of a zone', () => {
     const { ctr, text } = await kube('db');
     expect(ctr.resources).toEqual({ limits: { cpu: '2', memory: '2Gi' }, requests: { cpu: '2', memory: '2Gi' } });
     expect(text).toContain('static CPU manager policy');
+    expect(text).not.toContain('not Guaranteed');
+    await zonecfg('nomem', ['create -b', 'set zonepath=/zones/nomem', 'add dedicated-cpu', 'set ncpus=1', 'end']);
+    const nomem = await kube('nomem');
+    expect(nomem.ctr.resources).toEqual({ limits: { cpu: '1' }, requests: { cpu: '1' } });
+    expect(nomem.text).toContain('# dedicated-cpu without capped-memory: a Pod without a memory limit is not Guaranteed');
   });
 
   test('shares alone are a request without a limit; no limits, no resources', async () => {
