@@ -16,6 +16,7 @@ export const FAULT_POINTS = Object.freeze({
   move: ['move:journal', 'move:emptied-target', 'move:after-rename', 'move:after-copy', 'move:saved'],
   detach: ['detach:manifest'],
   attach: ['attach:installed'],
+  'export -t oci-image': ['export:image-layer'],
   ready: ['boot:rundir', 'boot:cgroup', 'boot:started'],
   boot: ['boot:rundir', 'boot:cgroup', 'boot:started'],
   halt: ['halt:killed', 'halt:cleaned'],

@@ -143,6 +143,12 @@ d('zoneadm export -t oci-image', () => {
     }
   }, 60_000);
 
+  test("podman with the zone's kind of id mapping: root of the container is an unprivileged host id, files keep their ids", async () => {
+    const map = '0:1879048192:65536';
+    const r = podman.podman(['run', '--rm', '--network', 'none', '--uidmap', map, '--gidmap', map, '--entrypoint', '/bin/sh', ref(), '-c', 'cat /proc/self/uid_map; stat -c %u:%g /etc/shadow']);
+    expect({ code: r.status, out: r.stdout.replace(/[ \t]+/g, ' ').trim() }).toEqual({ code: 0, out: '0 1879048192 65536\n0:42' });
+  }, 60_000);
+
   (hasCrun() ? test : test.skip)('podman with crun runs it (cgroup2 hybrid mount hidden)', async () => {
     const cat = podman.podman(['run', '--rm', '--network', 'none', '--entrypoint', '/bin/cat', ref(), '/etc/zone-marker'], { runtime: 'crun' });
     expect({ code: cat.status, out: cat.stdout, err: cat.stderr.split('\n').filter((l) => /^Error/.test(l)) }).toEqual({ code: 0, out: 'zone img\n', err: [] });

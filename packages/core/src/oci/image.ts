@@ -7,7 +7,8 @@
  * `zonecfg create -o` reads back.
  *
  * The layout is written into a hidden sibling of DIR and renamed into place at the end: a crash
- * leaves `.<DIR>.partial-<pid>`, never a DIR that looks complete (docs/recovery.md).
+ * leaves `.<DIR>.partial-<pid>`, never a DIR that looks complete, and the next export to DIR
+ * removes it (docs/oci-image.md#writing-it).
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,9 @@ import { machine } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
+import { constants, createGzip } from 'node:zlib';
+import { faultPoint } from '../fault-points.js';
+import { processAlive } from '../platform/proc.js';
 import { runTool } from '../sys/tools.js';
 import { ZoneadmError } from '../zoneadm/errors.js';
 import { LAYOUT_FILE, MEDIA, REF_NAME, blobPath, sha256Hex, type Descriptor } from './layout.js';
@@ -67,7 +70,8 @@ async function writeLayer(root: string, inherited: readonly string[], blobs: str
   const plain = hasher();
   const packed = hasher();
   const out = createWriteStream(tmp, { mode: 0o644 });
-  const gzip = createGzip();
+  // Level 1: 1.6 times the speed of the default 6 for 4% more bytes on a /usr (docs/oci-image.md#writing-it).
+  const gzip = createGzip({ level: constants.Z_BEST_SPEED });
   // A failed write (a full disk) must end tar too, or it would block on a pipe nobody reads.
   const stop = new AbortController();
   const done = pipeline(plain.stage, gzip, packed.stage, out).catch((e: unknown) => {
@@ -103,6 +107,23 @@ function checkTarget(dir: string, given: string): boolean {
   return true;
 }
 
+/** The temporary siblings of DIR that exports which died (killed, a crash) left behind. */
+function removeStalePartials(target: string): void {
+  const prefix = `.${basename(target)}.partial-`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(target));
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const pid = n.startsWith(prefix) ? n.slice(prefix.length) : '';
+    if (/^\d+$/.test(pid) && (Number(pid) === process.pid || !processAlive(Number(pid)))) {
+      rmSync(join(dirname(target), n), { recursive: true, force: true });
+    }
+  }
+}
+
 export async function writeImage(subject: ExportSubject, dir: string): Promise<void> {
   const { ctx, entry, cfg } = subject;
   const target = resolve(dir);
@@ -114,9 +135,11 @@ export async function writeImage(subject: ExportSubject, dir: string): Promise<v
     ctx.io.err(`zoneadm: zone '${entry.name}': WARNING: ${init.why}; the image has no entrypoint: give podman a command to run\n`);
   }
   const tmp = join(dirname(target), `.${basename(target)}.partial-${process.pid}`);
+  removeStalePartials(target);
   try {
     mkdirSync(join(tmp, 'blobs', 'sha256'), { recursive: true, mode: 0o755 });
     const { layer, diffId } = await writeLayer(root, inherited, join(tmp, 'blobs', 'sha256'));
+    faultPoint('export:image-layer');
     const created = new Date().toISOString();
     const config = putJson(tmp, MEDIA.config, imageConfig({ entry, cfg, init, diffId, created, architecture: machine() }));
     const annotations = { 'org.opencontainers.image.created': created, 'org.opencontainers.image.title': entry.name };

@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execa, type ResultPromise } from 'execa';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -246,6 +246,18 @@ describe('kill -9 of the operations on disk', () => {
     await ok(['-z', z, 'detach']);
     await ok(['-z', z, 'attach']);
     expect([state(z), existsSync(join(zp, 'SUNWdetached.yaml')), whole(zp)]).toEqual(['installed', false, true]);
+  }, 90_000);
+
+  test.concurrent.each(at('export:image-layer'))('export -t oci-image at %s', async (point) => {
+    const z = 'eimage';
+    installed(z);
+    const dir = join(base, 'image-out');
+    await killAt(['-z', z, 'export', '-t', 'oci-image', dir], point);
+    // No DIR that looks complete; the hidden sibling is what the next export to DIR removes.
+    const partials = () => readdirSync(base).filter((n) => n.startsWith('.image-out.partial-'));
+    expect([await listed(z), existsSync(dir), partials().length]).toEqual(['installed', false, 1]);
+    await ok(['-z', z, 'export', '-t', 'oci-image', dir]);
+    expect([readdirSync(dir).sort(), partials()]).toEqual([['blobs', 'index.json', 'oci-layout'], []]);
   }, 90_000);
 });
 
