@@ -161,7 +161,7 @@ export const ZONEADM_HELP: Readonly<Record<Subcommand, SubcommandHelp>> = {
       'Export the installed zone for other runtimes.  -t oci-bundle writes an\n\tOCI runtime bundle ' +
       "(config.json and rootfs) that runc and crun run;\n\t-t oci-image writes an OCI image layout that " +
       'podman, skopeo and\n\tregistries read; -t kube prints a Kubernetes manifest for the image\n\t' +
-      '(-i names it).  See docs/scale.md.',
+      '(-i names it, else localhost/zones/<zone>:latest).  See docs/scale.md.',
     summary: 'Export the zone as an OCI runtime bundle, an OCI image or a Kubernetes manifest.',
   },
 };
