@@ -185,7 +185,7 @@ d('export -t oci-bundle', () => {
     expect(statSync(join(bundle, 'rootfs')).uid).toBe(map.uid);
     // the zone's own files are untouched
     expect(statSync(join(zones, Z, 'root/etc/zone-marker')).uid).toBe(0);
-    expect(readdirSync(base).filter((n) => n.includes('.export-'))).toEqual([]);
+    expect(readdirSync(base).filter((n) => n.includes('.partial-'))).toEqual([]);
   }, 60_000);
 
   test.each(['runc', 'crun'] as const)('%s runs the zone with its isolation', async (rt) => {
@@ -261,7 +261,9 @@ d('export -t oci-bundle', () => {
 
   test('refusals: a non-empty target, no type, an unknown type, a running zone, a zone without an init of its own', async () => {
     const again = await zoneadm('-z', Z, 'export', '-t', 'oci-bundle', bundle);
-    expect([again.exitCode, again.stderr]).toEqual([1, `zoneadm: zone '${Z}': ${bundle} is not empty; an export writes a new directory.`]);
+    expect([again.exitCode, again.stderr]).toEqual([1, `zoneadm: zone '${Z}': ${bundle}: directory exists and is not empty`]);
+    const inside = await zoneadm('-z', Z, 'export', '-t', 'oci-bundle', join(zones, Z, 'root/tmp/b'));
+    expect([inside.exitCode, inside.stderr]).toEqual([1, `zoneadm: zone '${Z}': ${join(zones, Z, 'root/tmp/b')}: the bundle cannot be written inside ${join(zones, Z)}, which it holds`]);
     const none = await zoneadm('-z', Z, 'export', join(base, 'b2'));
     expect(none.exitCode).toBe(2);
     expect(none.stderr).toMatch(new RegExp(`^zoneadm: zone '${Z}': an export type must be given with -t\nusage:`));
@@ -272,7 +274,7 @@ d('export -t oci-bundle', () => {
     const ni = await zoneadm('-z', Z, 'export', '-t', 'oci-bundle', join(base, 'b2'));
     expect([ni.exitCode, ni.stderr]).toEqual([
       1,
-      `zoneadm: zone '${Z}': /sbin/nosuch: no such executable in the zone; another runtime needs an init of the zone's own: set bootargs to '-i PATH'.`,
+      `zoneadm: zone '${Z}': the zone has no executable /sbin/nosuch; another runtime needs an init of the zone's own: set bootargs to '-i PATH'.`,
     ]);
     expect((await zonecfg('-z', Z, 'clear bootargs; commit')).exitCode).toBe(0);
     const boot = await zoneadm('-z', Z, 'boot');

@@ -167,7 +167,7 @@ describe('zoneadm usage', () => {
         `${USAGE_HEAD}help\nboot [-- boot_arguments]\nhalt\nready\nshutdown [-r [-- boot_arguments]]\n` +
           `reboot [-- boot_arguments]\nlist [-cipv]\nverify\n` +
           'install [-x nodataset] [-c profile] [-d path] [-r release] [-m mirror] [-v variant] [-a arch]\n' +
-          'uninstall [-F]\nclone [-m method] zonename\nmove zonepath\ndetach [-n]\nattach [-F] [-n <path>] [-u | -U]\nmark incomplete\napply [-n] [-q]\n',
+          'uninstall [-F]\nclone [-m method] zonename\nmove zonepath\ndetach [-n]\nattach [-F] [-n <path>] [-u | -U]\nmark incomplete\napply [-n] [-q]\nexport -t oci-bundle|oci-image <dir> | -t kube [-i <image>]\n',
       );
     }
   });

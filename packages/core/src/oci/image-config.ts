@@ -12,9 +12,10 @@ import type { ZoneConfig } from '../model/types.js';
 import { bootPlan } from '../runtime/supervisor.js';
 import type { IndexEntry } from '../store/index-file.js';
 import { LABELS } from './layout.js';
+import { ZONE_ENV } from './runtime-config.js';
 
-/** The environment zoneadmd gives a zone's init (native/zoneadmd.c), HOME aside. */
-export const IMAGE_ENV = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'TERM=linux', 'container=zone'];
+/** The environment zoneadmd gives a zone's init, HOME aside (a runtime sets it from the user's passwd entry). */
+export const IMAGE_ENV = ZONE_ENV.filter((e) => !e.startsWith('HOME='));
 
 /** The zone's inherit-pkg-dirs (host directories mounted read-only at the same path). */
 export function inheritedDirs(cfg: ZoneConfig): string[] {

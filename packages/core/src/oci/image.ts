@@ -6,22 +6,21 @@
  * as the entrypoint, its bootargs as the command and its whole configuration as labels, which
  * `zonecfg create -o` reads back.
  *
- * The layout is written into a hidden sibling of DIR and renamed into place at the end: a crash
- * leaves `.<DIR>.partial-<pid>`, never a DIR that looks complete, and the next export to DIR
- * removes it (docs/oci-image.md#writing-it).
+ * The layout is written beside DIR and renamed into place at the end (oci/export-dir.ts,
+ * docs/oci-image.md#writing-it).
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { machine } from 'node:os';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants, createGzip } from 'node:zlib';
 import { faultPoint } from '../fault-points.js';
-import { processAlive } from '../platform/proc.js';
 import { runTool } from '../sys/tools.js';
 import { ZoneadmError } from '../zoneadm/errors.js';
 import { LAYOUT_FILE, MEDIA, REF_NAME, blobPath, sha256Hex, type Descriptor } from './layout.js';
+import { discardExportDir, prepareExportDir, publishExportDir } from './export-dir.js';
 import { imageConfig, inheritedDirs, zoneEntrypoint } from './image-config.js';
 import type { ExportSubject } from './subject.js';
 
@@ -94,64 +93,17 @@ function putJson(layout: string, mediaType: string, doc: unknown): Descriptor {
   return { mediaType, digest, size: Buffer.byteLength(text) };
 }
 
-/** DIR must not exist, or be an empty directory (`refused` otherwise: nothing is overwritten). */
-function checkTarget(dir: string, given: string): boolean {
-  let st;
-  try {
-    st = statSync(dir);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw new ZoneadmError(`${given}: ${(e as Error).message}`);
-  }
-  if (!st.isDirectory() || readdirSync(dir).length > 0) throw new ZoneadmError(`${given}: directory exists and is not empty`);
-  return true;
-}
-
-/** The temporary siblings of DIR that exports which died (killed, a crash) left behind. */
-function removeStalePartials(target: string): void {
-  const prefix = `.${basename(target)}.partial-`;
-  let names: string[];
-  try {
-    names = readdirSync(dirname(target));
-  } catch {
-    return;
-  }
-  for (const n of names) {
-    const pid = n.startsWith(prefix) ? n.slice(prefix.length) : '';
-    if (/^\d+$/.test(pid) && (Number(pid) === process.pid || !processAlive(Number(pid)))) {
-      rmSync(join(dirname(target), n), { recursive: true, force: true });
-    }
-  }
-}
-
-/** Whether `p` is `dir` or lies under it, with the links of both resolved as far as they exist. */
-function within(p: string, dir: string): boolean {
-  const real = (x: string): string => {
-    try {
-      return realpathSync(x);
-    } catch {
-      return x === dirname(x) ? x : join(real(dirname(x)), basename(x));
-    }
-  };
-  const rel = relative(real(dir), real(p));
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
-
 export async function writeImage(subject: ExportSubject, dir: string): Promise<void> {
   const { ctx, entry, cfg } = subject;
-  const target = resolve(dir);
   const root = join(cfg.globals.zonepath, 'root');
   const inherited = inheritedDirs(cfg);
   // tar would read the layer it is writing.
-  const inside = [cfg.globals.zonepath, ...inherited].find((d) => within(target, d));
-  if (inside !== undefined) throw new ZoneadmError(`${dir}: the image cannot be written inside ${inside}, which it holds`);
-  const existed = checkTarget(target, dir);
+  const out = prepareExportDir(dir, [cfg.globals.zonepath, ...inherited], 'image');
+  const tmp = out.work;
   const init = zoneEntrypoint(root, inherited, cfg.globals.bootargs);
   if (init.entrypoint === undefined) {
     ctx.io.err(`zoneadm: zone '${entry.name}': WARNING: ${init.why}; the image has no entrypoint: give podman a command to run\n`);
   }
-  const tmp = join(dirname(target), `.${basename(target)}.partial-${process.pid}`);
-  removeStalePartials(target);
   try {
     mkdirSync(join(tmp, 'blobs', 'sha256'), { recursive: true, mode: 0o755 });
     const { layer, diffId } = await writeLayer(root, inherited, join(tmp, 'blobs', 'sha256'));
@@ -164,10 +116,9 @@ export async function writeImage(subject: ExportSubject, dir: string): Promise<v
     writeFileSync(join(tmp, 'index.json'), JSON.stringify(index), { mode: 0o644 });
     // oci-layout last: a reader that finds it finds the rest.
     writeFileSync(join(tmp, LAYOUT_FILE), JSON.stringify({ imageLayoutVersion: '1.0.0' }), { mode: 0o644 });
-    if (existed) rmdirSync(target);
-    renameSync(tmp, target);
+    publishExportDir(out);
   } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
+    discardExportDir(out);
     if (e instanceof ZoneadmError) throw e;
     throw new ZoneadmError(`writing the image to ${dir} failed: ${(e as Error).message.split('\n')[0]}`);
   }

@@ -98,7 +98,7 @@ export interface RuntimeConfigResult {
 
 const SCMP_ARCH: Record<SyscallArch, string> = { x86_64: 'SCMP_ARCH_X86_64', i386: 'SCMP_ARCH_X86', aarch64: 'SCMP_ARCH_AARCH64' };
 
-/** The environment of the zone's init, as our supervisor gives it. */
+/** The environment of the zone's init, as our supervisor gives it (native/zoneadmd.c sets the same for its boot). */
 export const ZONE_ENV = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'TERM=linux', 'HOME=/', 'container=zone'];
 
 const CLONE_NEWIPC = 0x08000000;
