@@ -166,6 +166,7 @@ d('zoneadm export -t oci-image', () => {
     expect(c.exitCode).toBe(0);
     expect(c.stderr.split('\n')).toEqual([
       `zonepath ${join(base, 'zones', Z)} not taken from the image: set a zonepath`,
+      "the image's resource controls are kept: zone.max-lwps",
       `inherit-pkg-dir ${pkg} not taken: the image carries their files`,
     ]);
     const exported = (await zonecfg('-z', COPY, 'export')).stdout;

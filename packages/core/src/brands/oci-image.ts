@@ -64,6 +64,7 @@ export async function installImage(ctx: InstallContext, dir: string, tag: string
     throw e;
   }
   const scratch = join(ctx.zonepath, `.install-exclude-${process.pid}`);
+  const copy = join(ctx.zonepath, `.install-layer-${process.pid}`);
   try {
     for (const [i, layer] of img.layers.entries()) {
       const what = `layer ${i + 1} of ${img.layers.length}`;
@@ -71,9 +72,12 @@ export async function installImage(ctx: InstallContext, dir: string, tag: string
         throw new InstallError(`${given}: refusing to install: ${what}: ${why}`);
       };
       ctx.progress.step(`Checking ${what} (${layer.digest.slice(7, 19)})`);
+      // The layer is checked, listed and unpacked from one root-only copy: the image's owner may
+      // rewrite a blob of theirs between a check and a later read of it by path.
+      rmSync(copy, { force: true });
       let blob: string;
       try {
-        blob = await verifyBlob(dir, layer, what);
+        blob = await verifyBlob(dir, layer, what, copy);
       } catch (e) {
         if (e instanceof LayoutError) throw new InstallError(`${given}: not a usable OCI image layout: ${e.message}`);
         throw e;
@@ -103,5 +107,6 @@ export async function installImage(ctx: InstallContext, dir: string, tag: string
     }
   } finally {
     rmSync(scratch, { force: true });
+    rmSync(copy, { force: true });
   }
 }

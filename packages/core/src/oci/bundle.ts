@@ -12,7 +12,7 @@ import { writeFileAtomic } from '../store/atomic.js';
 import { IdmapStore, idmapKey, type IdMap } from '../store/idmap.js';
 import { faultPoint } from '../fault-points.js';
 import { ZoneadmError, strerror } from '../zoneadm/errors.js';
-import { discardExportDir, prepareExportDir, publishExportDir } from './export-dir.js';
+import { discardExportDir, makeWorkDir, prepareExportDir, publishExportDir, zoneAreas } from './export-dir.js';
 import { inheritedDirs, zoneEntrypoint } from './image-config.js';
 import { BUNDLE_ROOTFS, runtimeConfig } from './runtime-config.js';
 import { copyShifted } from './rootfs.js';
@@ -40,7 +40,7 @@ export async function writeBundle(subject: ExportSubject, given: string): Promis
   const zonepath = cfg.globals.zonepath || entry.zonepath;
   const root = join(zonepath, 'root');
   const inherited = inheritedDirs(cfg);
-  const out = prepareExportDir(given, [zonepath, ...inherited], 'bundle');
+  const out = prepareExportDir(given, [zonepath, ...inherited], 'bundle', zoneAreas(ctx.store));
   const init = zoneEntrypoint(root, inherited, cfg.globals.bootargs ?? '');
   if (init.entrypoint === undefined) {
     throw new ZoneadmError(`${init.why}; another runtime needs an init of the zone's own: set bootargs to '-i PATH'.`);
@@ -50,7 +50,7 @@ export async function writeBundle(subject: ExportSubject, given: string): Promis
   const facts = { name: entry.name, idmap, devices, init: { path: init.entrypoint, args: init.args }, arches: hostSyscallArches() };
   const { config, warnings } = runtimeConfig(cfg, facts);
   try {
-    mkdirSync(out.work, { mode: BUNDLE_MODE });
+    makeWorkDir(out, 0o700);
     chownSync(out.work, 0, idmap.gid);
     chmodSync(out.work, BUNDLE_MODE);
     mkdirSync(join(out.work, BUNDLE_ROOTFS));
@@ -64,7 +64,7 @@ export async function writeBundle(subject: ExportSubject, given: string): Promis
   } catch (e) {
     discardExportDir(out);
     if (e instanceof ZoneadmError) throw e;
-    throw new ZoneadmError(`writing the bundle to ${given} failed: ${strerror(e)}`);
+    throw new ZoneadmError(`writing the bundle to ${given} failed: ${strerror(e).split('\n')[0]}`);
   }
-  for (const w of warnings) ctx.io.err(`WARNING: ${w}\n`);
+  for (const w of warnings) ctx.io.err(`zoneadm: zone '${entry.name}': WARNING: ${w}\n`);
 }

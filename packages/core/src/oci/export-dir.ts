@@ -4,9 +4,10 @@
  * `.<DIR>.partial-<pid>`, renamed to DIR once complete; what a killed export left is removed by
  * the next export to the same DIR (docs/recovery.md).
  */
-import { readdirSync, realpathSync, renameSync, rmdirSync, statSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { processAlive } from '../platform/proc.js';
+import type { ZoneStore } from '../store/zone-store.js';
 import { ZoneadmError } from '../zoneadm/errors.js';
 import { removeTree } from '../zoneadm/fsutil.js';
 
@@ -15,8 +16,6 @@ export interface ExportDir {
   target: string;
   /** Where the export is made. */
   work: string;
-  /** DIR was an empty directory (a user's `mkdir` first), replaced at the end. */
-  existed: boolean;
 }
 
 /** Whether `p` is `dir` or lies under it, with the links of both resolved as far as they exist. */
@@ -49,29 +48,77 @@ function removeStale(target: string): void {
 }
 
 /**
+ * The first directory above `target` that a user other than host root could change (rename an
+ * entry of it, and so turn a path the export goes on writing to into a link elsewhere): one not
+ * owned by root, or writable by group or others without the sticky bit. Undefined: none.
+ */
+function changeableParent(target: string): string | undefined {
+  for (let d = dirname(target); ; d = dirname(d)) {
+    let st;
+    try {
+      st = lstatSync(d);
+    } catch {
+      return undefined;
+    }
+    if (st.isSymbolicLink()) {
+      // a link root made (/var/run -> /run): its target is checked from there on
+      if (st.uid !== 0) return d;
+      return changeableParent(join(realpathSync(d), '.'));
+    }
+    if (st.uid !== 0 || ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0)) return d;
+    if (d === dirname(d)) return undefined;
+  }
+}
+
+/**
  * Checks `given` as the target of an export that reads `sources` (the zonepath, the
  * inherit-pkg-dirs): it must not exist, or be an empty directory, and must not lie inside them.
+ * Nor may it lie where a zone could change the path under the export: inside any zone's zonepath
+ * or `fs` special (`zoneArea`; a zone's files carry root's ids on disk), or below a directory a
+ * host user other than root may change.
  */
-export function prepareExportDir(given: string, sources: readonly string[], what: string): ExportDir {
+export function prepareExportDir(given: string, sources: readonly string[], what: string, zoneArea: readonly string[] = []): ExportDir {
   const target = resolve(given);
   const inside = sources.find((d) => within(target, d));
   if (inside !== undefined) throw new ZoneadmError(`${given}: the ${what} cannot be written inside ${inside}, which it holds`);
-  let existed = false;
+  const zone = zoneArea.find((d) => d !== '' && within(target, d));
+  if (zone !== undefined) throw new ZoneadmError(`${given}: the ${what} cannot be written inside ${zone}, which a zone can change`);
+  const open = changeableParent(target);
+  if (open !== undefined) throw new ZoneadmError(`${given}: the ${what} cannot be written below ${open}, which users other than root can change`);
   try {
     const st = statSync(target);
     if (!st.isDirectory() || readdirSync(target).length > 0) throw new ZoneadmError(`${given}: directory exists and is not empty`);
-    existed = true;
   } catch (e) {
     if (e instanceof ZoneadmError) throw e;
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new ZoneadmError(`${given}: ${(e as Error).message}`);
   }
   removeStale(target);
-  return { target, work: `${dirname(target)}/${prefixOf(target)}${process.pid}`, existed };
+  return { target, work: `${dirname(target)}/${prefixOf(target)}${process.pid}` };
 }
 
-/** The finished export takes DIR's place. */
+/** Where the zones of `store` keep files a zone can change: their zonepaths and their fs specials. */
+export function zoneAreas(store: ZoneStore): string[] {
+  const out: string[] = [];
+  for (const e of store.list()) {
+    let cfg;
+    try {
+      cfg = store.load(e.name);
+    } catch {
+      cfg = undefined;
+    }
+    out.push(cfg?.globals.zonepath || e.zonepath);
+    for (const r of cfg?.resources ?? []) if (r.type === 'fs' && typeof r.props.special === 'string' && r.props.special.startsWith('/')) out.push(r.props.special);
+  }
+  return out.filter((p) => p !== '' && p !== '/');
+}
+
+/** Makes the work directory, root's alone (never through a link planted at its name). */
+export function makeWorkDir(d: ExportDir, mode = 0o700): void {
+  mkdirSync(d.work, { mode });
+}
+
+/** The finished export takes DIR's place (rename replaces an empty directory in one step). */
 export function publishExportDir(d: ExportDir): void {
-  if (d.existed) rmdirSync(d.target);
   renameSync(d.work, d.target);
 }
 

@@ -59,6 +59,7 @@ const HOST_RESOURCES: Readonly<Record<string, string>> = {
   net: "it names this host's network links",
   dataset: "it names one of this host's datasets",
   admin: 'it grants a user of this host rights on the zone',
+  'dedicated-cpu': "it takes CPUs of this host from every other zone",
 };
 
 /** What of an image's configuration this host takes (pure; the rules of docs/oci-image.md#the-way-back). */
@@ -82,6 +83,13 @@ export function neutralize(cfg: ZoneConfig, zonename: string): ImportedConfig {
     notes.push(`fs-allowed=${config.globals['fs-allowed']} not taken from the image`);
     config.globals['fs-allowed'] = '';
   }
+  // What takes from other zones or the host's start-up is the admin's to grant, not the image's.
+  if (config.globals.autoboot === 'true') {
+    notes.push('autoboot=true not taken from the image: set it if the zone is to boot with the host');
+    config.globals.autoboot = 'false';
+  }
+  const kept = config.resources.filter((r) => r.type === 'rctl' || r.type === 'capped-memory' || r.type === 'capped-cpu');
+  if (kept.length > 0) notes.push(`the image's resource controls are kept: ${[...new Set(kept.map((r) => r.type === 'rctl' ? String(r.props.name) : r.type))].join(', ')}`);
   const inherited = config.resources.filter((r) => r.type === 'inherit-pkg-dir');
   if (inherited.length > 0) notes.push(`inherit-pkg-dir ${inherited.map((r) => String(r.props.dir)).join(' ')} not taken: the image carries their files`);
   config.resources = config.resources.filter((r) => {

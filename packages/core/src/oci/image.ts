@@ -20,7 +20,7 @@ import { faultPoint } from '../fault-points.js';
 import { runTool } from '../sys/tools.js';
 import { ZoneadmError } from '../zoneadm/errors.js';
 import { LAYOUT_FILE, MEDIA, REF_NAME, blobPath, sha256Hex, type Descriptor } from './layout.js';
-import { discardExportDir, prepareExportDir, publishExportDir } from './export-dir.js';
+import { discardExportDir, makeWorkDir, prepareExportDir, publishExportDir, zoneAreas } from './export-dir.js';
 import { imageConfig, inheritedDirs, zoneEntrypoint } from './image-config.js';
 import type { ExportSubject } from './subject.js';
 
@@ -98,14 +98,17 @@ export async function writeImage(subject: ExportSubject, dir: string): Promise<v
   const root = join(cfg.globals.zonepath, 'root');
   const inherited = inheritedDirs(cfg);
   // tar would read the layer it is writing.
-  const out = prepareExportDir(dir, [cfg.globals.zonepath, ...inherited], 'image');
+  const out = prepareExportDir(dir, [cfg.globals.zonepath, ...inherited], 'image', zoneAreas(ctx.store));
   const tmp = out.work;
   const init = zoneEntrypoint(root, inherited, cfg.globals.bootargs);
   if (init.entrypoint === undefined) {
     ctx.io.err(`zoneadm: zone '${entry.name}': WARNING: ${init.why}; the image has no entrypoint: give podman a command to run\n`);
   }
   try {
-    mkdirSync(join(tmp, 'blobs', 'sha256'), { recursive: true, mode: 0o755 });
+    // 0700: the layer holds the zone's whole root (its /etc/shadow, its users' files)
+    makeWorkDir(out);
+    mkdirSync(join(tmp, 'blobs'));
+    mkdirSync(join(tmp, 'blobs', 'sha256'));
     const { layer, diffId } = await writeLayer(root, inherited, join(tmp, 'blobs', 'sha256'));
     faultPoint('export:image-layer');
     const created = new Date().toISOString();

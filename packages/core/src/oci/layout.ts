@@ -7,7 +7,9 @@
  * (docs/oci-image.md).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, constants, createReadStream, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, createReadStream, createWriteStream, fstatSync, openSync, readFileSync } from 'node:fs';
+import { Transform, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 
 export const LAYOUT_FILE = 'oci-layout';
@@ -105,23 +107,28 @@ export function readJsonBlob(dir: string, d: Descriptor, what: string): Record<s
   return parseJson(buf, `the ${what}`);
 }
 
-/** Streams a (large) blob through sha256 and checks it against its descriptor; returns its path. */
-export async function verifyBlob(dir: string, d: Descriptor, what: string): Promise<string> {
+/**
+ * Streams a (large) blob through sha256 and checks it against its descriptor; returns its path.
+ * With `copyTo`, the bytes hashed are also written to that new file (0600), and its path is
+ * returned: what is checked is then what is used, whatever happens to the blob afterwards (an
+ * image's owner may rewrite it between a check and a later read by path).
+ */
+export async function verifyBlob(dir: string, d: Descriptor, what: string, copyTo?: string): Promise<string> {
   const path = blobPath(dir, d.digest);
   const fd = openRegular(path, `the ${what} blob`);
   const hash = createHash('sha256');
   let size = 0;
-  await new Promise<void>((resolve, reject) => {
-    createReadStream('', { fd, autoClose: true })
-      .on('data', (c) => {
-        size += c.length;
-        hash.update(c);
-      })
-      .on('end', resolve)
-      .on('error', reject);
+  const count = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      size += chunk.length;
+      hash.update(chunk);
+      done(null, copyTo === undefined ? undefined : chunk);
+    },
   });
+  const sink = copyTo !== undefined ? createWriteStream(copyTo, { flags: 'wx', mode: 0o600 }) : new Writable({ write: (_c, _e, done) => done() });
+  await pipeline(createReadStream('', { fd, autoClose: true }), count, sink);
   if (size !== d.size || `sha256:${hash.digest('hex')}` !== d.digest) throw new LayoutError(`the ${what} blob does not match its digest`);
-  return path;
+  return copyTo ?? path;
 }
 
 /** A descriptor read from untrusted JSON, or a LayoutError saying which one is malformed. */

@@ -140,6 +140,12 @@ const num = (l: number | 'max' | undefined): number | undefined => (typeof l ===
 /** The first `n` CPUs, in cpuset list syntax. */
 const firstCpus = (n: number): string => (n <= 1 ? '0' : `0-${n - 1}`);
 
+/** A host node in the zone's /dev as our boot makes it: the host's mode, its owner as the zone sees ids (root's is the zone root's). */
+function zoneDevice(n: HostDevice, count: number): OciConfig['linux']['devices'][number] {
+  const id = (v: number | undefined) => (v !== undefined && v < count ? v : 0);
+  return { path: n.path, type: n.type, major: n.major, minor: n.minor, fileMode: n.mode ?? 0o600, uid: id(n.uid), gid: id(n.gid) };
+}
+
 /** The cgroup limits as runtime-spec resources (runc and crun scale them to cgroup v1 or v2 themselves). */
 export function ociResources(limits: CgroupLimits, devices: readonly DeviceRule[]): { resources: OciResources; warnings: string[] } {
   const warnings: string[] = [];
@@ -197,7 +203,8 @@ function systemMounts(exclusive: boolean): OciMount[] {
   const sys: OciMount = exclusive
     ? { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] }
     : // sysfs can only be mounted by the owner of the network namespace: a shared-IP zone sees the host's, read-only.
-      { destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] };
+      // rro: the host's securityfs, debugfs, bpf or efivars below /sys read-only too
+      { destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', 'rro', 'nosuid', 'noexec', 'nodev'] };
   return [
     { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
     { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
@@ -211,8 +218,9 @@ function systemMounts(exclusive: boolean): OciMount[] {
 
 /**
  * The zone's mounts: the kernel filesystems, then its inherit-pkg-dirs (the host's directories,
- * read-only, idmapped so the host's root owns them as the zone's root, as in our boot: crun does;
- * runc 1.1 ignores the option and shows them owned by nobody), then its fs resources.
+ * read-only all the way down, idmapped so the host's root owns them as the zone's root, as in
+ * our boot: crun does; runc 1.1 ignores the option and shows them owned by nobody), then its fs
+ * resources.
  */
 export function zoneMounts(cfg: ZoneConfig, exclusive: boolean): { mounts: OciMount[]; warnings: string[] } {
   const mounts = systemMounts(exclusive);
@@ -220,7 +228,9 @@ export function zoneMounts(cfg: ZoneConfig, exclusive: boolean): { mounts: OciMo
   for (const r of cfg.resources) {
     if (r.type === 'inherit-pkg-dir' && str(r.props.dir)) {
       const dir = str(r.props.dir);
-      mounts.push({ destination: dir, type: 'bind', source: dir, options: ['rbind', 'ro', 'nodev', 'idmap'] });
+      // rro: read-only all the way down (runtimes apply plain ro to the top mount only, and a user
+      // namespace may not bind a mount without the mounts the host put below it)
+      mounts.push({ destination: dir, type: 'bind', source: dir, options: ['rbind', 'rro', 'nodev', 'idmap'] });
     } else if (r.type === 'fs') {
       const type = str(r.props.type);
       mounts.push(fsResourceMount(type, str(r.props.special), str(r.props.dir), list(r.props.options)));
@@ -291,7 +301,7 @@ export function runtimeConfig(cfg: ZoneConfig, facts: ZoneFacts): RuntimeConfigR
       uidMappings: [{ containerID: 0, hostID: uid, size: count }],
       gidMappings: [{ containerID: 0, hostID: gid, size: count }],
       namespaces,
-      devices: facts.devices.nodes.map((n) => ({ path: n.path, type: n.type, major: n.major, minor: n.minor, fileMode: 0o666, uid: 0, gid: 0 })),
+      devices: facts.devices.nodes.map((n) => zoneDevice(n, count)),
       resources: res.resources,
       ...(Object.keys(sysctl).length > 0 ? { sysctl } : {}),
       seccomp: ociSeccomp(caps, facts.arches, refuseNewIpc),

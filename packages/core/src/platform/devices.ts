@@ -10,6 +10,10 @@ export interface HostDevice {
   type: 'c' | 'b';
   major: number;
   minor: number;
+  /** The node's permission bits and owner on the host (a zone's copy keeps them, its ids shifted). */
+  mode?: number;
+  uid?: number;
+  gid?: number;
 }
 
 /** The node at `path`, or undefined when it is missing or not a character or block device. */
@@ -21,7 +25,7 @@ export function hostDevice(path: string): HostDevice | undefined {
     const rdev = st.rdev;
     const major = Number(((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn));
     const minor = Number((rdev & 0xffn) | ((rdev >> 12n) & ~0xffn));
-    return { path, type: st.isCharacterDevice() ? 'c' : 'b', major, minor };
+    return { path, type: st.isCharacterDevice() ? 'c' : 'b', major, minor, mode: Number(st.mode & 0o7777n), uid: Number(st.uid), gid: Number(st.gid) };
   } catch {
     return undefined;
   }

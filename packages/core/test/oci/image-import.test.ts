@@ -34,7 +34,9 @@ const HOSTILE = [
   'set zonepath=/etc',
   'set limitpriv=all',
   'set fs-allowed=ext4',
+  'set autoboot=true',
   'set max-lwps=200',
+  'add dedicated-cpu; set ncpus=2; end',
   'add fs; set dir=/mnt; set special=/; set type=lofs; add options rw; end',
   'add device; set match=/dev/sda; end',
   'add net; set physical=eth0; set address=192.0.2.7; end',
@@ -49,13 +51,16 @@ describe('zonecfg create -o: the label', () => {
     writeLayout(dir, { layers: [rootEntries()], labels: { [CONFIG]: `${HOSTILE}\n` } });
     const r = await configFromImage(dir, 'copy');
     if ('error' in r) throw new Error(r.error);
-    expect(r.config.globals).toMatchObject({ zonename: 'copy', zonepath: '', limitpriv: '', 'fs-allowed': '' });
+    expect(r.config.globals).toMatchObject({ zonename: 'copy', zonepath: '', limitpriv: '', 'fs-allowed': '', autoboot: 'false' });
     expect(r.config.resources.map((x) => x.type)).toEqual(['rctl', 'attr']);
     expect(r.notes).toEqual([
       'zonepath /etc not taken from the image: set a zonepath',
       'limitpriv=all not taken from the image: the zone gets the default privileges',
       'fs-allowed=ext4 not taken from the image',
+      'autoboot=true not taken from the image: set it if the zone is to boot with the host',
+      'the image\'s resource controls are kept: zone.max-lwps',
       'inherit-pkg-dir /usr not taken: the image carries their files',
+      'dedicated-cpu not taken from the image: it takes CPUs of this host from every other zone',
       'fs dir=/mnt special=/ type=lofs not taken from the image: it mounts a file system of this host',
       "device match=/dev/sda not taken from the image: it gives the zone one of this host's devices",
       "net physical=eth0 address=192.0.2.7 not taken from the image: it names this host's network links",
@@ -98,7 +103,7 @@ describe('zonecfg create -o: the label', () => {
     const io = new CapturingIO();
     const s = new Session(backend, io, { zonename: 'copy', mode: 'argv' });
     await s.run(`create -o ${dir}; set zonepath=/zones/copy; commit`);
-    expect(io.stderr).toEqual(['zonepath /zones/a not taken from the image: set a zonepath']);
+    expect(io.stderr).toEqual(['zonepath /zones/a not taken from the image: set a zonepath', "the image's resource controls are kept: zone.max-lwps"]);
     expect(backend.zones.get('copy')?.config.globals.zonepath).toBe('/zones/copy');
     const io2 = new CapturingIO();
     await new Session(backend, io2, { zonename: 'other', mode: 'argv' }).run(`create -o ${join(t.dir, 'nothing')}`);

@@ -19,7 +19,10 @@ const facts = (name = 'z1'): ZoneFacts => ({
   name,
   idmap: { uid: 1_000_065_536, gid: 1_000_131_072, count: 65536 },
   devices: {
-    nodes: [{ path: '/dev/null', type: 'c', major: 1, minor: 3 }],
+    nodes: [
+      { path: '/dev/null', type: 'c', major: 1, minor: 3, mode: 0o666, uid: 0, gid: 0 },
+      { path: '/dev/sdb', type: 'b', major: 8, minor: 16, mode: 0o660, uid: 0, gid: 6 },
+    ],
     rules: [
       { type: 'c', major: 1, minor: 3, access: 'rwm' },
       { type: 'c', major: 136, minor: '*', access: 'rwm' },
@@ -90,11 +93,12 @@ describe('the mappings', () => {
   });
 
   test('inherit-pkg-dirs are read-only idmapped binds; fs resources keep their options', () => {
-    expect(mount(config, '/usr')).toEqual({ destination: '/usr', type: 'bind', source: '/usr', options: ['rbind', 'ro', 'nodev', 'idmap'] });
+    expect(mount(config, '/usr')).toEqual({ destination: '/usr', type: 'bind', source: '/usr', options: ['rbind', 'rro', 'nodev', 'idmap'] });
     expect(mount(config, '/data')).toEqual({ destination: '/data', type: 'bind', source: '/srv/data', options: ['rbind', 'ro', 'nodev'] });
     expect(mount(config, '/scratch')).toEqual({ destination: '/scratch', type: 'tmpfs', source: 'swap', options: ['size=64m'] });
     // a shared-IP zone has no network namespace of its own: the host's sysfs, read-only
-    expect(mount(config, '/sys')?.options).toContain('ro');
+    // read-only all the way down: the host's securityfs, debugfs, bpf, efivars below /sys too
+    expect(mount(config, '/sys')?.options).toContain('rro');
     expect(mount(config, '/sys')?.type).toBe('bind');
   });
 
@@ -107,6 +111,13 @@ describe('the mappings', () => {
     expect(excl.linux.readonlyPaths.some((p) => p.startsWith('/proc/sys/net'))).toBe(false);
     expect(excl.linux.namespaces.map((n) => n.type)).toContain('network');
     expect(mount(excl, '/sys')?.type).toBe('sysfs');
+  });
+
+  test("device nodes keep the host's mode and owner, as in our boot (a disk is not opened by everyone)", () => {
+    expect(config.linux.devices).toEqual([
+      { path: '/dev/null', type: 'c', major: 1, minor: 3, fileMode: 0o666, uid: 0, gid: 0 },
+      { path: '/dev/sdb', type: 'b', major: 8, minor: 16, fileMode: 0o660, uid: 0, gid: 6 },
+    ]);
   });
 
   test('the rctls and capped resources are the cgroup limits', () => {
