@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execa } from 'execa';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, copyFileSync, openSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, copyFileSync, openSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -264,6 +264,15 @@ d('export -t oci-bundle', () => {
     expect([again.exitCode, again.stderr]).toEqual([1, `zoneadm: zone '${Z}': ${bundle}: directory exists and is not empty`]);
     const inside = await zoneadm('-z', Z, 'export', '-t', 'oci-bundle', join(zones, Z, 'root/tmp/b'));
     expect([inside.exitCode, inside.stderr]).toEqual([1, `zoneadm: zone '${Z}': ${join(zones, Z, 'root/tmp/b')}: the bundle cannot be written inside ${join(zones, Z)}, which it holds`]);
+    // where a zone, or a host user, could turn the path the export writes to into a link elsewhere
+    const inShare = await zoneadm('-z', Z, 'export', '-t', 'oci-bundle', join(shared, 'b'));
+    expect([inShare.exitCode, inShare.stderr]).toEqual([1, `zoneadm: zone '${Z}': ${join(shared, 'b')}: the bundle cannot be written inside ${shared}, which a zone can change`]);
+    const userDir = join(base, 'user');
+    mkdirSync(userDir);
+    chownSync(userDir, 65534, 65534);
+    const below = await zoneadm('-z', Z, 'export', '-t', 'oci-bundle', join(userDir, 'b'));
+    expect([below.exitCode, below.stderr]).toEqual([1, `zoneadm: zone '${Z}': ${join(userDir, 'b')}: the bundle cannot be written below ${userDir}, which users other than root can change`]);
+    expect(readdirSync(userDir)).toEqual([]);
     const none = await zoneadm('-z', Z, 'export', join(base, 'b2'));
     expect(none.exitCode).toBe(2);
     expect(none.stderr).toMatch(new RegExp(`^zoneadm: zone '${Z}': an export type must be given with -t\nusage:`));

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { ArchiveInstaller } from '../../src/brands/archive.js';
 import { configFromImage, neutralize } from '../../src/oci/image-zonecfg.js';
 import { readImage } from '../../src/oci/image-read.js';
-import { LayoutError } from '../../src/oci/layout.js';
+import { LayoutError, verifyBlob } from '../../src/oci/layout.js';
 import { Session } from '../../src/lang/session.js';
 import { CapturingIO, MemoryBackend } from '../lang/memory-backend.js';
 import { config, makeCtx, rootEntries, tempDir, type TarEntry } from '../brands/helpers.js';
@@ -134,6 +134,23 @@ describe('reading a layout', () => {
     const ctx = makeCtx(join(t.dir, 'zones'), `z${++n}`, config('copy', 'native'), { source: dir });
     await expect(new ArchiveInstaller().install(ctx)).rejects.toThrow(`${dir}: not a usable OCI image layout: the layer 1 of 1 blob does not match its digest`);
     expect(readdirSync(ctx.root)).toEqual([]);
+  });
+});
+
+describe('a layer is used as it was checked', () => {
+  test('verifyBlob with a copy: the copy is what was hashed, root\'s alone; the blob changed afterwards changes nothing', async () => {
+    const dir = fresh('copy');
+    const d = writeLayout(dir, { layers: [rootEntries()] });
+    const original = readFileSync(blobFile(dir, d.layers[0]!));
+    const layer = { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: d.layers[0]!, size: original.length };
+    const copy = join(t.dir, `layer-copy-${n}`);
+    expect(await verifyBlob(dir, layer, 'layer', copy)).toBe(copy);
+    // the image's owner rewrites the blob after the check: what is listed and unpacked is the copy
+    writeFileSync(blobFile(dir, d.layers[0]!), 'rewritten after the check');
+    expect([readFileSync(copy).equals(original), lstatSync(copy).mode & 0o777]).toEqual([true, 0o600]);
+    // a file already at the copy's name (a planted link) is never written through
+    writeFileSync(blobFile(dir, d.layers[0]!), original);
+    await expect(verifyBlob(dir, layer, 'layer', copy)).rejects.toThrow(/EEXIST/);
   });
 });
 
