@@ -20,7 +20,7 @@ import {
   chownSync,
   type Stats,
 } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { lstatIn, mkdirIn, pathIn, readIn, symlinkIn, writeIn } from './fsutil.js';
 import { createSkeleton, prepareRoot, SPARSE_SKELETON } from './layout.js';
 import {
@@ -135,12 +135,13 @@ export function copyEtc(src: string, dest: string, stats: CopyStats, rel = ''): 
   }
 }
 
-/** The inherit-pkg-dir directories of a configuration (absolute paths as configured). */
+/** The inherit-pkg-dir directories of a configuration, as absolute normalised paths (`/usr/` is `/usr`). */
 export function inheritedDirs(config: ZoneConfig): string[] {
   return config.resources
     .filter((r) => r.type === 'inherit-pkg-dir')
     .map((r) => r.props.dir)
-    .filter((d): d is string => typeof d === 'string' && d !== '');
+    .filter((d): d is string => typeof d === 'string' && d !== '')
+    .map((d) => posix.normalize(d).replace(/\/+$/, '') || '/');
 }
 
 function readHostFile(hostRoot: string, rel: string): string | undefined {

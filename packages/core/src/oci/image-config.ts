@@ -17,10 +17,7 @@ import { ZONE_ENV } from './runtime-config.js';
 /** The environment zoneadmd gives a zone's init, HOME aside (a runtime sets it from the user's passwd entry). */
 export const IMAGE_ENV = ZONE_ENV.filter((e) => !e.startsWith('HOME='));
 
-/** The zone's inherit-pkg-dirs (host directories mounted read-only at the same path). */
-export function inheritedDirs(cfg: ZoneConfig): string[] {
-  return cfg.resources.filter((r) => r.type === 'inherit-pkg-dir').map((r) => posix.normalize(String(r.props.dir)).replace(/\/+$/, '') || '/');
-}
+export { inheritedDirs } from '../brands/sparse.js';
 
 /** The host file behind a path of the zone as booted: an inherit-pkg-dir's from the host, the rest from the root. */
 function hostPathOf(root: string, inherited: readonly string[], p: string): string {

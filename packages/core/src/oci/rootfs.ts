@@ -14,8 +14,6 @@ import { copyTree } from '../zoneadm/fsutil.js';
 const NOBODY = 65534;
 
 export interface ShiftResult {
-  /** Inodes whose owner was shifted. */
-  files: number;
   /** Files whose owner or group was beyond the zone's range, now its nobody. */
   outOfRange: number;
 }
@@ -27,7 +25,7 @@ export interface ShiftResult {
  */
 export function shiftOwners(dir: string, map: IdMap): ShiftResult {
   const seen = new Set<string>();
-  const result: ShiftResult = { files: 0, outOfRange: 0 };
+  const result: ShiftResult = { outOfRange: 0 };
   const top = lstatSync(dir);
   const shiftOne = (path: string, st: Stats) => {
     const key = `${st.dev}:${st.ino}`;
@@ -39,7 +37,6 @@ export function shiftOwners(dir: string, map: IdMap): ShiftResult {
     const gid = map.gid + (st.gid < map.count ? st.gid : NOBODY);
     lchownSync(path, uid, gid);
     if (!st.isSymbolicLink() && (st.mode & 0o6000) !== 0) chmodSync(path, st.mode & 0o7777);
-    result.files++;
   };
   const walk = (path: string, st: Stats) => {
     shiftOne(path, st);
