@@ -75,6 +75,7 @@ static const char *releases[MAXLIST]; static int nrelease;   /* files removed at
 static const char *onhalts[MAXLIST]; static int nonhalt;     /* commands run at teardown: argv, tab-separated */
 static const char *sysctls[MAXLIST]; static int nsysctl;     /* name=value under /proc/sys, written in the zone's namespaces */
 static const char *masks[MAXLIST]; static int nmask;         /* names under the zone's /proc hidden by /dev/null */
+static char *envs[MAXLIST + 1]; static int nenv;              /* the init's environment, NAME=VALUE */
 static long long memlock = -1;                               /* RLIMIT_MEMLOCK of the zone's processes (soft = hard) */
 static const char *ipds[MAXLIST]; static int nipd;
 static struct fsres fss[MAXLIST]; static int nfs;
@@ -117,7 +118,7 @@ static void die(const char *fmt, ...) {
 
 static void usage(void) {
   die("usage: zoneadmd --zone NAME --rundir DIR --log FILE --root DIR --idmap UID:GID:COUNT [--cgroup DIR]... [--join DIR]... [--cgroup-parent DIR]... [--release FILE]... [--on-halt ARGV]... "
-      "[--sysctl NAME=VALUE]... [--proc-mask NAME]... [--memlock BYTES] [--ipd DIR]... [--fs TYPE SPECIAL DIR MSFLAGS DATA]... [--device PATH]... [--devrule T:MAJ:MIN:ACC]... [--device-filter DIR] "
+      "[--sysctl NAME=VALUE]... [--proc-mask NAME]... [--env NAME=VALUE]... [--memlock BYTES] [--ipd DIR]... [--fs TYPE SPECIAL DIR MSFLAGS DATA]... [--device PATH]... [--devrule T:MAJ:MIN:ACC]... [--device-filter DIR] "
       "[--cgroupfs NAME:TYPE:OPTS]... [--cgroupfs-link NAME:TARGET]... [--syscall RULE]... [--caps HEX] [--log-max BYTES] "
       "[--netns] [--ready | --boot-pending] [--init PATH]... [--bootargs TEXT] [-- ARGS...]");
 }
@@ -614,8 +615,7 @@ static void zone_main(int gord) {
   for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
   sigprocmask(SIG_SETMASK, &none, NULL);
   if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) fail("close_range");
-  char *envp[] = { "PATH=" ZONE_ROOT_PATH, "TERM=linux",
-                   "HOME=/", "container=zone", NULL };
+  char **envp = envs; /* NULL-terminated: the array has one slot more than --env may fill */
   if (!strcmp(init, "zsched")) {
     argv[0] = "zsched";
     fexecve(exefd, argv, envp);
@@ -1137,6 +1137,7 @@ static void parse_args(int argc, char **argv) {
     else if (!strcmp(a, "--on-halt")) ADD(onhalts, nonhalt);
     else if (!strcmp(a, "--sysctl")) ADD(sysctls, nsysctl);
     else if (!strcmp(a, "--proc-mask")) ADD(masks, nmask);
+    else if (!strcmp(a, "--env")) { if (nenv >= MAXLIST) die("too many %s", a); envs[nenv++] = (char *)NEXT(); }
     else if (!strcmp(a, "--memlock")) memlock = atoll(NEXT());
     else if (!strcmp(a, "--ipd")) ADD(ipds, nipd);
     else if (!strcmp(a, "--device")) ADD(devs, ndev);

@@ -12,7 +12,7 @@ import type { ZoneConfig } from '../model/types.js';
 import { bootPlan } from '../runtime/supervisor.js';
 import type { IndexEntry } from '../store/index-file.js';
 import { LABELS } from './layout.js';
-import { ZONE_ENV } from './runtime-config.js';
+import { ZONE_ENV } from '../model/proc-view.js';
 
 /** The environment zoneadmd gives a zone's init, HOME aside (a runtime sets it from the user's passwd entry). */
 export const IMAGE_ENV = ZONE_ENV.filter((e) => !e.startsWith('HOME='));

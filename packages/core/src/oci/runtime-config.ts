@@ -8,7 +8,7 @@
  */
 import type { ZoneConfig } from '../model/types.js';
 import { parseLimitpriv, type IpType } from '../model/privileges.js';
-import { PROC_MASKED } from '../model/proc-view.js';
+import { PROC_MASKED, ZONE_ENV } from '../model/proc-view.js';
 import { zoneSyscallRules, type SyscallRule } from '../model/seccomp.js';
 import { limitsFromConfig, v1Shares, type CgroupLimits, type DeviceRule } from '../platform/cgroups/limits.js';
 import type { HostDevice } from '../platform/devices.js';
@@ -98,8 +98,6 @@ export interface RuntimeConfigResult {
 
 const SCMP_ARCH: Record<SyscallArch, string> = { x86_64: 'SCMP_ARCH_X86_64', i386: 'SCMP_ARCH_X86', aarch64: 'SCMP_ARCH_AARCH64' };
 
-/** The environment of the zone's init, as our supervisor gives it (native/zoneadmd.c sets the same for its boot). */
-export const ZONE_ENV = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'TERM=linux', 'HOME=/', 'container=zone'];
 
 const CLONE_NEWIPC = 0x08000000;
 

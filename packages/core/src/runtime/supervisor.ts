@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import type { ZoneConfig } from '../model/types.js';
 import { zoneSyscallRules } from '../model/seccomp.js';
-import { PROC_MASKED } from '../model/proc-view.js';
+import { PROC_MASKED, ZONE_ENV } from '../model/proc-view.js';
 import { capabilityMask } from '../platform/capabilities.js';
 import { deviceRuleText, type DeviceRule } from '../platform/cgroups/index.js';
 import type { CgroupLayout } from '../platform/cgroups/mounts.js';
@@ -147,6 +147,7 @@ export function supervisorArgs(cfg: ZoneConfig, spec: SupervisorSpec): string[] 
   for (const p of spec.release ?? []) args.push('--release', p);
   for (const [n, v] of spec.sysctls ?? []) args.push('--sysctl', `${n}=${v}`);
   for (const m of PROC_MASKED) args.push('--proc-mask', m);
+  for (const e of ZONE_ENV) args.push('--env', e);
   if (spec.memlockBytes !== undefined) args.push('--memlock', String(spec.memlockBytes));
   for (const c of spec.onHalt ?? []) if (c.length > 0 && !c.some((w) => /[\t\n]/.test(w) || w === '')) args.push('--on-halt', c.join('\t'));
   for (const r of cfg.resources) {

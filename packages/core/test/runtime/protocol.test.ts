@@ -61,6 +61,7 @@ describe('supervisor command line', () => {
       '--idmap', '1000000:2000000:65536',
       '--cgroup', '/cg/pids/zones/z1', '--join', '/cg/pids/zones/z1/payload',
       ...['kcore', 'kallsyms', 'keys', 'sysrq-trigger', 'timer_list'].flatMap((m) => ['--proc-mask', m]),
+      ...['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'TERM=linux', 'HOME=/', 'container=zone'].flatMap((e) => ['--env', e]),
       '--ipd', '/usr', '--fs', 'lofs', '/srv/d', '/data', String(MS.BIND | MS.REC | MS.RDONLY | MS.NODEV), '', '--fs', 'tmpfs', 'swap', '/t', '0', '',
       '--device', '/dev/null', '--device', '/dev/loop0',
       '--cgroupfs', 'pids:cgroup:pids', '--cgroupfs-link', 'cpu:cpu,cpuacct',
