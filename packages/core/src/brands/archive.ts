@@ -4,13 +4,13 @@
  * unpacked (see tarball.ts); device nodes are never unpacked, since the zone's /dev is a tmpfs
  * built at boot and a device node elsewhere in a root would reach the host's devices.
  */
-import { existsSync, realpathSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, existsSync, realpathSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { runTool } from '../sys/tools.js';
 import { splitReference } from '../oci/image-read.js';
 import { isImageLayout } from '../oci/layout.js';
 import { installImage } from './oci-image.js';
-import { looksLikeRoot, walk } from './fsutil.js';
+import { changeableByOthers, looksLikeRoot, walk } from './fsutil.js';
 import { ensureMountPoints, prepareRoot } from './layout.js';
 import { applyProfile } from './sysconfig.js';
 import { compressionOf, listArchive, planArchive, unpackArchive } from './tarball.js';
@@ -66,14 +66,34 @@ export class ArchiveInstaller implements Installer {
     applyProfile(ctx.root, ctx.profile);
   }
 
-  private async fromArchive(ctx: InstallContext, file: string): Promise<void> {
+  private async fromArchive(ctx: InstallContext, given: string): Promise<void> {
+    // The archive is listed, checked and then unpacked by a second read: one that another user
+    // could rewrite or swap in between is copied first, root's alone, and that copy is used.
+    const open = changeableByOthers(given);
+    const copy = join(ctx.zonepath, `.install-archive-${process.pid}`);
+    let file = given;
+    if (open !== undefined) {
+      ctx.progress.log(`archive: ${open} can be changed by users other than root; installing from a copy\n`);
+      rmSync(copy, { force: true });
+      copyFileSync(given, copy, constants.COPYFILE_EXCL);
+      chmodSync(copy, 0o600);
+      file = copy;
+    }
+    try {
+      await this.unpackChecked(ctx, file, given);
+    } finally {
+      rmSync(copy, { force: true });
+    }
+  }
+
+  private async unpackChecked(ctx: InstallContext, file: string, given: string): Promise<void> {
     const compression = compressionOf(file);
-    ctx.progress.step(`Checking ${file}`);
+    ctx.progress.step(`Checking ${given}`);
     const members = await listArchive(file, compression, ctx.signal);
-    const plan = planArchive(file, members);
+    const plan = planArchive(given, members);
     if (plan.strippedTop) ctx.progress.log(`archive: stripping the top-level directory ${plan.strippedTop}/\n`);
     if (plan.devices.length) ctx.progress.log(`archive: not unpacking ${plan.devices.length} device node(s); the zone's /dev is created at boot\n`);
-    ctx.progress.step(`Unpacking ${file}`);
+    ctx.progress.step(`Unpacking ${given}`);
     const scratch = join(ctx.zonepath, `.install-exclude-${process.pid}`);
     try {
       await unpackArchive(file, ctx.root, {

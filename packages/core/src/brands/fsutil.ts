@@ -15,6 +15,7 @@ import {
   openSync,
   readFileSync,
   readdirSync,
+  realpathSync,
   rmSync,
   symlinkSync,
   unlinkSync,
@@ -173,3 +174,25 @@ export function normalizeMember(name: string): string {
   n = n.replace(/\/+$/, '');
   return posix.normalize(n) === '.' ? '' : n.split('/').filter((p) => p !== '' && p !== '.').join('/');
 }
+
+/**
+ * The first of `path` and the directories above it that a user other than host root could change
+ * (rewrite the file, or rename an entry on the way to it): one not owned by root, a file writable
+ * by group or others, a directory writable by them without the sticky bit. Undefined: none. A
+ * link root made (`/var/run`) is followed; one another user owns is the answer.
+ */
+export function changeableByOthers(path: string, isFile = true): string | undefined {
+  let st: Stats;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return undefined;
+  }
+  if (st.uid !== 0) return path;
+  if (st.isSymbolicLink()) return changeableByOthers(realpathSync(path), isFile);
+  const open = (st.mode & 0o022) !== 0;
+  if (isFile ? open : open && (st.mode & 0o1000) === 0) return path;
+  const up = posix.dirname(path);
+  return up === path ? undefined : changeableByOthers(up, false);
+}
+

@@ -4,8 +4,9 @@
  * `.<DIR>.partial-<pid>`, renamed to DIR once complete; what a killed export left is removed by
  * the next export to the same DIR (docs/recovery.md).
  */
-import { lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, realpathSync, renameSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { changeableByOthers } from '../brands/fsutil.js';
 import { processAlive } from '../platform/proc.js';
 import type { ZoneStore } from '../store/zone-store.js';
 import { ZoneadmError } from '../zoneadm/errors.js';
@@ -48,29 +49,6 @@ function removeStale(target: string): void {
 }
 
 /**
- * The first directory above `target` that a user other than host root could change (rename an
- * entry of it, and so turn a path the export goes on writing to into a link elsewhere): one not
- * owned by root, or writable by group or others without the sticky bit. Undefined: none.
- */
-function changeableParent(target: string): string | undefined {
-  for (let d = dirname(target); ; d = dirname(d)) {
-    let st;
-    try {
-      st = lstatSync(d);
-    } catch {
-      return undefined;
-    }
-    if (st.isSymbolicLink()) {
-      // a link root made (/var/run -> /run): its target is checked from there on
-      if (st.uid !== 0) return d;
-      return changeableParent(join(realpathSync(d), '.'));
-    }
-    if (st.uid !== 0 || ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0)) return d;
-    if (d === dirname(d)) return undefined;
-  }
-}
-
-/**
  * Checks `given` as the target of an export that reads `sources` (the zonepath, the
  * inherit-pkg-dirs): it must not exist, or be an empty directory, and must not lie inside them.
  * Nor may it lie where a zone could change the path under the export: inside any zone's zonepath
@@ -83,7 +61,7 @@ export function prepareExportDir(given: string, sources: readonly string[], what
   if (inside !== undefined) throw new ZoneadmError(`${given}: the ${what} cannot be written inside ${inside}, which it holds`);
   const zone = zoneArea.find((d) => d !== '' && within(target, d));
   if (zone !== undefined) throw new ZoneadmError(`${given}: the ${what} cannot be written inside ${zone}, which a zone can change`);
-  const open = changeableParent(target);
+  const open = changeableByOthers(dirname(target), false);
   if (open !== undefined) throw new ZoneadmError(`${given}: the ${what} cannot be written below ${open}, which users other than root can change`);
   try {
     const st = statSync(target);

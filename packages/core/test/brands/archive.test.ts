@@ -3,7 +3,7 @@
  * write outside the root (refused before anything is unpacked).
  */
 import { test, expect, describe, beforeAll, afterAll } from '@jest/globals';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ArchiveInstaller } from '../../src/brands/archive.js';
 import { detectCompression, parseListing, planArchive, readCString } from '../../src/brands/tarball.js';
@@ -44,6 +44,25 @@ describe('compressions and sources', () => {
     expectBusyboxRoot(ctx.root, ctx.zonename);
     expect(lstatSync(ctx.root).mode & 0o777).toBe(0o755);
     expect(readdirSync(ctx.zonepath)).toEqual(['root']); // no scratch files left
+  });
+
+  test('an archive another user can change is installed from a root-only copy (no swap between check and unpack)', async () => {
+    const theirs = join(t.dir, 'students-root.tar.gz');
+    copyFileSync(bb.gz, theirs);
+    chownSync(theirs, 65534, 65534);
+    const ctx = ctxFor(theirs);
+    const logs: string[] = [];
+    ctx.progress.log = (c: string) => void logs.push(c);
+    await new ArchiveInstaller().install(ctx);
+    expectBusyboxRoot(ctx.root, ctx.zonename);
+    expect(logs.join('')).toContain(`archive: ${theirs} can be changed by users other than root; installing from a copy`);
+    expect(readdirSync(ctx.zonepath)).toEqual(['root']);
+    // root's own archive in root's directories is read where it is
+    const own = ctxFor(bb.gz);
+    const ownLogs: string[] = [];
+    own.progress.log = (c: string) => void ownLogs.push(c);
+    await new ArchiveInstaller().install(own);
+    expect(ownLogs.join('')).not.toContain('installing from a copy');
   });
 
   test('detects the compression by magic bytes, not by name', async () => {
