@@ -64,3 +64,9 @@ apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
 if printf '%s\n' "${pkgs[@]}" | grep -qx nginx; then
   systemctl disable --now nginx >/dev/null 2>&1 || service nginx stop >/dev/null 2>&1 || true
 fi
+# podman's package enables its API service, restart and auto-update units: inert on a host
+# whose init is not systemd, but every sparse zone that boots the host's systemd (through /usr
+# and a copy of /etc) would start them. The tests run podman as a command only.
+if printf '%s\n' "${pkgs[@]}" | grep -qx podman; then
+  systemctl disable --now podman.service podman.socket podman-restart.service podman-auto-update.timer >/dev/null 2>&1 || true
+fi

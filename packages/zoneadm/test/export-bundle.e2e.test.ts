@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { capabilityMask } from '@zones/core/platform/capabilities';
 import { parseLimitpriv } from '@zones/core/model/privileges';
-import { haltZone, zoneadmdPath } from '@zones/core/runtime/index';
+import { zoneadmdPath } from '@zones/core/runtime/index';
 import { IdmapStore, idmapKey } from '@zones/core/store/idmap';
 import { ZoneStore } from '@zones/core/store/zone-store';
 import { schemaValidator } from '../../core/test/oci/runtime-spec.js';
@@ -159,7 +159,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of containers) await removeContainer(c.rt, c.id);
-  await haltZone(Z, { root }).catch(() => undefined);
   rmSync(base, { recursive: true, force: true });
 }, 60_000);
 
@@ -259,7 +258,7 @@ d('export -t oci-bundle', () => {
     expect(existsSync('/usr/zone-was-here')).toBe(false);
   }, 60_000);
 
-  test('refusals: a non-empty target, no type, an unknown type, a running zone, a zone without an init of its own', async () => {
+  test('refusals: a non-empty target, a target others can change, no type, an unknown type, a zone without an init of its own', async () => {
     const again = await zoneadm('-z', Z, 'export', '-t', 'oci-bundle', bundle);
     expect([again.exitCode, again.stderr]).toEqual([1, `zoneadm: zone '${Z}': ${bundle}: directory exists and is not empty`]);
     const inside = await zoneadm('-z', Z, 'export', '-t', 'oci-bundle', join(zones, Z, 'root/tmp/b'));
@@ -286,11 +285,7 @@ d('export -t oci-bundle', () => {
       `zoneadm: zone '${Z}': the zone has no executable /sbin/nosuch; another runtime needs an init of the zone's own: set bootargs to '-i PATH'.`,
     ]);
     expect((await zonecfg('-z', Z, 'clear bootargs; commit')).exitCode).toBe(0);
-    const boot = await zoneadm('-z', Z, 'boot');
-    expect([boot.exitCode, boot.stderr]).toEqual([0, '']);
-    const running = await zoneadm('-z', Z, 'export', '-t', 'oci-bundle', join(base, 'b2'));
-    expect([running.exitCode, running.stderr]).toEqual([1, `zoneadm: zone '${Z}': export operation is invalid for running zones.`]);
-    expect((await zoneadm('-z', Z, 'halt')).exitCode).toBe(0);
+    // a running zone is refused by the state table (core/test/zoneadm/sanity.test.ts)
     expect(existsSync(join(base, 'b2'))).toBe(false);
   }, 60_000);
 });

@@ -59,7 +59,7 @@ describe('state rules', () => {
 
   test('running-ish zones: refused by the unsafe-when-running subcommands', () => {
     const kernelState = (z: string) => (z === 'z-installed' ? ('running' as const) : undefined);
-    for (const c of ['install', 'uninstall', 'clone', 'move', 'detach', 'attach', 'mark'] as const) {
+    for (const c of ['install', 'uninstall', 'clone', 'move', 'detach', 'attach', 'mark', 'export'] as const) {
       expect(outcome(c, 'z-installed', { kernelState })).toBe(`zoneadm: zone 'z-installed': ${c} operation is invalid for running zones.`);
     }
     expect(outcome('verify', 'z-installed', { kernelState })).toBe('ok');
