@@ -102,7 +102,7 @@ function zoneDistribution(root: string): string {
 }
 
 /** The image-spec architecture of a `uname -m`. */
-export function goArch(m: string): string {
+function goArch(m: string): string {
   const map: Record<string, string> = { x86_64: 'amd64', aarch64: 'arm64', armv7l: 'arm', i686: '386', i386: '386', ppc64le: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
   return map[m] ?? m;
 }
@@ -116,7 +116,7 @@ export interface ConfigInput {
   architecture: string;
 }
 
-export function imageLabels(entry: IndexEntry, cfg: ZoneConfig, init: ZoneInit, architecture: string, created: string): Record<string, string> {
+function imageLabels(entry: IndexEntry, cfg: ZoneConfig, init: ZoneInit, architecture: string, created: string): Record<string, string> {
   const root = join(cfg.globals.zonepath, 'root');
   return {
     [LABELS.config]: `${exportConfig(cfg).join('\n')}\n`,

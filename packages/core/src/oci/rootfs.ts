@@ -23,7 +23,7 @@ export interface ShiftResult {
  * shifted once, however many hard links it has; a directory on another device is not entered.
  * chown clears setuid and setgid, so a file that had them gets its mode back.
  */
-export function shiftOwners(dir: string, map: IdMap): ShiftResult {
+function shiftOwners(dir: string, map: IdMap): ShiftResult {
   const seen = new Set<string>();
   const result: ShiftResult = { outOfRange: 0 };
   const top = lstatSync(dir);
